@@ -1,0 +1,149 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  availabilityZones,
+  BUILTIN_DEFAULTS,
+  ConfigError,
+  deepMerge,
+  deletionProtection,
+  endpointWeight,
+  loadConfig,
+  parseConfig,
+  trafficDial,
+} from "../../constructs/config";
+import { cdktfContext, configWith } from "../support/synth";
+
+const withOverride = (o: unknown) => () => configWith(o);
+
+function overrideFile(content: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "globalapp-config-")), "override.json");
+  writeFileSync(file, content);
+  return file;
+}
+
+describe("defaults", () => {
+  it("cdktf.json reproduces the article: two regions, us-west-2 home, GlobalApp table, no affinity, port 80", () => {
+    const c = configWith();
+    expect(c.regions).toEqual(["us-west-2", "eu-central-1"]);
+    expect(c.homeRegion).toBe("us-west-2");
+    expect(c.tableName).toBe("GlobalApp");
+    expect(c.accelerator.clientAffinity).toBe("NONE");
+    expect(c.state).toEqual({ backend: "s3", bucket: "globalapp-terraform-state", key: "globalapp/terraform.tfstate", region: "us-west-2" });
+  });
+  it("health check defaults are faster than the article's 15/10/2/2", () => {
+    expect(configWith().healthCheck).toEqual({
+      path: "/health", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2, matcher: "200",
+    });
+  });
+  it("cdktf.json's context is a valid config on its own, over the built-ins", () => {
+    expect(() => parseConfig(deepMerge(BUILTIN_DEFAULTS, cdktfContext()))).not.toThrow();
+  });
+  it("the built-in defaults alone are valid", () => {
+    expect(parseConfig(BUILTIN_DEFAULTS)).toEqual(BUILTIN_DEFAULTS);
+  });
+  it("function timeout is below the health-check timeout by default", () => {
+    const c = configWith();
+    expect(c.function.timeoutSeconds).toBeLessThan(c.healthCheck.timeoutSeconds);
+  });
+  it("helpers fill per-region defaults: dial 100, weight 128, zones a and b, protection off in dev", () => {
+    const c = configWith();
+    expect(trafficDial(c, "eu-central-1")).toBe(100);
+    expect(endpointWeight(c, "eu-central-1")).toBe(128);
+    expect(availabilityZones(c, "eu-central-1")).toEqual(["eu-central-1a", "eu-central-1b"]);
+    expect(deletionProtection(c)).toBe(false);
+    expect(deletionProtection(configWith({ environment: "prod" }))).toBe(true);
+    expect(deletionProtection(configWith({ environment: "prod", deletionProtection: false }))).toBe(false);
+  });
+});
+
+describe("deepMerge and GLOBALAPP_CONFIG", () => {
+  it("merges objects key by key and replaces arrays", () => {
+    expect(deepMerge({ a: { b: 1, c: 2 }, l: [1, 2] }, { a: { c: 3 }, l: [9] })).toEqual({ a: { b: 1, c: 3 }, l: [9] });
+  });
+  it("a different state backend replaces the state object whole", () => {
+    const c = configWith({ state: { backend: "cloud", organization: "acme", workspace: "globalapp-prod" } });
+    expect(c.state).toEqual({ backend: "cloud", organization: "acme", workspace: "globalapp-prod" });
+  });
+  it("loadConfig deep-merges the override file over the context", () => {
+    const file = overrideFile(JSON.stringify({ regions: ["us-west-2", "eu-central-1", "ap-northeast-1"], homeRegion: "eu-central-1" }));
+    const c = loadConfig({ context: cdktfContext(), overridePath: file });
+    expect(c.regions).toHaveLength(3);
+    expect(c.homeRegion).toBe("eu-central-1");
+    expect(c.healthCheck.intervalSeconds).toBe(10);
+  });
+  it("accepts 10 regions", () => {
+    const regions = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-south-1", "ap-northeast-1", "ap-southeast-2", "sa-east-1"];
+    expect(configWith({ regions }).regions).toHaveLength(10);
+  });
+  it("a missing override file is a ConfigError naming GLOBALAPP_CONFIG", () => {
+    expect(() => loadConfig({ overridePath: "/nonexistent/x.json" })).toThrow(/GLOBALAPP_CONFIG = "\/nonexistent\/x.json": cannot read file/);
+  });
+  it("an override file with invalid JSON is a ConfigError", () => {
+    expect(() => loadConfig({ overridePath: overrideFile("{nope") })).toThrow(/not valid JSON/);
+  });
+  it("an override file that is not an object is a ConfigError", () => {
+    expect(() => loadConfig({ overridePath: overrideFile("[1]") })).toThrow(/must contain a JSON object/);
+  });
+  it("a non-object context is a ConfigError", () => {
+    expect(() => loadConfig({ context: "x" })).toThrow(/context.globalapp/);
+  });
+});
+
+describe("validation names the key, the value and what is allowed", () => {
+  it.each([
+    ["unknown region", { regions: ["us-west-2", "mars-north-1"] }, /regions\[1\] = "mars-north-1": unknown AWS region; allowed: .*eu-central-1/],
+    ["empty regions", { regions: [] }, /regions = \[\]: must name at least one region/],
+    ["duplicate region", { regions: ["us-west-2", "us-west-2"] }, /regions\[1\] = "us-west-2": duplicate region/],
+    ["regions not a list", { regions: "us-west-2" }, /regions = "us-west-2": must be a list/],
+    ["homeRegion not in regions", { homeRegion: "ap-south-1" }, /homeRegion = "ap-south-1": must be one of regions \(us-west-2, eu-central-1\)/],
+    ["timeout not below interval", { healthCheck: { intervalSeconds: 5, timeoutSeconds: 5 } }, /healthCheck.timeoutSeconds = 5: must be below healthCheck.intervalSeconds \(5\)/],
+    ["interval too short", { healthCheck: { intervalSeconds: 4 } }, /healthCheck.intervalSeconds = 4: must be between 5 and 300 s/],
+    ["interval too long", { healthCheck: { intervalSeconds: 301 } }, /healthCheck.intervalSeconds = 301: must be between 5 and 300/],
+    ["timeout too short", { healthCheck: { timeoutSeconds: 1 } }, /healthCheck.timeoutSeconds = 1: must be between 2 and 120/],
+    ["fractional interval", { healthCheck: { intervalSeconds: 7.5 } }, /healthCheck.intervalSeconds = 7.5: must be a whole number/],
+    ["healthy threshold too low", { healthCheck: { healthyThreshold: 1 } }, /healthCheck.healthyThreshold = 1: must be between 2 and 10/],
+    ["unhealthy threshold too high", { healthCheck: { unhealthyThreshold: 11 } }, /healthCheck.unhealthyThreshold = 11: must be between 2 and 10/],
+    ["relative health path", { healthCheck: { path: "health" } }, /healthCheck.path = "health": must be an absolute URL path/],
+    ["bad matcher", { healthCheck: { matcher: "ok" } }, /healthCheck.matcher = "ok"/],
+    ["traffic dial over 100", { accelerator: { trafficDials: { "us-west-2": 150 } } }, /accelerator.trafficDials.us-west-2 = 150: must be between 0 and 100/],
+    ["traffic dial negative", { accelerator: { trafficDials: { "eu-central-1": -1 } } }, /accelerator.trafficDials.eu-central-1 = -1/],
+    ["traffic dial for an unserved region", { accelerator: { trafficDials: { "ap-south-1": 50 } } }, /accelerator.trafficDials.ap-south-1 = 50: is not one of regions/],
+    ["endpoint weight over 255", { accelerator: { endpointWeights: { "us-west-2": 300 } } }, /accelerator.endpointWeights.us-west-2 = 300: must be between 0 and 255/],
+    ["client affinity", { accelerator: { clientAffinity: "STICKY" } }, /accelerator.clientAffinity = "STICKY": allowed: NONE \| SOURCE_IP/],
+    ["ip address type", { accelerator: { ipAddressType: "IPV6" } }, /accelerator.ipAddressType = "IPV6": allowed: IPV4 \| DUAL_STACK/],
+    ["environment", { environment: "staging" }, /environment = "staging": allowed: dev \| prod/],
+    ["appName upper case", { appName: "GlobalApp" }, /appName = "GlobalApp"/],
+    ["appName too long", { appName: "a-very-long-application" }, /appName = "a-very-long-application": must be 2-16 characters/],
+    ["table name", { tableName: "x" }, /tableName = "x": must be 3-255/],
+    ["function timeout not below health timeout", { function: { timeoutSeconds: 5 } }, /function.timeoutSeconds = 5: must be below healthCheck.timeoutSeconds \(5\)/],
+    ["function memory", { function: { memoryMb: 64 } }, /function.memoryMb = 64: must be between 128 and 10240/],
+    ["log retention", { function: { logRetentionDays: 10 } }, /function.logRetentionDays = 10: allowed: 1, 3, 5/],
+    ["multiValueHeaders", { function: { multiValueHeaders: "yes" } }, /function.multiValueHeaders = "yes": must be true or false/],
+    ["health check mode", { function: { healthCheckMode: "full" } }, /function.healthCheckMode = "full": allowed: shallow \| deep/],
+    ["vpc cidr", { network: { vpcCidr: "192.168.0.0/16" } }, /network.vpcCidr = "192.168.0.0\/16"/],
+    ["zones for an unserved region", { network: { availabilityZones: { "us-east-1": ["us-east-1a", "us-east-1b"] } } }, /network.availabilityZones.us-east-1 = .*is not one of regions/],
+    ["zone of another region", { network: { availabilityZones: { "us-west-2": ["us-west-2a", "eu-central-1b"] } } }, /network.availabilityZones.us-west-2\[1\] = "eu-central-1b": must be an availability zone of us-west-2/],
+    ["unknown key", { healthChek: { path: "/x" } }, /healthChek: unknown key/],
+    ["unknown nested key", { healthCheck: { intervall: 10 } }, /healthCheck.intervall: unknown key/],
+    ["unknown state backend", { state: { backend: "consul" } }, /state.backend = "consul": state.backend allowed: s3 \| cloud \| local/],
+    ["cloud without organization", { state: { backend: "cloud", workspace: "w" } }, /state.organization = missing: is required for the cloud backend/],
+    ["cloud without workspace", { state: { backend: "cloud", organization: "acme" } }, /state.workspace = missing: is required for the cloud backend/],
+    ["cloud with an s3 field", { state: { backend: "cloud", organization: "acme", workspace: "w", bucket: "b" } }, /state.bucket: unknown key/],
+    ["bad s3 bucket", { state: { bucket: "Not_A_Bucket" } }, /state.bucket = "Not_A_Bucket": must be a valid S3 bucket name/],
+    ["s3 state region", { state: { region: "moon-1" } }, /state.region = "moon-1": unknown AWS region/],
+  ])("%s", (_name, override, message) => {
+    expect(withOverride(override)).toThrow(ConfigError);
+    expect(withOverride(override)).toThrow(message);
+  });
+
+  it("reports every problem at once", () => {
+    try {
+      configWith({ regions: [], healthCheck: { healthyThreshold: 1 } });
+      throw new Error("expected a ConfigError");
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems.length).toBeGreaterThanOrEqual(2);
+    }
+  });
+});

@@ -1,0 +1,150 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { resourcesOf, synthGlobalApp } from "../support/synth";
+
+const REGION_SETS: Array<[number, string[]]> = [
+  [1, ["eu-west-1"]],
+  [2, ["us-west-2", "eu-central-1"]],
+  [3, ["us-west-2", "eu-central-1", "ap-northeast-1"]],
+  [5, ["us-east-1", "us-west-2", "eu-central-1", "ap-northeast-1", "sa-east-1"]],
+];
+
+/** Every regional resource type and how many each region gets. */
+const PER_REGION: Record<string, number> = {
+  aws_vpc: 1,
+  aws_subnet: 2,
+  aws_internet_gateway: 1,
+  aws_route_table: 1,
+  aws_route_table_association: 2,
+  aws_default_security_group: 1,
+  aws_security_group: 1,
+  aws_lb: 1,
+  aws_lb_target_group: 1,
+  aws_lb_listener: 1,
+  aws_lb_listener_rule: 1,
+  aws_lb_target_group_attachment: 1,
+  aws_lambda_function: 1,
+  aws_lambda_permission: 1,
+  aws_iam_role: 1,
+  aws_iam_role_policy: 1,
+  aws_cloudwatch_log_group: 1,
+};
+
+describe.each(REGION_SETS)("GlobalAppStack with %i region(s)", (n, regions) => {
+  const { tf, json } = synthGlobalApp({ regions, homeRegion: regions[0] });
+  const providerAliases = tf.provider.aws.map((p) => p.alias);
+
+  it("has one aliased provider per region, plus us-west-2 for Global Accelerator", () => {
+    const expected = regions.includes("us-west-2") ? regions : [...regions, "us-west-2"];
+    expect([...providerAliases].sort()).toEqual([...expected].sort());
+    expect(tf.provider.aws.every((p) => p.alias === p.region)).toBe(true);
+  });
+  it("tags everything through the providers' default tags", () => {
+    expect(json).toHaveProviderWithProperties(AwsProvider, {
+      default_tags: [{ tags: { app: "globalapp", environment: "dev", "managed-by": "cdktf" } }],
+    });
+  });
+  it.each(Object.entries(PER_REGION))("has %s × %i per region, one in each region", (type, count) => {
+    const all = resourcesOf(tf, type);
+    expect(all).toHaveLength(count * n);
+    for (const r of regions) expect(all.filter(([, b]) => b.provider === `aws.${r}`)).toHaveLength(count);
+  });
+  it(`has one table with ${n - 1} replica(s)`, () => {
+    const tables = resourcesOf(tf, "aws_dynamodb_table");
+    expect(tables).toHaveLength(1);
+    expect(tables[0][1].provider).toBe(`aws.${regions[0]}`);
+    expect((tables[0][1].replica as unknown[]).length).toBe(n - 1);
+  });
+  it("has one accelerator and one listener, and one endpoint group per region, each pointing at its own region's ALB", () => {
+    expect(resourcesOf(tf, "aws_globalaccelerator_accelerator")).toHaveLength(1);
+    expect(resourcesOf(tf, "aws_globalaccelerator_listener")).toHaveLength(1);
+    const groups = resourcesOf(tf, "aws_globalaccelerator_endpoint_group");
+    expect(groups).toHaveLength(n);
+    const albByRegion = Object.fromEntries(resourcesOf(tf, "aws_lb").map(([id, b]) => [String(b.provider).slice(4), id]));
+    for (const [, g] of groups) {
+      const region = g.endpoint_group_region as string;
+      expect(g.provider).toBe("aws.us-west-2");
+      expect((g.endpoint_configuration as Array<{ endpoint_id: string }>)[0].endpoint_id).toBe(`\${aws_lb.${albByRegion[region]}.arn}`);
+    }
+  });
+  it("gives every function a policy on its own replica and no other", () => {
+    for (const [, p] of resourcesOf(tf, "aws_iam_role_policy")) {
+      const region = String(p.provider).slice(4);
+      const policy = p.policy as string;
+      if (region === regions[0]) {
+        expect(policy).toMatch(/"Resource" = \[aws_dynamodb_table\.[^.]+\.arn\]/);
+      } else {
+        expect(policy).toContain(`":${regions[0]}:", ":${region}:")]`);
+        expect(policy.match(/replace\(/g)).toHaveLength(1);
+      }
+    }
+  });
+  it("outputs the accelerator IPs and DNS name, per-region ALB and function names, the table name and ARN", () => {
+    expect(Object.keys(tf.output).sort()).toEqual(["accelerator_dns_name", "accelerator_ips", "alb_dns_names", "function_names", "table_arn", "table_name"]);
+    expect(Object.keys(tf.output.alb_dns_names.value as object).sort()).toEqual([...regions].sort());
+    expect(Object.keys(tf.output.function_names.value as object).sort()).toEqual([...regions].sort());
+  });
+});
+
+describe("GlobalAppStack: state backend", () => {
+  it("uses S3 with encryption and native lockfile locking by default", () => {
+    expect(synthGlobalApp().tf.terraform.backend).toEqual({
+      s3: { bucket: "globalapp-terraform-state", key: "globalapp/terraform.tfstate", region: "us-west-2", encrypt: true, use_lockfile: true },
+    });
+  });
+  it("never configures a DynamoDB lock table", () => {
+    expect(JSON.stringify(synthGlobalApp().tf.terraform)).not.toMatch(/dynamodb_table/);
+  });
+  it("uses a local backend when asked", () => {
+    const { tf } = synthGlobalApp({ state: { backend: "local" } });
+    expect(tf.terraform.backend).toEqual({ local: { path: "../../../terraform.globalapp.tfstate" } });
+    expect(tf.terraform.cloud).toBeUndefined();
+  });
+  it("takes a local state path", () => {
+    expect(synthGlobalApp({ state: { backend: "local", path: "state/dev.tfstate" } }).tf.terraform.backend).toEqual({ local: { path: "state/dev.tfstate" } });
+  });
+  it("writes a Terraform Cloud block when asked", () => {
+    const { tf } = synthGlobalApp({ state: { backend: "cloud", organization: "acme", workspace: "globalapp-prod" } });
+    expect(tf.terraform.cloud).toEqual({ organization: "acme", workspaces: { name: "globalapp-prod" } });
+    expect(tf.terraform.backend).toBeUndefined();
+  });
+  it("passes a Terraform Enterprise hostname through", () => {
+    const { tf } = synthGlobalApp({ state: { backend: "cloud", organization: "acme", workspace: "w", hostname: "tfe.example.com" } });
+    expect(tf.terraform.cloud).toEqual(expect.objectContaining({ hostname: "tfe.example.com" }));
+  });
+});
+
+describe("GlobalAppStack: config flows through", () => {
+  it("names physical resources appName-environment", () => {
+    const { tf } = synthGlobalApp({ appName: "shop", environment: "prod" });
+    expect(resourcesOf(tf, "aws_lb").map(([, b]) => b.name)).toEqual(["shop-prod", "shop-prod"]);
+    expect(resourcesOf(tf, "aws_globalaccelerator_accelerator")[0][1].name).toBe("shop-prod");
+  });
+  it("prod turns deletion protection on for the table and the ALBs", () => {
+    const { tf } = synthGlobalApp({ environment: "prod" });
+    expect(resourcesOf(tf, "aws_dynamodb_table")[0][1].deletion_protection_enabled).toBe(true);
+    expect(resourcesOf(tf, "aws_lb").every(([, b]) => b.enable_deletion_protection === true)).toBe(true);
+  });
+  it("applies traffic dials, weights and affinity from config", () => {
+    const { tf } = synthGlobalApp({ accelerator: { clientAffinity: "SOURCE_IP", trafficDials: { "eu-central-1": 0 }, endpointWeights: { "us-west-2": 7 } } });
+    const groups = Object.fromEntries(resourcesOf(tf, "aws_globalaccelerator_endpoint_group").map(([, g]) => [g.endpoint_group_region, g]));
+    expect(groups["eu-central-1"].traffic_dial_percentage).toBe(0);
+    expect(groups["us-west-2"].traffic_dial_percentage).toBe(100);
+    expect((groups["us-west-2"].endpoint_configuration as Array<{ weight: number }>)[0].weight).toBe(7);
+    expect(resourcesOf(tf, "aws_globalaccelerator_listener")[0][1].client_affinity).toBe("SOURCE_IP");
+  });
+  it("uses configured availability zones", () => {
+    const { tf } = synthGlobalApp({ regions: ["us-west-1"], homeRegion: "us-west-1", network: { availabilityZones: { "us-west-1": ["us-west-1a", "us-west-1c"] } } });
+    expect(resourcesOf(tf, "aws_subnet").map(([, s]) => s.availability_zone)).toEqual(["us-west-1a", "us-west-1c"]);
+  });
+  it("passes health-check settings to every target group", () => {
+    const { tf } = synthGlobalApp({ healthCheck: { intervalSeconds: 30, timeoutSeconds: 6, unhealthyThreshold: 3 } });
+    for (const [, tg] of resourcesOf(tf, "aws_lb_target_group")) {
+      expect(tg.health_check).toEqual(expect.objectContaining({ interval: 30, timeout: 6, unhealthy_threshold: 3, enabled: true }));
+    }
+  });
+  it("shares one deployment package between regions", () => {
+    const { tf } = synthGlobalApp();
+    const files = resourcesOf(tf, "aws_lambda_function").map(([, f]) => f.filename);
+    expect(new Set(files).size).toBe(1);
+  });
+});

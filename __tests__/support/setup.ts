@@ -1,0 +1,4 @@
+// cdktf's Testing matchers (toHaveResource, toHaveResourceWithProperties, toBeValidTerraform, …).
+import { Testing } from "cdktf";
+
+Testing.setupJest();

@@ -1,0 +1,129 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { GLOBAL_ACCELERATOR_REGION } from "../../constructs/regions";
+import { fullSynthDir, resourcesOf, synthGlobalApp, SynthResult } from "../support/synth";
+import { describeWithTerraform, initWorkdir, runTerraform, workdirFor } from "../support/terraform";
+
+/**
+ * Real Terraform on the synthesized JSON: one `terraform init` per stack, reused for `validate`
+ * and for `terraform test`, which applies the whole stack against mock providers (one per alias)
+ * and asserts on the cross-region wiring. The two stacks run in parallel.
+ */
+const ACCOUNT = "123456789012";
+
+/** ARN-shaped mock values for every resource whose ARN the provider validates or the asserts read. */
+function mockProvider(region: string): string {
+  const mocks: Record<string, Record<string, string>> = {
+    aws_lb: { arn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/app/globalapp-dev/${region}` },
+    aws_lb_target_group: { arn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:targetgroup/globalapp-dev-fn/${region}` },
+    aws_lb_listener: { arn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:listener/app/globalapp-dev/${region}/80` },
+    aws_lambda_function: { arn: `arn:aws:lambda:${region}:${ACCOUNT}:function:globalapp-dev-get` },
+    aws_iam_role: { arn: `arn:aws:iam::${ACCOUNT}:role/globalapp-dev-get-${region}` },
+    aws_cloudwatch_log_group: { arn: `arn:aws:logs:${region}:${ACCOUNT}:log-group:/aws/lambda/globalapp-dev-get` },
+    aws_dynamodb_table: { arn: `arn:aws:dynamodb:${region}:${ACCOUNT}:table/GlobalApp` },
+    aws_globalaccelerator_accelerator: { id: `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/ga-${region}` },
+    aws_globalaccelerator_listener: { id: `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/ga-${region}/listener/l1` },
+  };
+  const blocks = Object.entries(mocks).map(
+    ([type, values]) =>
+      `  mock_resource "${type}" {\n    defaults = {\n${Object.entries(values)
+        .map(([k, v]) => `      ${k} = ${JSON.stringify(v)}`)
+        .join("\n")}\n    }\n  }`,
+  );
+  return `mock_provider "aws" {\n  alias = "${region}"\n${blocks.join("\n")}\n}\n`;
+}
+
+function only(r: SynthResult, type: string, match: (body: Record<string, unknown>) => boolean): string {
+  const found = resourcesOf(r.tf, type).filter(([, body]) => match(body));
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return `${type}.${found[0][0]}`;
+}
+
+/** A .tftest.hcl that applies the stack with mocks and checks each region's wiring. */
+function testFile(r: SynthResult): string {
+  const { config } = r;
+  const providerRegions = [...new Set([...config.regions, GLOBAL_ACCELERATOR_REGION])];
+  const asserts: string[] = [];
+  const assert = (condition: string, message: string) =>
+    asserts.push(`  assert {\n    condition     = ${condition}\n    error_message = ${JSON.stringify(message)}\n  }`);
+
+  const table = only(r, "aws_dynamodb_table", () => true);
+  assert(`${table}.name == "${config.tableName}"`, "table name");
+  assert(`length(${table}.replica) == ${config.regions.length - 1}`, "one replica per non-home region");
+  assert(`${table}.stream_view_type == "NEW_AND_OLD_IMAGES"`, "global tables need NEW_AND_OLD_IMAGES streams");
+  assert(`length(output.accelerator_ips) >= 0 && output.table_arn == ${table}.arn`, "table_arn output");
+
+  for (const region of config.regions) {
+    const provider = `aws.${region}`;
+    const lb = only(r, "aws_lb", (b) => b.provider === provider);
+    const tg = only(r, "aws_lb_target_group", (b) => b.provider === provider);
+    const fn = only(r, "aws_lambda_function", (b) => b.provider === provider);
+    const policy = only(r, "aws_iam_role_policy", (b) => b.provider === provider);
+    const perm = only(r, "aws_lambda_permission", (b) => b.provider === provider);
+    const attach = only(r, "aws_lb_target_group_attachment", (b) => b.provider === provider);
+    const group = only(
+      r,
+      "aws_globalaccelerator_endpoint_group",
+      (b) => b.endpoint_group_region === region,
+    );
+    const replicaArn = `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${config.tableName}`;
+    assert(`${group}.endpoint_group_region == "${region}"`, `${region}: endpoint group region`);
+    assert(
+      `one(${group}.endpoint_configuration).endpoint_id == ${lb}.arn && strcontains(${lb}.arn, ":${region}:")`,
+      `${region}: endpoint group points at its own region's ALB`,
+    );
+    assert(`one(${group}.endpoint_configuration).client_ip_preservation_enabled`, `${region}: client IP preservation`);
+    assert(
+      `contains(flatten([for s in jsondecode(${policy}.policy).Statement : s.Resource if s.Sid == "ItemsInRegionalReplica"]), "${replicaArn}")`,
+      `${region}: the function's policy names its own replica ${replicaArn}`,
+    );
+    assert(
+      `length(flatten([for s in jsondecode(${policy}.policy).Statement : s.Resource if s.Sid == "ItemsInRegionalReplica"])) == 1`,
+      `${region}: the policy names no other table`,
+    );
+    assert(`${perm}.source_arn == ${tg}.arn && ${perm}.principal == "elasticloadbalancing.amazonaws.com"`, `${region}: invoke permission scoped to its target group`);
+    assert(`${attach}.target_id == ${fn}.arn && ${attach}.target_group_arn == ${tg}.arn`, `${region}: attachment wires function to target group`);
+    assert(`${tg}.health_check[0].enabled && ${tg}.health_check[0].path == "${config.healthCheck.path}"`, `${region}: health check on`);
+    assert(`${fn}.environment[0].variables["TABLE_NAME"] == "${config.tableName}"`, `${region}: TABLE_NAME`);
+    assert(`output.function_names["${region}"] == ${fn}.function_name`, `${region}: function_names output`);
+    assert(`output.alb_dns_names["${region}"] == ${lb}.dns_name`, `${region}: alb_dns_names output`);
+  }
+  return `${providerRegions.map(mockProvider).join("\n")}\nrun "apply_with_mocks" {\n  command = apply\n\n${asserts.join("\n\n")}\n}\n`;
+}
+
+describeWithTerraform("terraform validate + terraform test on the synthesized stack", (tf) => {
+  const cases = {
+    "default (2 regions)": {},
+    "3 regions, table in eu-central-1": { regions: ["us-west-2", "eu-central-1", "ap-northeast-1"], homeRegion: "eu-central-1" },
+    "1 region outside us-west-2": { regions: ["eu-west-1"], homeRegion: "eu-west-1" },
+  };
+  const results: Record<string, { validate: Awaited<ReturnType<typeof runTerraform>>; test: Awaited<ReturnType<typeof runTerraform>> }> = {};
+
+  beforeAll(async () => {
+    await Promise.all(
+      Object.entries(cases).map(async ([name, override], i) => {
+        const synth = synthGlobalApp(override);
+        const dir = workdirFor(fullSynthDir(synth.stack), `case${i}`);
+        writeFileSync(join(dir, "wiring.tftest.hcl"), testFile(synth));
+        await initWorkdir(tf, dir);
+        const validate = await runTerraform(tf, dir, ["validate"]);
+        const test = await runTerraform(tf, dir, ["test"]);
+        results[name] = { validate, test };
+      }),
+    );
+  }, 240_000);
+
+  for (const name of Object.keys(cases)) {
+    it(`${name}: terraform validate accepts it`, () => {
+      const { validate } = results[name];
+      expect(validate.stderr).toBe("");
+      expect(validate.stdout).toContain("The configuration is valid");
+      expect(validate.code).toBe(0);
+    });
+    it(`${name}: terraform test applies it with mock providers and the wiring asserts pass`, () => {
+      const { test } = results[name];
+      expect(test.stdout + test.stderr).toMatch(/Success! 1 passed, 0 failed/);
+      expect(test.code).toBe(0);
+    });
+  }
+});

@@ -1,0 +1,158 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import {
+  AppConfig,
+  availabilityZones,
+  deletionProtection,
+  endpointWeight,
+  StateSettings,
+  trafficDial,
+} from "./config";
+import { FunctionAsset } from "./function-asset";
+import { GlobalAccelerator } from "./global-accelerator";
+import { GlobalTable } from "./global-table";
+import { GLOBAL_ACCELERATOR_REGION } from "./regions";
+import { RegionalBackend } from "./regional-backend";
+
+/** The stack's name: `cdktf.out/stacks/globalapp/cdk.tf.json`. */
+export const STACK_NAME = "globalapp";
+
+/** Props of {@link GlobalAppStack}. */
+export interface GlobalAppStackProps {
+  /** The validated configuration (constructs/config.ts). */
+  readonly config: AppConfig;
+  /** A prebuilt deployment package, to share one bundle between stacks in tests. @default built here */
+  readonly code?: (scope: Construct) => FunctionAsset;
+}
+
+/**
+ * The one stack, one state: providers (one aliased per region, plus us-west-2 for Global
+ * Accelerator), the state backend, the global table, a regional backend per region, the
+ * accelerator in front, and the outputs the drill and users need.
+ */
+export class GlobalAppStack extends TerraformStack {
+  /** Providers keyed by region (alias = region name); includes us-west-2 for GA. */
+  public readonly providers: Readonly<Record<string, AwsProvider>>;
+  /** The DynamoDB global table. */
+  public readonly table: GlobalTable;
+  /** Regional backends keyed by region, in `config.regions` order. */
+  public readonly backends: Readonly<Record<string, RegionalBackend>>;
+  /** The accelerator. */
+  public readonly accelerator: GlobalAccelerator;
+  /** The function package. */
+  public readonly code: FunctionAsset;
+
+  constructor(scope: Construct, id: string, props: GlobalAppStackProps) {
+    super(scope, id);
+    const { config } = props;
+    const namePrefix = `${config.appName}-${config.environment}`;
+
+    configureBackend(this, config.state);
+
+    const providerRegions = config.regions.includes(GLOBAL_ACCELERATOR_REGION)
+      ? config.regions
+      : [...config.regions, GLOBAL_ACCELERATOR_REGION];
+    const providers: Record<string, AwsProvider> = {};
+    for (const region of providerRegions) {
+      providers[region] = new AwsProvider(this, `aws-${region}`, {
+        region,
+        alias: region,
+        // Tags on every resource through the provider, never per resource.
+        defaultTags: [{ tags: { app: config.appName, environment: config.environment, "managed-by": "cdktf" } }],
+      });
+    }
+    this.providers = providers;
+
+    this.table = new GlobalTable(this, "global-table", {
+      tableName: config.tableName,
+      homeRegion: config.homeRegion,
+      provider: providers[config.homeRegion],
+      regions: config.regions,
+      deletionProtection: deletionProtection(config),
+    });
+
+    this.code = props.code ? props.code(this) : new FunctionAsset(this, "function-code");
+
+    const backends: Record<string, RegionalBackend> = {};
+    for (const region of config.regions) {
+      backends[region] = new RegionalBackend(this, `backend-${region}`, {
+        region,
+        provider: providers[region],
+        namePrefix,
+        table: this.table,
+        code: this.code,
+        healthCheck: config.healthCheck,
+        function: config.function,
+        availabilityZones: availabilityZones(config, region),
+        vpcCidr: config.network.vpcCidr,
+        deletionProtection: deletionProtection(config),
+      });
+    }
+    this.backends = backends;
+
+    this.accelerator = new GlobalAccelerator(this, "global-accelerator", {
+      provider: providers[GLOBAL_ACCELERATOR_REGION],
+      name: config.accelerator.name ?? namePrefix,
+      clientAffinity: config.accelerator.clientAffinity,
+      ipAddressType: config.accelerator.ipAddressType,
+      endpoints: config.regions.map((region) => ({
+        backend: backends[region],
+        trafficDial: trafficDial(config, region),
+        weight: endpointWeight(config, region),
+      })),
+    });
+
+    this.outputs(config);
+  }
+
+  private outputs(config: AppConfig): void {
+    const perRegion = (pick: (b: RegionalBackend) => string) =>
+      Object.fromEntries(config.regions.map((r) => [r, pick(this.backends[r])]));
+    new TerraformOutput(this, "accelerator_ips", {
+      value: this.accelerator.staticIps,
+      description: "The accelerator's two static anycast IP addresses",
+    });
+    new TerraformOutput(this, "accelerator_dns_name", {
+      value: this.accelerator.accelerator.dnsName,
+      description: "The accelerator's DNS name",
+    });
+    new TerraformOutput(this, "alb_dns_names", {
+      value: perRegion((b) => b.loadBalancer.dnsName),
+      description: "Each region's ALB DNS name (region → name)",
+    });
+    new TerraformOutput(this, "function_names", {
+      value: perRegion((b) => b.function.functionName),
+      description: "Each region's Lambda function name (region → name)",
+    });
+    new TerraformOutput(this, "table_name", { value: this.table.table.name, description: "The global table's name" });
+    new TerraformOutput(this, "table_arn", { value: this.table.table.arn, description: "The global table's ARN (home region)" });
+  }
+}
+
+/**
+ * Where state lives: S3 with native lockfile locking (default), Terraform Cloud, or local.
+ * The S3 backend needs `use_lockfile` (Terraform ≥ 1.10), which cdktf 0.21's S3Backend does not
+ * type yet, so it is set as an override.
+ */
+export function configureBackend(stack: TerraformStack, state: StateSettings): void {
+  switch (state.backend) {
+    case "s3": {
+      const backend = new S3Backend(stack, { bucket: state.bucket, key: state.key, region: state.region, encrypt: true });
+      backend.addOverride("use_lockfile", true);
+      return;
+    }
+    case "cloud":
+      new CloudBackend(stack, {
+        organization: state.organization,
+        workspaces: new NamedCloudWorkspace(state.workspace),
+        ...(state.hostname ? { hostname: state.hostname } : {}),
+      });
+      return;
+    case "local":
+      // Relative to the stack's working directory (cdktf.out/stacks/<stack>): by default the state
+      // file sits in the project root, outside cdktf.out, and no machine's absolute path is baked in.
+      new LocalBackend(stack, { path: state.path ?? `../../../terraform.${stack.node.id}.tfstate` });
+      return;
+  }
+}

@@ -1,0 +1,99 @@
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { DynamodbTableItem } from "@cdktf/provider-aws/lib/dynamodb-table-item";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Construct } from "constructs";
+import { replaceRegionInArn } from "./lib/arn";
+
+/** The article's seed item: `GET /get/foobar` finds it in every region. */
+export const SEED_ITEM = { item_id: "foobar", message: "Hello from GlobalApp" } as const;
+
+/** Props of {@link GlobalTable}. */
+export interface GlobalTableProps {
+  /** Table name, e.g. "GlobalApp". */
+  readonly tableName: string;
+  /** The table's primary region; the table resource lives there. */
+  readonly homeRegion: string;
+  /** Provider aliased to `homeRegion`. */
+  readonly provider: AwsProvider;
+  /** Every serving region; each one other than `homeRegion` gets a replica. */
+  readonly regions: readonly string[];
+  /** Refuse `DeleteTable` while on. @default false */
+  readonly deletionProtection?: boolean;
+  /** Customer-managed KMS key ARN per region; absent regions use the AWS-owned key. @default {} */
+  readonly kmsKeyArns?: Readonly<Record<string, string>>;
+  /** Write the article's `foobar` item. @default true */
+  readonly seedItem?: boolean;
+}
+
+/**
+ * A DynamoDB global table (version 2019.11.21): one `aws_dynamodb_table` in the home region with a
+ * `replica` block per other region. Streams with NEW_AND_OLD_IMAGES are what replication runs on.
+ * Key: `item_id` (string). On-demand capacity, point-in-time recovery on the table and every replica.
+ */
+export class GlobalTable extends Construct {
+  /** The table resource (home region). */
+  public readonly table: DynamodbTable;
+  /** The table's primary region. */
+  public readonly homeRegion: string;
+  /** Every region that holds a copy, home region first. */
+  public readonly regions: readonly string[];
+  /** Partition key attribute name. */
+  public readonly partitionKey = "item_id";
+
+  constructor(scope: Construct, id: string, props: GlobalTableProps) {
+    super(scope, id);
+    if (!props.regions.includes(props.homeRegion)) {
+      throw new Error(`GlobalTable: homeRegion "${props.homeRegion}" is not one of regions (${props.regions.join(", ")})`);
+    }
+    for (const r of Object.keys(props.kmsKeyArns ?? {})) {
+      if (!props.regions.includes(r)) throw new Error(`GlobalTable: kmsKeyArns names "${r}", which is not one of regions`);
+    }
+    this.homeRegion = props.homeRegion;
+    this.regions = [props.homeRegion, ...props.regions.filter((r) => r !== props.homeRegion)];
+    const kms = props.kmsKeyArns ?? {};
+
+    this.table = new DynamodbTable(this, "table", {
+      provider: props.provider,
+      name: props.tableName,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: this.partitionKey,
+      attribute: [{ name: this.partitionKey, type: "S" }],
+      // Global tables replicate from the stream; NEW_AND_OLD_IMAGES is required.
+      streamEnabled: true,
+      streamViewType: "NEW_AND_OLD_IMAGES",
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: kms[props.homeRegion]
+        ? { enabled: true, kmsKeyArn: kms[props.homeRegion] }
+        : { enabled: false },
+      deletionProtectionEnabled: props.deletionProtection ?? false,
+      replica: this.regions.slice(1).map((regionName) => ({
+        regionName,
+        pointInTimeRecovery: true,
+        propagateTags: true,
+        ...(kms[regionName] ? { kmsKeyArn: kms[regionName] } : {}),
+      })),
+    });
+
+    if (props.seedItem ?? true) {
+      new DynamodbTableItem(this, "seed-item", {
+        provider: props.provider,
+        tableName: this.table.name,
+        hashKey: this.table.hashKey,
+        item: JSON.stringify(
+          Object.fromEntries(Object.entries(SEED_ITEM).map(([k, v]) => [k, { S: v }])),
+        ),
+      });
+    }
+  }
+
+  /**
+   * ARN of the copy of the table in `region` (the table itself in the home region, else its replica).
+   * Derived from the table's own ARN so the account and partition are always right.
+   */
+  public arnIn(region: string): string {
+    if (!this.regions.includes(region)) {
+      throw new Error(`GlobalTable: no replica in "${region}"; regions: ${this.regions.join(", ")}`);
+    }
+    return region === this.homeRegion ? this.table.arn : replaceRegionInArn(this.table.arn, this.homeRegion, region);
+  }
+}

@@ -1,0 +1,15 @@
+import { Fn } from "cdktf";
+
+/**
+ * The one place that derives ARNs. Given a (token) ARN of a resource in `from`, returns the ARN of
+ * the same-named resource in `to`, e.g. a global table's replica. Only the region field changes,
+ * so partition and account stay whatever AWS returned.
+ */
+export function replaceRegionInArn(arn: string, from: string, to: string): string {
+  return Fn.replace(arn, `:${from}:`, `:${to}:`);
+}
+
+/** ARN pattern covering a log group's streams (CloudWatch Logs actions act on `<group-arn>:*`). */
+export function logStreamsArn(logGroupArn: string): string {
+  return `${logGroupArn}:*`;
+}

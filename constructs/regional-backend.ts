@@ -1,0 +1,254 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Construct } from "constructs";
+import type { FunctionSettings, HealthCheckSettings } from "./config";
+import { FunctionAsset } from "./function-asset";
+import { GlobalTable } from "./global-table";
+import { logStreamsArn } from "./lib/arn";
+import { targetGroupHealthCheck } from "./lib/health-check";
+import { assumeRolePolicy, policyDocument } from "./lib/iam";
+import { RegionalNetwork } from "./regional-network";
+
+/** The DynamoDB item actions the function uses (functions/lib/store.ts), and no others. */
+export const FUNCTION_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"] as const;
+
+/** The Lambda runtime and architecture the bundle targets (constructs/lib/bundle.ts: node22). */
+export const FUNCTION_RUNTIME = "nodejs22.x";
+export const FUNCTION_ARCHITECTURE = "arm64";
+
+/** Path patterns the ALB forwards to the function; anything else gets a fixed 404 from the ALB itself. */
+export const ROUTED_PATHS = ["/get/*", "/items/*"] as const;
+
+/** Props of {@link RegionalBackend}. */
+export interface RegionalBackendProps {
+  /** AWS region of every resource in this construct, e.g. "eu-central-1". */
+  readonly region: string;
+  /** Provider aliased to `region`; every resource here is created with it. */
+  readonly provider: AwsProvider;
+  /** Physical-name prefix, `${appName}-${environment}` (at most 21 characters: ALB names allow 32). */
+  readonly namePrefix: string;
+  /** The global table; the function gets least-privilege access to the replica in `region`. */
+  readonly table: GlobalTable;
+  /** The function's deployment package (shared by all regions). */
+  readonly code: FunctionAsset;
+  /** ALB target-group health check. GA follows this health for ALB endpoints. */
+  readonly healthCheck: HealthCheckSettings;
+  /** Lambda settings (memory, timeout, log retention, multi-value headers, health mode). */
+  readonly function: FunctionSettings;
+  /** Two availability zones for the ALB's subnets. */
+  readonly availabilityZones: readonly [string, string];
+  /** VPC CIDR. @default "10.0.0.0/16" */
+  readonly vpcCidr?: string;
+  /** ALB deletion protection. @default false */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * One region's serving stack: network → security group → internet-facing ALB → Lambda target group
+ * (health check ON) → the function, with its IAM role and log group.
+ *
+ * Routing (the article's content-based routing): `/get/*`, `/items/*` and the health-check path go
+ * to the function; everything else is answered by the ALB with a fixed JSON 404.
+ */
+export class RegionalBackend extends Construct {
+  /** The region this backend serves. */
+  public readonly region: string;
+  /** The ALB; Global Accelerator's endpoint for this region. */
+  public readonly loadBalancer: Lb;
+  /** The Lambda target group whose health Global Accelerator follows. */
+  public readonly targetGroup: LbTargetGroup;
+  /** The function serving `/get/{id}`, `/items/{id}` and `/health`. */
+  public readonly function: LambdaFunction;
+  /** The function's log group. */
+  public readonly logGroup: CloudwatchLogGroup;
+  /** The HTTP listener. */
+  public readonly listener: LbListener;
+  /** The network the ALB sits in. */
+  public readonly network: RegionalNetwork;
+
+  constructor(scope: Construct, id: string, props: RegionalBackendProps) {
+    super(scope, id);
+    RegionalBackend.validate(props);
+    const { provider, region, namePrefix } = props;
+    this.region = region;
+
+    this.network = new RegionalNetwork(this, "network", {
+      provider,
+      namePrefix,
+      cidr: props.vpcCidr,
+      availabilityZones: props.availabilityZones,
+    });
+
+    // --- function ----------------------------------------------------------------------------
+    const functionName = `${namePrefix}-get`;
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      provider,
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: props.function.logRetentionDays,
+    });
+
+    const role = new IamRole(this, "role", {
+      provider,
+      name: `${namePrefix}-get-${region}`,
+      assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"),
+    });
+    new IamRolePolicy(this, "policy", {
+      provider,
+      role: role.id,
+      name: "least-privilege",
+      policy: policyDocument([
+        // Only this region's copy of the table: each region reads and writes its own replica.
+        { sid: "ItemsInRegionalReplica", actions: [...FUNCTION_TABLE_ACTIONS], resources: [props.table.arnIn(region)] },
+        { sid: "OwnLogGroupOnly", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logStreamsArn(this.logGroup.arn)] },
+        // X-Ray has no resource-level permissions for these two actions; "*" is the only valid resource.
+        { sid: "XRayTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
+      ]),
+    });
+
+    this.function = new LambdaFunction(this, "function", {
+      provider,
+      functionName,
+      description: `GlobalApp item and health API in ${region}`,
+      role: role.arn,
+      runtime: FUNCTION_RUNTIME,
+      architectures: [FUNCTION_ARCHITECTURE],
+      handler: props.code.handler,
+      filename: props.code.path,
+      sourceCodeHash: props.code.sourceCodeHash,
+      memorySize: props.function.memoryMb,
+      timeout: props.function.timeoutSeconds,
+      ...(props.function.reservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: props.function.reservedConcurrency }
+        : {}),
+      environment: {
+        variables: {
+          TABLE_NAME: props.table.table.name,
+          // The article's failover switch: set to 400 to fail this region's health check.
+          STATUS: "200",
+          HEALTH_CHECK_MODE: props.function.healthCheckMode,
+        },
+      },
+      tracingConfig: { mode: "Active" },
+      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+      dependsOn: [this.logGroup],
+    });
+
+    // --- load balancer -----------------------------------------------------------------------
+    const listenerPorts = [80];
+    const securityGroup = new SecurityGroup(this, "alb-sg", {
+      provider,
+      name: `${namePrefix}-alb`,
+      description: `GlobalApp ALB in ${region}: listener ports only`,
+      vpcId: this.network.vpc.id,
+      ingress: listenerPorts.map((port) => ({
+        description: `HTTP ${port} from clients and Global Accelerator`,
+        protocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        cidrBlocks: ["0.0.0.0/0"],
+        ipv6CidrBlocks: [],
+        prefixListIds: [],
+        securityGroups: [],
+        selfAttribute: false,
+      })),
+      // Lambda targets are invoked through the Lambda API, not over the VPC: the ALB needs no egress.
+      egress: [],
+    });
+
+    this.loadBalancer = new Lb(this, "alb", {
+      provider,
+      name: namePrefix,
+      loadBalancerType: "application",
+      internal: false,
+      subnets: this.network.publicSubnets.map((s) => s.id),
+      securityGroups: [securityGroup.id],
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: props.deletionProtection ?? false,
+    });
+
+    this.targetGroup = new LbTargetGroup(this, "target-group", {
+      provider,
+      name: `${namePrefix}-fn`,
+      targetType: "lambda",
+      lambdaMultiValueHeadersEnabled: props.function.multiValueHeaders,
+      // Lambda target groups have health checks OFF by default; GA needs them to fail over.
+      healthCheck: targetGroupHealthCheck(props.healthCheck),
+    });
+
+    const permission = new LambdaPermission(this, "alb-invoke", {
+      provider,
+      statementId: "AllowInvokeFromRegionalAlbTargetGroup",
+      action: "lambda:InvokeFunction",
+      functionName: this.function.functionName,
+      principal: "elasticloadbalancing.amazonaws.com",
+      sourceArn: this.targetGroup.arn,
+    });
+    new LbTargetGroupAttachment(this, "attachment", {
+      provider,
+      targetGroupArn: this.targetGroup.arn,
+      targetId: this.function.arn,
+      // Registering a Lambda target fails until the ALB may invoke it.
+      dependsOn: [permission],
+    });
+
+    this.listener = new LbListener(this, "http", {
+      provider,
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultAction: [
+        {
+          type: "fixed-response",
+          fixedResponse: {
+            contentType: "application/json",
+            statusCode: "404",
+            messageBody: JSON.stringify({ error: "not found" }),
+          },
+        },
+      ],
+    });
+    new LbListenerRule(this, "route-to-function", {
+      provider,
+      listenerArn: this.listener.arn,
+      priority: 10,
+      action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+      condition: [{ pathPattern: { values: RegionalBackend.routedPaths(props.healthCheck) } }],
+    });
+  }
+
+  /** The path patterns forwarded to the function: the item routes plus the health-check path. */
+  public static routedPaths(healthCheck: HealthCheckSettings): string[] {
+    return [...ROUTED_PATHS, healthCheck.path];
+  }
+
+  private static validate(props: RegionalBackendProps): void {
+    if (props.region !== props.provider.region) {
+      throw new Error(`RegionalBackend: provider region "${props.provider.region}" does not match region "${props.region}"`);
+    }
+    if (!/^[a-z][a-z0-9-]{0,20}$/.test(props.namePrefix) || props.namePrefix.endsWith("-")) {
+      throw new Error(
+        `RegionalBackend: namePrefix "${props.namePrefix}" must be at most 21 lower-case letters, digits or hyphens (ALB names allow 32)`,
+      );
+    }
+    if (props.function.timeoutSeconds >= props.healthCheck.timeoutSeconds) {
+      throw new Error(
+        `RegionalBackend: function timeout ${props.function.timeoutSeconds} s must be below the health-check timeout ${props.healthCheck.timeoutSeconds} s`,
+      );
+    }
+    if (props.healthCheck.timeoutSeconds >= props.healthCheck.intervalSeconds) {
+      throw new Error(
+        `RegionalBackend: health-check timeout ${props.healthCheck.timeoutSeconds} s must be below its interval ${props.healthCheck.intervalSeconds} s`,
+      );
+    }
+  }
+}

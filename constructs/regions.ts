@@ -1,0 +1,74 @@
+/**
+ * The AWS commercial regions GlobalApp can serve from, with the approximate location of each
+ * (used by the local accelerator emulation to pick the "closest" endpoint group, as Global
+ * Accelerator does for a client's edge location).
+ */
+export interface RegionInfo {
+  /** Region code, e.g. "eu-central-1". */
+  readonly name: string;
+  /** Latitude of the region's metro area, degrees. */
+  readonly lat: number;
+  /** Longitude of the region's metro area, degrees. */
+  readonly lon: number;
+}
+
+const REGION_TABLE: readonly RegionInfo[] = [
+  { name: "us-east-1", lat: 38.9, lon: -77.4 },
+  { name: "us-east-2", lat: 40.0, lon: -83.0 },
+  { name: "us-west-1", lat: 37.4, lon: -121.9 },
+  { name: "us-west-2", lat: 45.8, lon: -119.7 },
+  { name: "ca-central-1", lat: 45.5, lon: -73.6 },
+  { name: "ca-west-1", lat: 51.0, lon: -114.1 },
+  { name: "mx-central-1", lat: 20.6, lon: -100.4 },
+  { name: "sa-east-1", lat: -23.5, lon: -46.6 },
+  { name: "eu-west-1", lat: 53.3, lon: -6.3 },
+  { name: "eu-west-2", lat: 51.5, lon: -0.1 },
+  { name: "eu-west-3", lat: 48.9, lon: 2.4 },
+  { name: "eu-central-1", lat: 50.1, lon: 8.7 },
+  { name: "eu-central-2", lat: 47.4, lon: 8.5 },
+  { name: "eu-north-1", lat: 59.3, lon: 18.1 },
+  { name: "eu-south-1", lat: 45.5, lon: 9.2 },
+  { name: "eu-south-2", lat: 41.6, lon: -0.9 },
+  { name: "il-central-1", lat: 32.1, lon: 34.8 },
+  { name: "me-south-1", lat: 26.1, lon: 50.6 },
+  { name: "me-central-1", lat: 25.2, lon: 55.3 },
+  { name: "af-south-1", lat: -33.9, lon: 18.4 },
+  { name: "ap-east-1", lat: 22.3, lon: 114.2 },
+  { name: "ap-south-1", lat: 19.1, lon: 72.9 },
+  { name: "ap-south-2", lat: 17.4, lon: 78.5 },
+  { name: "ap-southeast-1", lat: 1.35, lon: 103.8 },
+  { name: "ap-southeast-2", lat: -33.9, lon: 151.2 },
+  { name: "ap-southeast-3", lat: -6.2, lon: 106.8 },
+  { name: "ap-southeast-4", lat: -37.8, lon: 145.0 },
+  { name: "ap-southeast-5", lat: 3.1, lon: 101.7 },
+  { name: "ap-southeast-7", lat: 13.8, lon: 100.5 },
+  { name: "ap-northeast-1", lat: 35.7, lon: 139.7 },
+  { name: "ap-northeast-2", lat: 37.6, lon: 127.0 },
+  { name: "ap-northeast-3", lat: 34.7, lon: 135.5 },
+];
+
+/** Every region code GlobalApp accepts in `regions`, in a stable order. */
+export const AWS_REGIONS: readonly string[] = REGION_TABLE.map((r) => r.name);
+
+/** The region whose API hosts Global Accelerator; its resources are always created there. */
+export const GLOBAL_ACCELERATOR_REGION = "us-west-2";
+
+/** Looks up a region's metadata; throws on an unknown region code. */
+export function regionInfo(name: string): RegionInfo {
+  const info = REGION_TABLE.find((r) => r.name === name);
+  if (!info) {
+    throw new Error(`unknown AWS region "${name}"; allowed: ${AWS_REGIONS.join(", ")}`);
+  }
+  return info;
+}
+
+/** Great-circle distance between two regions in kilometres (haversine). */
+export function regionDistanceKm(a: string, b: string): number {
+  const p = regionInfo(a);
+  const q = regionInfo(b);
+  const rad = (d: number) => (d * Math.PI) / 180;
+  const dLat = rad(q.lat - p.lat);
+  const dLon = rad(q.lon - p.lon);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(p.lat)) * Math.cos(rad(q.lat)) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.sqrt(h));
+}
