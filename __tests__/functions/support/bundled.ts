@@ -1,0 +1,57 @@
+/**
+ * Loads the bundled handler (the bytes that ship in the Lambda zip) with its own environment.
+ *
+ * The SDK reads some variables per request (endpoint, credentials), not only at load, so each loaded
+ * copy gets a private `process` whose `env` is the given set: several copies with different endpoints
+ * can live in one test file without stepping on each other.
+ */
+import type { ALBEvent, ALBResult, Context } from "aws-lambda";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { runInThisContext } from "node:vm";
+import { bundleHandler, PROJECT_ROOT } from "../../../constructs/lib/bundle";
+
+export type Handler = (event: ALBEvent, context?: Context) => Promise<ALBResult>;
+
+let code: string | undefined;
+
+/** The shipped bundle's source, built once per test file. */
+export function bundleSource(): string {
+  code ??= bundleHandler().code.toString("utf8");
+  return code;
+}
+
+/** Env every loaded copy starts from: fake credentials, silent logs, a valid configuration. */
+export const BASE_ENV: Readonly<Record<string, string>> = {
+  AWS_REGION: "eu-central-1",
+  AWS_ACCESS_KEY_ID: "test",
+  AWS_SECRET_ACCESS_KEY: "test",
+  TABLE_NAME: "GlobalApp",
+  STATUS: "200",
+  POWERTOOLS_LOG_LEVEL: "SILENT",
+};
+
+/**
+ * Evaluates a fresh copy of the bundle as a CommonJS module whose `process.env` is `env` (merged over
+ * {@link BASE_ENV}; a key set to undefined is removed). Returns its `handler`.
+ */
+export function loadBundledHandler(env: Record<string, string | undefined> = {}): Handler {
+  const ownEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...BASE_ENV, ...env })) if (v !== undefined) ownEnv[k] = v;
+  const ownProcess = new Proxy(process, {
+    get: (target, prop) => (prop === "env" ? ownEnv : Reflect.get(target, prop)),
+  });
+  const file = join(PROJECT_ROOT, ".build", "test-bundle", "index.js");
+  const realRequire = createRequire(file);
+  const ownRequire = (id: string): unknown => (id === "node:process" || id === "process" ? ownProcess : realRequire(id));
+  const module = { exports: {} as { handler?: Handler } };
+  // runInThisContext, not new Function: jest runs tests in a vm context of its own, and errors raised
+  // by Node's net module (ECONNREFUSED, …) must be instances of the same Error as the bundle's, as in Lambda.
+  const evaluate = runInThisContext(
+    `(function (exports, require, module, __filename, __dirname, process) {${bundleSource()}\n})`,
+    { filename: file },
+  ) as (...args: unknown[]) => void;
+  evaluate(module.exports, ownRequire, module, file, join(file, ".."), ownProcess);
+  if (typeof module.exports.handler !== "function") throw new Error("the bundle does not export handler");
+  return module.exports.handler;
+}

@@ -1,0 +1,73 @@
+/**
+ * The function's environment, read and validated once per execution environment (cold start).
+ *
+ * A bad or missing value does not throw at module load (that would make every invocation fail
+ * without a response the ALB can use); it is recorded in `problems`, logged at cold start, and
+ * every request that needs the value answers 500 — `/health` included, so a misconfigured region
+ * fails its health check and Global Accelerator moves traffic away.
+ */
+
+/** `HEALTH_CHECK_MODE`: shallow answers `STATUS` only; deep also reads the region's replica. */
+export type HealthCheckMode = "shallow" | "deep";
+
+/** Validated settings of one execution environment. */
+export interface FunctionEnv {
+  /** `AWS_REGION`: the region this function serves; named in every response. "unknown" if unset. */
+  readonly region: string;
+  /** `TABLE_NAME`: the DynamoDB table (the region's replica). Undefined when missing: see `problems`. */
+  readonly tableName?: string;
+  /** `STATUS`: the status `/health` answers, an integer 100–599. Undefined when invalid: see `problems`. */
+  readonly status?: number;
+  /** `HEALTH_CHECK_MODE`. @default "shallow" */
+  readonly healthCheckMode: HealthCheckMode;
+  /** `HEALTH_CHECK_CACHE_MS`: how long a deep check's answer is reused, 0–60000 ms. @default 5000 */
+  readonly healthCacheMs: number;
+  /** One line per configuration problem: `NAME = "value": what is allowed`. Empty when all is well. */
+  readonly problems: readonly string[];
+}
+
+/** Default of `HEALTH_CHECK_CACHE_MS`: ALB nodes each probe every interval (≥ 5 s); one read serves them all. */
+export const DEFAULT_HEALTH_CACHE_MS = 5000;
+
+const INTEGER = /^[0-9]+$/;
+// DynamoDB table names: 3–255 of A-Z a-z 0-9 _ - .
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+/** Reads and validates the function's environment variables. Never throws. */
+export function readEnv(env: Readonly<Record<string, string | undefined>>): FunctionEnv {
+  const problems: string[] = [];
+  const bad = (name: string, value: string | undefined, allowed: string) =>
+    problems.push(`${name} = ${value === undefined ? "missing" : JSON.stringify(value)}: ${allowed}`);
+
+  const region = env.AWS_REGION;
+  if (!region) bad("AWS_REGION", region, "must name the AWS region");
+
+  const tableName = env.TABLE_NAME;
+  if (tableName === undefined || !TABLE_NAME.test(tableName)) {
+    bad("TABLE_NAME", tableName, "must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ - .)");
+  }
+
+  const rawStatus = env.STATUS?.trim();
+  const status = rawStatus !== undefined && INTEGER.test(rawStatus) ? Number(rawStatus) : undefined;
+  const statusOk = status !== undefined && status >= 100 && status <= 599;
+  if (!statusOk) bad("STATUS", env.STATUS, "must be an integer HTTP status code between 100 and 599");
+
+  const mode = env.HEALTH_CHECK_MODE ?? "shallow";
+  if (mode !== "shallow" && mode !== "deep") bad("HEALTH_CHECK_MODE", mode, "allowed: shallow | deep");
+
+  const rawCache = env.HEALTH_CHECK_CACHE_MS;
+  let healthCacheMs = DEFAULT_HEALTH_CACHE_MS;
+  if (rawCache !== undefined) {
+    if (INTEGER.test(rawCache) && Number(rawCache) <= 60000) healthCacheMs = Number(rawCache);
+    else bad("HEALTH_CHECK_CACHE_MS", rawCache, "must be an integer between 0 and 60000 (ms)");
+  }
+
+  return {
+    region: region || "unknown",
+    tableName: tableName !== undefined && TABLE_NAME.test(tableName) ? tableName : undefined,
+    status: statusOk ? status : undefined,
+    healthCheckMode: mode === "deep" ? "deep" : "shallow",
+    healthCacheMs,
+    problems,
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * ALBEvent → route → ALBResult. Reads whatever the ALB (or anything else) sends defensively,
+ * dispatches to the service logic, maps every error through `toHttpError`, and answers in the
+ * event's header form (single- or multi-value).
+ */
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { ALBEvent, ALBResult, Context } from "aws-lambda";
+import { STATUS_CODES } from "node:http";
+import type { FunctionEnv } from "./env";
+import { ConfigurationError, HttpError, MethodNotAllowedError, NotFoundError, toHttpError } from "./errors";
+import { parseItemId, type HealthCheck, type ItemService, type ServiceResponse } from "./items";
+
+/** What a path resolves to. */
+export type Route = { readonly name: "health" } | { readonly name: "get" | "item"; readonly rawId: string };
+
+interface RouteSpec {
+  readonly pattern: RegExp;
+  readonly methods: readonly string[];
+  readonly route: (match: RegExpExecArray) => Route;
+}
+
+// The id is everything after the prefix, slashes included, still URL-encoded (the ALB does not decode).
+const ROUTES: readonly RouteSpec[] = [
+  { pattern: /^\/health$/, methods: ["GET", "HEAD"], route: () => ({ name: "health" }) },
+  { pattern: /^\/get\/(.*)$/s, methods: ["GET", "HEAD"], route: (m) => ({ name: "get", rawId: m[1] }) },
+  { pattern: /^\/items\/(.*)$/s, methods: ["GET", "HEAD", "PUT", "DELETE"], route: (m) => ({ name: "item", rawId: m[1] }) },
+];
+
+/**
+ * Resolves method and path to a route.
+ * @throws NotFoundError for an unknown path, MethodNotAllowedError (with `Allow`) for a wrong method.
+ */
+export function matchRoute(method: string, path: string): Route {
+  for (const spec of ROUTES) {
+    const match = spec.pattern.exec(path);
+    if (!match) continue;
+    if (!spec.methods.includes(method)) throw new MethodNotAllowedError(spec.methods);
+    return spec.route(match);
+  }
+  throw new NotFoundError("not found");
+}
+
+/** The parts of an ALB event the function uses, read defensively (the event may be anything). */
+export interface RequestView {
+  readonly method: string;
+  readonly path: string;
+  readonly body: string | undefined;
+  readonly isBase64Encoded: boolean;
+  /** The target group has multi-value headers on: answer with `multiValueHeaders`. */
+  readonly multiValue: boolean;
+  /** The ALB's `X-Amzn-Trace-Id`, for the log. */
+  readonly traceId?: string;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+/** Reads an ALB event (either header form) without trusting its shape. */
+export function readRequest(event: unknown): RequestView {
+  const e = isRecord(event) ? event : {};
+  const headers = isRecord(e.headers) ? e.headers : {};
+  const multi = isRecord(e.multiValueHeaders) ? e.multiValueHeaders : undefined;
+  const multiTrace = multi?.["x-amzn-trace-id"];
+  return {
+    method: str(e.httpMethod) ?? "",
+    path: str(e.path) ?? "",
+    body: str(e.body),
+    isBase64Encoded: e.isBase64Encoded === true,
+    multiValue: multi !== undefined || isRecord(e.multiValueQueryStringParameters),
+    traceId: str(headers["x-amzn-trace-id"]) ?? (Array.isArray(multiTrace) ? str(multiTrace[0]) : undefined),
+  };
+}
+
+/**
+ * Builds the ALBResult: JSON body (empty for HEAD), `content-type` and `x-served-by-region` always,
+ * in `multiValueHeaders` when the request came in that form, else `headers`.
+ */
+export function toALBResult(request: RequestView, response: ServiceResponse, region: string): ALBResult {
+  const headers: Record<string, string> = {
+    ...response.headers,
+    "content-type": "application/json",
+    "x-served-by-region": region,
+  };
+  const statusCode = response.statusCode;
+  const result: ALBResult = {
+    statusCode,
+    statusDescription: `${statusCode} ${STATUS_CODES[statusCode] ?? "Unknown"}`,
+    isBase64Encoded: false,
+    body: request.method === "HEAD" ? "" : JSON.stringify(response.body),
+  };
+  if (request.multiValue) {
+    result.multiValueHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]]));
+  } else {
+    result.headers = headers;
+  }
+  return result;
+}
+
+/** What the router dispatches to; built once per execution environment by the handler. */
+export interface RouterDeps {
+  /** The validated environment. */
+  readonly env: FunctionEnv;
+  /** Item logic; absent when the configuration does not allow a store (e.g. no TABLE_NAME). */
+  readonly items?: ItemService;
+  /** `/health`; absent when the configuration is invalid. */
+  readonly health?: HealthCheck;
+  /** Structured logger; the router adds request id and trace id per invocation. */
+  readonly logger: Logger;
+  /** Time kept back from the Lambda deadline to log and answer after aborting a DynamoDB call, ms. @default 300 */
+  readonly reserveMs?: number;
+}
+
+/** The body of an error response: the public message only, never a cause. */
+function errorResponse(error: HttpError, region: string): ServiceResponse {
+  return { statusCode: error.statusCode, headers: error.headers, body: { error: error.message, region, ...error.details } };
+}
+
+/** Logs an error at the level its status deserves, with the cause (stack included) for 5xx. */
+function logError(logger: Logger, error: HttpError, route: string): void {
+  if (error instanceof ConfigurationError) {
+    logger.error("invalid configuration", { route, problems: error.problems });
+  } else if (error.statusCode === 503) {
+    logger.warn("dependency unavailable", { route, error: error.cause ?? error });
+  } else if (error.statusCode >= 500) {
+    logger.error("unexpected error", { route, error: error.cause ?? error });
+  } else {
+    logger.debug("request rejected", { route, status: error.statusCode, reason: error.message });
+  }
+}
+
+/** A response for when everything else failed (e.g. the logger threw): fixed, safe, well-formed. */
+function lastResort(region: string): ALBResult {
+  return {
+    statusCode: 500,
+    statusDescription: "500 Internal Server Error",
+    isBase64Encoded: false,
+    headers: { "content-type": "application/json", "x-served-by-region": region },
+    body: JSON.stringify({ error: "internal error", region }),
+  };
+}
+
+/** Creates the request pipeline. The returned function never throws and always answers. */
+export function createRouter(deps: RouterDeps): (event: ALBEvent, context?: Context) => Promise<ALBResult> {
+  const { env, logger } = deps;
+  const reserveMs = deps.reserveMs ?? 300;
+
+  async function dispatch(route: Route, request: RequestView, signal?: AbortSignal): Promise<ServiceResponse> {
+    if (route.name === "health") {
+      if (!deps.health || env.problems.length > 0) throw new ConfigurationError(env.problems);
+      return deps.health.check();
+    }
+    if (!deps.items) throw new ConfigurationError(env.problems);
+    const id = parseItemId(route.rawId);
+    switch (request.method) {
+      case "PUT":
+        return deps.items.put(id, request.body, request.isBase64Encoded, signal);
+      case "DELETE":
+        return deps.items.delete(id, signal);
+      default:
+        return deps.items.get(id, signal);
+    }
+  }
+
+  return async function route(event: ALBEvent, context?: Context): Promise<ALBResult> {
+    try {
+      const request = readRequest(event);
+      if (context) logger.addContext(context);
+      logger.resetKeys();
+      if (request.traceId) logger.appendKeys({ trace_id: request.traceId });
+      // End DynamoDB calls before Lambda's own timeout, so the function can still answer 503.
+      const remaining = typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : undefined;
+      const signal = remaining === undefined ? undefined : AbortSignal.timeout(Math.max(remaining - reserveMs, 1));
+      let routeName = "unmatched";
+      let response: ServiceResponse;
+      try {
+        const matched = matchRoute(request.method, request.path);
+        routeName = matched.name;
+        response = await dispatch(matched, request, signal);
+      } catch (err) {
+        const error = toHttpError(err);
+        logError(logger, error, routeName);
+        response = errorResponse(error, env.region);
+      }
+      logger.debug("request", { method: request.method, path: request.path, route: routeName, status: response.statusCode });
+      return toALBResult(request, response, env.region);
+    } catch (err) {
+      try {
+        logger.error("response failed", { error: err });
+      } catch {
+        // Nothing left to report with; the fixed response below still reaches the client.
+      }
+      return lastResort(env.region);
+    }
+  };
+}

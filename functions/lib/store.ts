@@ -1,0 +1,110 @@
+/**
+ * {@link ItemStore} on DynamoDB, with timeouts and retries sized so that a failing request ends
+ * well inside the function's 3 s timeout and the handler can still answer 503.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import { KEY, type Item, type ItemStore } from "./items";
+
+/** Timeouts and retries of the DynamoDB client, all in ms. */
+export interface StoreTimeouts {
+  /** TCP/TLS connect timeout per attempt. In-region DynamoDB connects in a few ms. */
+  readonly connectMs: number;
+  /** Whole request/response timeout per attempt. DynamoDB answers a GetItem in single-digit ms. */
+  readonly requestMs: number;
+  /** Attempts per operation, the first included (the SDK backs off between them). */
+  readonly maxAttempts: number;
+  /** Hard cap on one operation, all attempts and back-off included; then it is aborted. */
+  readonly operationMs: number;
+  /** Hard cap on the deep health check's read: a slow replica counts as a failing one. */
+  readonly pingMs: number;
+}
+
+/**
+ * Defaults for a 3 s Lambda timeout: worst case ≈ 2 attempts × 800 ms + back-off, capped at 2000 ms
+ * per operation, which leaves ~1 s to log and answer 503 before Lambda would kill the invocation.
+ */
+export const DEFAULT_TIMEOUTS: StoreTimeouts = {
+  connectMs: 300,
+  requestMs: 800,
+  maxAttempts: 2,
+  operationMs: 2000,
+  pingMs: 1000,
+};
+
+/** Key of the item the deep health check reads; it need not exist, the read only has to succeed. */
+export const HEALTH_PROBE_ID = "__health__";
+
+/**
+ * A DynamoDB document client for `region`, built once per execution environment. The endpoint is
+ * the SDK's own: `AWS_ENDPOINT_URL_DYNAMODB` when set (local DynamoDB), else the regional one.
+ */
+export function createDocumentClient(region: string, timeouts: StoreTimeouts = DEFAULT_TIMEOUTS): DynamoDBDocumentClient {
+  // Keep-alive: a warm function reuses its TLS connection instead of a handshake per request.
+  const agentOptions = { keepAlive: true, maxSockets: 50 };
+  const client = new DynamoDBClient({
+    region,
+    maxAttempts: timeouts.maxAttempts,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: timeouts.connectMs,
+      requestTimeout: timeouts.requestMs,
+      throwOnRequestTimeout: true,
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent(agentOptions),
+    }),
+  });
+  return DynamoDBDocumentClient.from(client, {
+    // Items written by other tools may hold numbers beyond 2^53; answer them (rounded) instead of a 500.
+    unmarshallOptions: { wrapNumbers: (value: string) => Number(value) },
+  });
+}
+
+/** Items in one DynamoDB table (the region's replica), key `item_id` (S). */
+export class DynamoItemStore implements ItemStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly timeouts: StoreTimeouts = DEFAULT_TIMEOUTS,
+  ) {}
+
+  async get(id: string, signal?: AbortSignal): Promise<Item | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { [KEY]: id } }),
+      { abortSignal: this.deadline(signal) },
+    );
+    return out.Item as Item | undefined;
+  }
+
+  async put(item: Item, signal?: AbortSignal): Promise<"created" | "replaced"> {
+    const out = await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: item, ReturnValues: "ALL_OLD" }),
+      { abortSignal: this.deadline(signal) },
+    );
+    return out.Attributes ? "replaced" : "created";
+  }
+
+  async delete(id: string, signal?: AbortSignal): Promise<Item | undefined> {
+    const out = await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { [KEY]: id }, ReturnValues: "ALL_OLD" }),
+      { abortSignal: this.deadline(signal) },
+    );
+    return out.Attributes as Item | undefined;
+  }
+
+  async ping(): Promise<void> {
+    // A data-plane read on the replica (the same GetItem permission the function already has).
+    await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { [KEY]: HEALTH_PROBE_ID }, ProjectionExpression: KEY }),
+      { abortSignal: AbortSignal.timeout(this.timeouts.pingMs) },
+    );
+  }
+
+  /** Aborts at `operationMs` or when the caller's signal (the invocation's deadline) fires, whichever is first. */
+  private deadline(signal?: AbortSignal): AbortSignal {
+    const cap = AbortSignal.timeout(this.timeouts.operationMs);
+    return signal ? AbortSignal.any([signal, cap]) : cap;
+  }
+}
