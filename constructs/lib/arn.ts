@@ -13,3 +13,8 @@ export function replaceRegionInArn(arn: string, from: string, to: string): strin
 export function logStreamsArn(logGroupArn: string): string {
   return `${logGroupArn}:*`;
 }
+
+/** ARN pattern covering every object in a bucket (S3 object actions act on `<bucket-arn>/*`). */
+export function bucketObjectsArn(bucketArn: string): string {
+  return `${bucketArn}/*`;
+}

@@ -1,0 +1,192 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { AppConfig } from "./config";
+import { configureBackend } from "./global-app-stack";
+import { bucketObjectsArn } from "./lib/arn";
+import { policyDocument } from "./lib/iam";
+import { AWS_REGIONS } from "./regions";
+
+/** The bootstrap stack's name: `cdktf.out/stacks/globalapp-state/cdk.tf.json`. */
+export const STATE_STACK_NAME = "globalapp-state";
+
+/** Props of {@link StateBucketStack}. */
+export interface StateBucketStackProps {
+  /** Name of the state bucket, globally unique (config `state.bucket`), e.g. "acme-globalapp-tfstate". */
+  readonly bucketName: string;
+  /** AWS region of the bucket (config `state.region`); the stack's one provider is aliased to it. */
+  readonly region: string;
+  /** Tags on every resource, through the provider's default tags. @default { "managed-by": "cdktf" } */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Days a superseded state version is kept before it expires (1-3650). @default 90 */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** Superseded state versions kept whatever their age (1-100). @default 10 */
+  readonly noncurrentVersionsToKeep?: number;
+  /** Days after which an unfinished multipart upload is aborted (1-365). @default 7 */
+  readonly abortIncompleteMultipartUploadDays?: number;
+  /**
+   * The bootstrap stack's own local state file, relative to `cdktf.out/stacks/globalapp-state`.
+   * @default "../../../terraform.globalapp-state.tfstate" (the project root, outside cdktf.out)
+   */
+  readonly statePath?: string;
+}
+
+const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function requireInt(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`StateBucketStack: ${name} = ${JSON.stringify(value)}: must be a whole number between ${min} and ${max}`);
+  }
+  return value;
+}
+
+/**
+ * The state bootstrap stack `globalapp-state`: the S3 bucket that holds the `globalapp` stack's
+ * Terraform state (and its `use_lockfile` lock object). It keeps its own state locally — the bucket
+ * cannot hold the state of the stack that creates it — and is deployed once, before `globalapp`.
+ *
+ * Hardening: versioning (every state write recoverable), default encryption (SSE-S3, what the S3
+ * backend's `encrypt = true` writes anyway), all four public-access-block flags, ACLs disabled
+ * (BucketOwnerEnforced), a policy denying any request without TLS ≥ 1.2, and a lifecycle rule that
+ * expires old superseded versions and aborts unfinished multipart uploads. `force_destroy` stays
+ * off, so `cdktf destroy` refuses while the bucket still holds state.
+ */
+export class StateBucketStack extends TerraformStack {
+  /** The provider, aliased to the bucket's region. */
+  public readonly provider: AwsProvider;
+  /** The state bucket. */
+  public readonly bucket: S3Bucket;
+  /** Versioning (Enabled). */
+  public readonly versioning: S3BucketVersioningA;
+  /** Default encryption (SSE-S3). */
+  public readonly encryption: S3BucketServerSideEncryptionConfigurationA;
+  /** All four public-access-block flags on. */
+  public readonly publicAccessBlock: S3BucketPublicAccessBlock;
+  /** Object ownership BucketOwnerEnforced (ACLs disabled). */
+  public readonly ownership: S3BucketOwnershipControls;
+  /** The bucket policy: TLS only. */
+  public readonly policy: S3BucketPolicy;
+  /** Lifecycle: expire old noncurrent versions, abort incomplete multipart uploads. */
+  public readonly lifecycle: S3BucketLifecycleConfiguration;
+
+  constructor(scope: Construct, id: string, props: StateBucketStackProps) {
+    super(scope, id);
+    if (!BUCKET_NAME.test(props.bucketName)) {
+      throw new Error(`StateBucketStack: bucketName = ${JSON.stringify(props.bucketName)}: must be a valid S3 bucket name (3-63 of a-z 0-9 . -)`);
+    }
+    if (!AWS_REGIONS.includes(props.region)) {
+      throw new Error(`StateBucketStack: region = ${JSON.stringify(props.region)}: unknown AWS region`);
+    }
+    const expirationDays = requireInt("noncurrentVersionExpirationDays", props.noncurrentVersionExpirationDays ?? 90, 1, 3650);
+    const versionsToKeep = requireInt("noncurrentVersionsToKeep", props.noncurrentVersionsToKeep ?? 10, 1, 100);
+    const abortDays = requireInt("abortIncompleteMultipartUploadDays", props.abortIncompleteMultipartUploadDays ?? 7, 1, 365);
+
+    configureBackend(this, { backend: "local", path: props.statePath });
+
+    const provider = new AwsProvider(this, `aws-${props.region}`, {
+      region: props.region,
+      alias: props.region,
+      defaultTags: [{ tags: { "managed-by": "cdktf", ...props.tags } }],
+    });
+    this.provider = provider;
+
+    this.bucket = new S3Bucket(this, "bucket", { provider, bucket: props.bucketName, forceDestroy: false });
+    const bucket = this.bucket.id;
+
+    this.ownership = new S3BucketOwnershipControls(this, "ownership", {
+      provider,
+      bucket,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    this.publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {
+      provider,
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    this.versioning = new S3BucketVersioningA(this, "versioning", {
+      provider,
+      bucket,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    this.encryption = new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      provider,
+      bucket,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+    });
+
+    const everything = [this.bucket.arn, bucketObjectsArn(this.bucket.arn)];
+    this.policy = new S3BucketPolicy(this, "policy", {
+      provider,
+      bucket,
+      policy: policyDocument([
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          principals: { AWS: ["*"] },
+          actions: ["s3:*"],
+          resources: everything,
+          conditions: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        {
+          sid: "DenyOutdatedTls",
+          effect: "Deny",
+          principals: { AWS: ["*"] },
+          actions: ["s3:*"],
+          resources: everything,
+          conditions: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+        },
+      ]),
+      // S3 rejects a bucket policy put while the public-access block is still being applied.
+      dependsOn: [this.publicAccessBlock],
+    });
+
+    this.lifecycle = new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      provider,
+      bucket,
+      rule: [
+        {
+          id: "expire-old-state-versions",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          noncurrentVersionExpiration: [{ noncurrentDays: expirationDays, newerNoncurrentVersions: versionsToKeep }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortDays }],
+        },
+      ],
+      // Lifecycle rules on noncurrent versions need versioning in place first.
+      dependsOn: [this.versioning],
+    });
+
+    new TerraformOutput(this, "state_bucket_name", {
+      value: this.bucket.bucket,
+      description: "The Terraform state bucket's name (config state.bucket)",
+    });
+    new TerraformOutput(this, "state_bucket_region", {
+      value: props.region,
+      description: "The Terraform state bucket's region (config state.region)",
+    });
+  }
+}
+
+/**
+ * Adds the bootstrap stack when the state lives in S3 (the default). Terraform Cloud keeps state
+ * itself and local state needs no bucket, so for `cloud` and `local` no `globalapp-state` stack is
+ * synthesized and `globalapp` is the app's only stack.
+ */
+export function stateBucketStackFor(scope: Construct, config: AppConfig): StateBucketStack | undefined {
+  if (config.state.backend !== "s3") return undefined;
+  return new StateBucketStack(scope, STATE_STACK_NAME, {
+    bucketName: config.state.bucket,
+    region: config.state.region,
+    tags: { app: config.appName, environment: config.environment },
+  });
+}
