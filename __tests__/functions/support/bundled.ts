@@ -29,6 +29,8 @@ export const BASE_ENV: Readonly<Record<string, string>> = {
   TABLE_NAME: "GlobalApp",
   STATUS: "200",
   POWERTOOLS_LOG_LEVEL: "SILENT",
+  // The tests run on the dev machine's Node (Lambda runs nodejs22.x): skip the SDK's old-Node notice.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
 };
 
 /**
