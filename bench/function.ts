@@ -1,0 +1,205 @@
+/**
+ * Benchmark of the Lambda function (issue 3): run with `node --import tsx bench/function.ts [--quick]`.
+ *
+ * Compares, in one run and printed side by side:
+ * 1. bundle size, raw and zipped, with the AWS SDK bundled (what ships) vs external (the runtime's);
+ * 2. cold start: a fresh Node process loads the bundle and serves its first request (median of N);
+ * 3. warm latency per request: the handler vs a raw `GetCommand` on the same dynalite (p50/p99 and
+ *    the overhead ratio), interleaved so both see the same machine load.
+ *
+ * dynalite runs in its own process so that its CPU time does not count against either side.
+ * For the "external" variant the SDK is resolved from node_modules through NODE_PATH, the way
+ * Lambda resolves it from /var/runtime/node_modules.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import type { ALBEvent, ALBResult } from "aws-lambda";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildSync } from "esbuild";
+import { BUNDLE_TARGET, bundleHandler, PROJECT_ROOT } from "../constructs/lib/bundle";
+import { createZip } from "../constructs/lib/zip";
+import { startDynalite } from "../local/dynalite";
+
+const QUICK = process.argv.includes("--quick");
+const COLD_RUNS = QUICK ? 5 : 15;
+const WARM_REQUESTS = QUICK ? 300 : 2000;
+const WARMUP = QUICK ? 50 : 200;
+const TABLE = "GlobalApp";
+const OUT_DIR = join(PROJECT_ROOT, ".build", "bench-function");
+
+type Handler = (event: ALBEvent) => Promise<ALBResult>;
+
+/** The same build as constructs/lib/bundle.ts, but with the SDK left to the runtime. */
+function externalSdkBundle(): Buffer {
+  const result = buildSync({
+    entryPoints: [join(PROJECT_ROOT, "functions", "get.ts")],
+    absWorkingDir: PROJECT_ROOT,
+    bundle: true,
+    platform: "node",
+    target: BUNDLE_TARGET,
+    format: "cjs",
+    minify: true,
+    legalComments: "none",
+    write: false,
+    logLevel: "silent",
+    // What the nodejs22.x runtime provides: AWS SDK v3 clients and their smithy dependencies.
+    external: ["@aws-sdk/*", "@smithy/*"],
+  });
+  return Buffer.from(result.outputFiles[0].contents);
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+const median = (xs: readonly number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+
+function table(title: string, header: readonly string[], rows: readonly (readonly string[])[]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
+  console.log(`\n${title}\n${line(header)}\n|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+/** Child mode: serve dynalite and print the endpoint; exit when stdin closes. */
+async function serveDynalite(): Promise<void> {
+  const db = await startDynalite({ tableName: TABLE, items: [{ item_id: "bench", name: "bench item", tags: ["a", "b"], n: 1 }] });
+  process.stdout.write(`${db.endpoint}\n`);
+  process.stdin.resume();
+  process.stdin.on("end", () => void db.close().then(() => process.exit(0)));
+}
+
+function startDynaliteProcess(): Promise<{ endpoint: string; stop: () => void }> {
+  const child = spawn(process.execPath, ["--import", "tsx", __filename, "--serve-dynalite"], {
+    cwd: PROJECT_ROOT,
+    stdio: ["pipe", "pipe", "inherit"],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.stdout.once("data", (chunk: Buffer) => resolve({ endpoint: chunk.toString().trim(), stop: () => child.stdin.end() }));
+  });
+}
+
+/**
+ * A fresh plain-node process (no tsx hooks on require): load the bundle, serve one request, report.
+ * Run with `node -e`, so process.argv[1] is the bundle file.
+ */
+const COLD_START_JS = `
+const t0 = performance.now();
+const { handler } = require(process.argv[1]);
+const loaded = performance.now();
+handler({ httpMethod: "GET", path: "/get/bench", headers: {}, body: "", isBase64Encoded: false }).then((r) => {
+  const served = performance.now();
+  if (r.statusCode !== 200) { console.error(r.statusCode, r.body); process.exit(1); }
+  process.stdout.write(JSON.stringify({ loadMs: loaded - t0, firstRequestMs: served - loaded }));
+});
+`;
+
+function functionEnv(endpoint: string): NodeJS.ProcessEnv {
+  return {
+    AWS_REGION: "us-west-2",
+    TABLE_NAME: TABLE,
+    STATUS: "200",
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_ACCESS_KEY_ID: "bench",
+    AWS_SECRET_ACCESS_KEY: "bench",
+    POWERTOOLS_LOG_LEVEL: "WARN",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
+}
+
+function measureColdStarts(bundleFile: string, endpoint: string, nodePath?: string): { loadMs: number; firstRequestMs: number } {
+  const loads: number[] = [];
+  const firsts: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const out = execFileSync(process.execPath, ["-e", COLD_START_JS, bundleFile], {
+      env: { PATH: process.env.PATH, ...functionEnv(endpoint), ...(nodePath ? { NODE_PATH: nodePath } : {}) },
+      encoding: "utf8",
+    });
+    const { loadMs, firstRequestMs } = JSON.parse(out) as { loadMs: number; firstRequestMs: number };
+    loads.push(loadMs);
+    firsts.push(firstRequestMs);
+  }
+  return { loadMs: median(loads), firstRequestMs: median(firsts) };
+}
+
+async function main(): Promise<void> {
+  mkdirSync(join(OUT_DIR, "bundled"), { recursive: true });
+  mkdirSync(join(OUT_DIR, "external"), { recursive: true });
+  const variants = [
+    { name: "SDK bundled (ships)", dir: "bundled", code: bundleHandler().code, nodePath: undefined },
+    { name: "SDK external (runtime's)", dir: "external", code: externalSdkBundle(), nodePath: join(PROJECT_ROOT, "node_modules") },
+  ].map((v) => {
+    const file = join(OUT_DIR, v.dir, "index.js");
+    writeFileSync(file, v.code);
+    return { ...v, file, zip: createZip([{ name: "index.js", data: v.code }]).length };
+  });
+
+  const dynalite = await startDynaliteProcess();
+  try {
+    const cold = variants.map((v) => measureColdStarts(v.file, dynalite.endpoint, v.nodePath));
+    table(
+      `Bundle and cold start (median of ${COLD_RUNS} fresh processes; first request = GET /get/{id} on dynalite)`,
+      ["variant", "raw", "zipped", "load", "first request", "load + first"],
+      variants.map((v, i) => [v.name, kb(v.code.length), kb(v.zip), ms(cold[i].loadMs), ms(cold[i].firstRequestMs), ms(cold[i].loadMs + cold[i].firstRequestMs)]),
+    );
+
+    Object.assign(process.env, functionEnv(dynalite.endpoint));
+    const { handler } = require(variants[0].file) as { handler: Handler };
+    const raw = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-west-2", endpoint: dynalite.endpoint, credentials: { accessKeyId: "b", secretAccessKey: "b" } }));
+    const event = { httpMethod: "GET", path: "/get/bench", headers: {}, body: "", isBase64Encoded: false } as unknown as ALBEvent;
+    const notFound = { ...event, path: "/unknown" } as ALBEvent;
+    const getRaw = () => raw.send(new GetCommand({ TableName: TABLE, Key: { item_id: "bench" } }));
+    for (let i = 0; i < WARMUP; i++) {
+      await handler(event);
+      await getRaw();
+    }
+    const samples = { handler: [] as number[], raw: [] as number[], routing: [] as number[] };
+    for (let i = 0; i < WARM_REQUESTS; i++) {
+      // Interleaved, so load spikes on the machine hit both sides alike.
+      let t = performance.now();
+      const r = await handler(event);
+      samples.handler.push(performance.now() - t);
+      if (r.statusCode !== 200) throw new Error(`handler answered ${r.statusCode}`);
+      t = performance.now();
+      await getRaw();
+      samples.raw.push(performance.now() - t);
+      t = performance.now();
+      await handler(notFound);
+      samples.routing.push(performance.now() - t);
+    }
+    const stats = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return { p50: percentile(s, 50), p99: percentile(s, 99) };
+    };
+    const h = stats(samples.handler);
+    const r = stats(samples.raw);
+    const n = stats(samples.routing);
+    table(
+      `Warm latency per request (${WARM_REQUESTS} interleaved requests after ${WARMUP} warm-up, bundled handler in-process)`,
+      ["what", "p50", "p99", "p50 vs raw", "p99 vs raw"],
+      [
+        ["raw GetCommand (DocumentClient)", ms(r.p50), ms(r.p99), "1.00×", "1.00×"],
+        ["handler GET /get/{id}", ms(h.p50), ms(h.p99), `${(h.p50 / r.p50).toFixed(2)}×`, `${(h.p99 / r.p99).toFixed(2)}×`],
+        ["handler 404 (no DynamoDB call)", ms(n.p50), ms(n.p99), "", ""],
+      ],
+    );
+    console.log(`\nhandler overhead at p50: ${((h.p50 - r.p50) * 1000).toFixed(0)} µs per request; node ${process.version}, ${process.arch}`);
+    raw.destroy();
+  } finally {
+    dynalite.stop();
+  }
+}
+
+if (process.argv.includes("--serve-dynalite")) {
+  void serveDynalite();
+} else {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
