@@ -25,6 +25,7 @@ interface Job extends Obj {
   environment?: string | { name: string };
   concurrency?: { group: string; "cancel-in-progress"?: boolean };
   permissions?: Record<string, string>;
+  env?: Record<string, string>;
   steps?: Step[];
 }
 interface Workflow {
