@@ -2,6 +2,7 @@
  * The bundled handler (the bytes that ship) against dynalite on 127.0.0.1: every route, both ALB
  * header forms, URL-encoded and multi-byte ids, writes then reads, base64 bodies, configuration errors.
  */
+import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import type { ALBResult } from "aws-lambda";
 import { startDynalite, type LocalDynamo } from "../../local/dynalite";
 import { loadBundledHandler, type Handler } from "./support/bundled";
@@ -202,6 +203,17 @@ describe("configuration", () => {
       expect(bodyOf(result)).toEqual({ error: "internal error", region: REGION });
     }
     expect((await broken(albEvent({ path: "/x" }))).statusCode).toBe(404);
+  });
+
+  test("an item written by another tool with a number beyond 2^53 is served (rounded), not a 500", async () => {
+    const client = new DynamoDBClient({ ...db.clientConfig });
+    await client.send(
+      new PutItemCommand({ TableName: "GlobalApp", Item: { item_id: { S: "big" }, n: { N: "123456789012345678901234567890" } } }),
+    );
+    client.destroy();
+    const result = await handler(albEvent({ path: "/get/big" }));
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toMatchObject({ item: { item_id: "big", n: 1.2345678901234568e29 } });
   });
 
   test("TABLE_NAME names the table that is read", async () => {
