@@ -1,0 +1,73 @@
+/**
+ * bench/failover: what each health-check preset predicts for failover and recovery, next to the
+ * source article's settings (≈ 90 s observed) and AWS's Lambda target-group defaults, and what each
+ * costs in health-check invocations. Pure arithmetic over constructs/lib/health-check.ts; the drill
+ * (`npm run drill`) measures the real thing.
+ */
+import {
+  GA_PROPAGATION_SECONDS,
+  HEALTH_CHECK_PRESETS,
+  HealthCheckPreset,
+  monthlyHealthCheckInvocations,
+  predictFailover,
+  predictRecovery,
+  SecondsRange,
+} from "../constructs/lib/health-check";
+import { BenchReport, formatReport, renderTable } from "./lib/stats";
+
+/** One preset's row. */
+export interface FailoverRow {
+  readonly preset: HealthCheckPreset;
+  readonly settings: string;
+  readonly failover: SecondsRange;
+  readonly recovery: SecondsRange;
+  /** Health-check invocations of the function per region per 30-day month. */
+  readonly monthlyInvocations: number;
+  readonly observed?: string;
+}
+
+/** Who the preset is for, in the table. */
+const ROLE: Record<HealthCheckPreset, string> = {
+  fast: "offered",
+  default: "offered (default)",
+  article: "the article",
+  "aws-default": "AWS Lambda TG default",
+};
+
+/** The rows, in the order of HEALTH_CHECK_PRESETS. */
+export function failoverRows(): FailoverRow[] {
+  return (Object.keys(HEALTH_CHECK_PRESETS) as HealthCheckPreset[]).map((preset) => {
+    const s = HEALTH_CHECK_PRESETS[preset];
+    return {
+      preset,
+      settings: `${s.intervalSeconds} s / ${s.timeoutSeconds} s / ${s.healthyThreshold}/${s.unhealthyThreshold}`,
+      failover: predictFailover(s),
+      recovery: predictRecovery(s),
+      monthlyInvocations: monthlyHealthCheckInvocations(s),
+      observed: preset === "article" ? "≈ 90 s" : undefined,
+    };
+  });
+}
+
+const range = (r: SecondsRange) => `${r.min}–${r.max} s`;
+
+/** The failover table and its notes. */
+export function failoverReport(): BenchReport {
+  const rows = failoverRows();
+  const table = renderTable(
+    ["preset", "role", "interval / timeout / healthy/unhealthy", "failover (predicted)", "recovery (predicted)", "observed", "HC invocations / month / region"],
+    rows.map((r) => [r.preset, ROLE[r.preset], r.settings, range(r.failover), range(r.recovery), r.observed ?? "—", r.monthlyInvocations.toLocaleString("en-US")]),
+    ["l", "l", "l", "r", "r", "r", "r"],
+  );
+  const article = rows.find((r) => r.preset === "article");
+  const notes = [
+    `failover = (unhealthy − 1) × interval … unhealthy × interval + timeout + Global Accelerator propagation (0 … ${GA_PROPAGATION_SECONDS} s); recovery: the same with the healthy threshold.`,
+    "invocations: one check per interval from each of the ALB's 2 nodes (2 AZs), 30-day month; each is a Lambda request.",
+    article && article.failover.max < 90
+      ? `the article observed ≈ 90 s, above this model's ${article.failover.max} s upper bound for its settings: the model leaves out everything beyond the ALB and GA timers (client connection reuse and retries, GA propagation beyond ${GA_PROPAGATION_SECONDS} s); \`npm run drill\` measures the real figure.`
+      : "the article observed ≈ 90 s with its settings.",
+  ];
+  return { title: "bench/failover: predicted failover and recovery per health-check preset", table, notes };
+}
+
+if (require.main === module) console.log(formatReport(failoverReport()));
