@@ -23,7 +23,7 @@ import { createZip } from "../constructs/lib/zip";
 import { startDynalite } from "../local/dynalite";
 
 const QUICK = process.argv.includes("--quick");
-const COLD_RUNS = QUICK ? 5 : 15;
+const COLD_RUNS = QUICK ? 5 : 21;
 const WARM_REQUESTS = QUICK ? 300 : 2000;
 const WARMUP = QUICK ? 50 : 200;
 const TABLE = "GlobalApp";
@@ -112,19 +112,13 @@ function functionEnv(endpoint: string): NodeJS.ProcessEnv {
   };
 }
 
-function measureColdStarts(bundleFile: string, endpoint: string, nodePath?: string): { loadMs: number; firstRequestMs: number } {
-  const loads: number[] = [];
-  const firsts: number[] = [];
-  for (let i = 0; i < COLD_RUNS; i++) {
-    const out = execFileSync(process.execPath, ["-e", COLD_START_JS, bundleFile], {
-      env: { PATH: process.env.PATH, ...functionEnv(endpoint), ...(nodePath ? { NODE_PATH: nodePath } : {}) },
-      encoding: "utf8",
-    });
-    const { loadMs, firstRequestMs } = JSON.parse(out) as { loadMs: number; firstRequestMs: number };
-    loads.push(loadMs);
-    firsts.push(firstRequestMs);
-  }
-  return { loadMs: median(loads), firstRequestMs: median(firsts) };
+/** One fresh process: load the bundle, serve the first request. */
+function coldStartOnce(bundleFile: string, endpoint: string, nodePath?: string): { loadMs: number; firstRequestMs: number } {
+  const out = execFileSync(process.execPath, ["-e", COLD_START_JS, bundleFile], {
+    env: { PATH: process.env.PATH, ...functionEnv(endpoint), ...(nodePath ? { NODE_PATH: nodePath } : {}) },
+    encoding: "utf8",
+  });
+  return JSON.parse(out) as { loadMs: number; firstRequestMs: number };
 }
 
 async function main(): Promise<void> {
@@ -141,7 +135,16 @@ async function main(): Promise<void> {
 
   const dynalite = await startDynaliteProcess();
   try {
-    const cold = variants.map((v) => measureColdStarts(v.file, dynalite.endpoint, v.nodePath));
+    // Interleaved (A, B, A, B, …), so a load spike on the machine does not land on one variant only.
+    const runs = variants.map(() => ({ load: [] as number[], first: [] as number[] }));
+    for (let i = 0; i < COLD_RUNS; i++) {
+      variants.forEach((v, j) => {
+        const { loadMs, firstRequestMs } = coldStartOnce(v.file, dynalite.endpoint, v.nodePath);
+        runs[j].load.push(loadMs);
+        runs[j].first.push(firstRequestMs);
+      });
+    }
+    const cold = runs.map((r) => ({ loadMs: median(r.load), firstRequestMs: median(r.first) }));
     table(
       `Bundle and cold start (median of ${COLD_RUNS} fresh processes; first request = GET /get/{id} on dynalite)`,
       ["variant", "raw", "zipped", "load", "first request", "load + first"],
