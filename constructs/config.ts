@@ -68,6 +68,42 @@ const acceleratorSchema = z.strictObject({
   ipAddressType: oneOf(["IPV4", "DUAL_STACK"]),
   trafficDials: z.record(region, intRange(0, 100, " %")),
   endpointWeights: z.record(region, intRange(0, 255)),
+  flowLogs: z.boolean({ error: "must be true or false" }).optional(),
+});
+
+/** An ACM certificate ARN; its region is checked against the key it is configured under. */
+const ACM_ARN = /^arn:aws(-[a-z]+)*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
+
+const httpsSchema = z.strictObject({
+  certificateArns: z.record(
+    region,
+    z.string().regex(ACM_ARN, { error: "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)" }),
+  ),
+});
+
+const albSchema = z.strictObject({
+  accessLogs: z.boolean({ error: "must be true or false" }).optional(),
+  accessLogRetentionDays: intRange(1, 3650, " days"),
+  internal: z.boolean({ error: "must be true or false" }),
+});
+
+const tableSchema = z.strictObject({
+  customerManagedKey: z.boolean({ error: "must be true or false" }).optional(),
+});
+
+const alarmsSchema = z.strictObject({
+  enabled: z.boolean({ error: "must be true or false" }).optional(),
+  email: z.email({ error: "must be an email address" }).optional(),
+});
+
+const localSchema = z.strictObject({
+  port: intRange(1, 65535),
+  adminPort: intRange(1, 65535),
+  clientRegion: region.optional(),
+  propagationSeconds: z
+    .number({ error: "must be a number of seconds between 0 and 300" })
+    .min(0, { error: "must be between 0 and 300 s" })
+    .max(300, { error: "must be between 0 and 300 s" }),
 });
 
 const stateSchema = z.discriminatedUnion(
@@ -116,7 +152,12 @@ const configSchema = z
     function: functionSchema,
     network: networkSchema,
     accelerator: acceleratorSchema,
+    https: httpsSchema,
+    alb: albSchema,
+    table: tableSchema,
+    alarms: alarmsSchema,
     state: stateSchema,
+    local: localSchema,
   })
   .superRefine((c, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
@@ -143,6 +184,23 @@ const configSchema = z
         if (!c.regions.includes(r)) issue(["accelerator", key, r], `is not one of regions (${c.regions.join(", ")})`);
       }
     }
+    if (c.local.port === c.local.adminPort) issue(["local", "adminPort"], `must differ from local.port (${c.local.port})`);
+    const certRegions = Object.keys(c.https.certificateArns);
+    for (const [r, arn] of Object.entries(c.https.certificateArns)) {
+      if (!c.regions.includes(r)) issue(["https", "certificateArns", r], `is not one of regions (${c.regions.join(", ")})`);
+      else if (ACM_ARN.exec(arn)?.[2] !== r) {
+        issue(["https", "certificateArns", r], `must be an ACM certificate in ${r} (an ALB only uses certificates from its own region)`);
+      }
+    }
+    if (certRegions.length > 0) {
+      // Half-HTTPS would let the accelerator's 443 fail over into a region that refuses TLS.
+      for (const r of c.regions.filter((r) => !certRegions.includes(r))) {
+        issue(["https", "certificateArns", r], "with HTTPS on, every region needs its own certificate");
+      }
+    }
+    if (c.alarms.email !== undefined && c.alarms.enabled === false) {
+      issue(["alarms", "email"], "needs alarms.enabled true (or unset): there is no topic without alarms");
+    }
     for (const r of Object.keys(c.network.availabilityZones)) {
       if (!c.regions.includes(r)) {
         issue(["network", "availabilityZones", r], `is not one of regions (${c.regions.join(", ")})`);
@@ -161,6 +219,14 @@ export type FunctionSettings = z.infer<typeof functionSchema>;
 export type NetworkSettings = z.infer<typeof networkSchema>;
 /** Global Accelerator settings. */
 export type AcceleratorSettings = z.infer<typeof acceleratorSchema>;
+/** `npm run local` (the whole system on one machine) and its accelerator emulation. */
+export type LocalSettings = z.infer<typeof localSchema>;
+/** HTTPS: one ACM certificate per region, or none (HTTP only). */
+export type HttpsSettings = z.infer<typeof httpsSchema>;
+/** ALB settings beyond the listeners: access logs and scheme. */
+export type AlbSettings = z.infer<typeof albSchema>;
+/** CloudWatch alarm settings. */
+export type AlarmSettings = z.infer<typeof alarmsSchema>;
 /** Where Terraform keeps state. */
 export type StateSettings = z.infer<typeof stateSchema>;
 /** The whole, validated GlobalApp configuration. */
@@ -198,11 +264,20 @@ export const BUILTIN_DEFAULTS: AppConfig = {
     trafficDials: {},
     endpointWeights: {},
   },
+  https: { certificateArns: {} },
+  alb: { accessLogRetentionDays: 90, internal: false },
+  table: {},
+  alarms: {},
   state: {
     backend: "s3",
     bucket: "globalapp-terraform-state",
     key: "globalapp/terraform.tfstate",
     region: "us-west-2",
+  },
+  local: {
+    port: 8080,
+    adminPort: 8081,
+    propagationSeconds: 10,
   },
 };
 
@@ -327,4 +402,29 @@ export function availabilityZones(config: AppConfig, region: string): [string, s
 /** Deletion protection for the table and ALBs: configured, else on in prod only. */
 export function deletionProtection(config: AppConfig): boolean {
   return config.deletionProtection ?? config.environment === "prod";
+}
+
+/** HTTPS is on when certificates are configured (validation makes it every region or none). */
+export function httpsEnabled(config: AppConfig): boolean {
+  return Object.keys(config.https.certificateArns).length > 0;
+}
+
+/** ALB access logs to a per-region S3 bucket: configured, else on in prod only. */
+export function albAccessLogs(config: AppConfig): boolean {
+  return config.alb.accessLogs ?? config.environment === "prod";
+}
+
+/** Global Accelerator flow logs to an S3 bucket in us-west-2: configured, else on in prod only. */
+export function acceleratorFlowLogs(config: AppConfig): boolean {
+  return config.accelerator.flowLogs ?? config.environment === "prod";
+}
+
+/** A customer-managed KMS key per region for the table: configured, else on in prod only. */
+export function tableCustomerManagedKey(config: AppConfig): boolean {
+  return config.table.customerManagedKey ?? config.environment === "prod";
+}
+
+/** CloudWatch alarms and the dashboard: configured, else on in prod or when an email is given. */
+export function alarmsEnabled(config: AppConfig): boolean {
+  return config.alarms.enabled ?? (config.alarms.email !== undefined || config.environment === "prod");
 }

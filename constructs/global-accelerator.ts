@@ -4,6 +4,7 @@ import { GlobalacceleratorListener } from "@cdktf/provider-aws/lib/globalacceler
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
+import { PrivateBucket } from "./private-bucket";
 import { GLOBAL_ACCELERATOR_REGION } from "./regions";
 import { RegionalBackend } from "./regional-backend";
 
@@ -31,6 +32,10 @@ export interface GlobalAcceleratorProps {
   readonly ipAddressType?: "IPV4" | "DUAL_STACK";
   /** TCP ports the listener accepts. @default [80] */
   readonly ports?: readonly number[];
+  /** Flow logs into this bucket (any region; ours is in us-west-2) under `flowLogsPrefix`. @default off */
+  readonly flowLogsBucket?: PrivateBucket;
+  /** Key prefix of the flow logs. @default "flow-logs" */
+  readonly flowLogsPrefix?: string;
 }
 
 /**
@@ -56,6 +61,17 @@ export class GlobalAccelerator extends Construct {
       name: props.name,
       ipAddressType: props.ipAddressType ?? "IPV4",
       enabled: true,
+      ...(props.flowLogsBucket
+        ? {
+            attributes: {
+              flowLogsEnabled: true,
+              flowLogsS3Bucket: props.flowLogsBucket.bucket.bucket,
+              flowLogsS3Prefix: props.flowLogsPrefix ?? "flow-logs",
+            },
+            // Delivery is checked when flow logs are switched on: the bucket policy must exist first.
+            dependsOn: [props.flowLogsBucket.policy],
+          }
+        : {}),
     });
 
     const ports = props.ports ?? [80];

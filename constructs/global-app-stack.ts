@@ -1,19 +1,32 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { Annotations, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import {
+  acceleratorFlowLogs,
+  alarmsEnabled,
+  albAccessLogs,
   AppConfig,
   availabilityZones,
   deletionProtection,
   endpointWeight,
+  httpsEnabled,
   StateSettings,
+  tableCustomerManagedKey,
   trafficDial,
 } from "./config";
+import { AlarmTopic } from "./alarm-topic";
+import { AlbAccessLogs } from "./alb-access-logs";
+import { FailoverDashboard } from "./failover-dashboard";
 import { FunctionAsset } from "./function-asset";
 import { GlobalAccelerator } from "./global-accelerator";
 import { GlobalTable } from "./global-table";
 import { GLOBAL_ACCELERATOR_REGION } from "./regions";
+import { RegionalAlarms } from "./regional-alarms";
 import { RegionalBackend } from "./regional-backend";
+import { vendedLogDelivery } from "./lib/log-delivery";
+import { PrivateBucket } from "./private-bucket";
+import { TableKeys } from "./table-keys";
 
 /** The stack's name: `cdktf.out/stacks/globalapp/cdk.tf.json`. */
 export const STACK_NAME = "globalapp";
@@ -64,12 +77,21 @@ export class GlobalAppStack extends TerraformStack {
     }
     this.providers = providers;
 
+    // The account id scopes log-delivery and key policies; plan needs credentials anyway.
+    const accountId = new DataAwsCallerIdentity(this, "account", { provider: providers[GLOBAL_ACCELERATOR_REGION] }).accountId;
+    // dev stays easy to destroy: log buckets go with their logs. prod keeps them.
+    const forceDestroy = config.environment !== "prod";
+
+    const tableKeys = tableCustomerManagedKey(config)
+      ? new TableKeys(this, "table-keys", { regions: config.regions, providers, namePrefix, accountId })
+      : undefined;
     this.table = new GlobalTable(this, "global-table", {
       tableName: config.tableName,
       homeRegion: config.homeRegion,
       provider: providers[config.homeRegion],
       regions: config.regions,
       deletionProtection: deletionProtection(config),
+      ...(tableKeys ? { kmsKeyArns: tableKeys.arns } : {}),
     });
 
     this.code = props.code ? props.code(this) : new FunctionAsset(this, "function-code");
@@ -87,21 +109,79 @@ export class GlobalAppStack extends TerraformStack {
         availabilityZones: availabilityZones(config, region),
         vpcCidr: config.network.vpcCidr,
         deletionProtection: deletionProtection(config),
+        certificateArn: config.https.certificateArns[region],
+        internal: config.alb.internal,
+        accessLogs: albAccessLogs(config)
+          ? new AlbAccessLogs(this, `alb-logs-${region}`, {
+              region,
+              provider: providers[region],
+              namePrefix,
+              accountId,
+              retentionDays: config.alb.accessLogRetentionDays,
+              forceDestroy,
+            })
+          : undefined,
       });
     }
     this.backends = backends;
+    if (!httpsEnabled(config)) {
+      Annotations.of(this).addWarning(
+        "https.certificateArns is empty: the ALBs and the accelerator serve plain HTTP on port 80 only. " +
+          "Set one ACM certificate per region for HTTPS on 443 with HTTP redirected to it.",
+      );
+    }
+
+    const flowLogsPrefix = "flow-logs";
+    const flowLogsBucket = acceleratorFlowLogs(config)
+      ? new PrivateBucket(this, "accelerator-flow-logs", {
+          provider: providers[GLOBAL_ACCELERATOR_REGION],
+          bucketPrefix: `${namePrefix}-ga-flow-`,
+          expirationDays: config.alb.accessLogRetentionDays,
+          forceDestroy,
+          writers: (arn) => vendedLogDelivery(arn, { accountId, prefix: flowLogsPrefix }),
+        })
+      : undefined;
 
     this.accelerator = new GlobalAccelerator(this, "global-accelerator", {
       provider: providers[GLOBAL_ACCELERATOR_REGION],
       name: config.accelerator.name ?? namePrefix,
       clientAffinity: config.accelerator.clientAffinity,
       ipAddressType: config.accelerator.ipAddressType,
+      ports: httpsEnabled(config) ? [80, 443] : [80],
+      flowLogsBucket,
+      flowLogsPrefix,
       endpoints: config.regions.map((region) => ({
         backend: backends[region],
         trafficDial: trafficDial(config, region),
         weight: endpointWeight(config, region),
       })),
     });
+
+    if (alarmsEnabled(config)) {
+      for (const region of config.regions) {
+        const topic = config.alarms.email
+          ? new AlarmTopic(this, `alarm-topic-${region}`, {
+              provider: providers[region],
+              name: `${namePrefix}-alarms`,
+              accountId,
+              email: config.alarms.email,
+            })
+          : undefined;
+        new RegionalAlarms(this, `alarms-${region}`, {
+          provider: providers[region],
+          namePrefix,
+          backend: backends[region],
+          table: this.table,
+          topic,
+        });
+      }
+      new FailoverDashboard(this, "dashboard", {
+        provider: providers[GLOBAL_ACCELERATOR_REGION],
+        name: `${namePrefix}-failover`,
+        backends: config.regions.map((r) => backends[r]),
+        table: this.table,
+      });
+    }
 
     this.outputs(config);
   }

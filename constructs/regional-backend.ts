@@ -11,6 +11,7 @@ import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Construct } from "constructs";
+import { AlbAccessLogs } from "./alb-access-logs";
 import type { FunctionSettings, HealthCheckSettings } from "./config";
 import { FunctionAsset } from "./function-asset";
 import { GlobalTable } from "./global-table";
@@ -28,6 +29,12 @@ export const FUNCTION_ARCHITECTURE = "arm64";
 
 /** Path patterns the ALB forwards to the function; anything else gets a fixed 404 from the ALB itself. */
 export const ROUTED_PATHS = ["/get/*", "/items/*"] as const;
+
+/**
+ * The HTTPS listener's TLS policy: TLS 1.3 and 1.2 only, forward-secret ciphers (passes checkov
+ * CKV_AWS_103 and trivy AWS-0047; the `Ext1`/`Ext2` variants are rejected by trivy).
+ */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 /** Props of {@link RegionalBackend}. */
 export interface RegionalBackendProps {
@@ -51,6 +58,18 @@ export interface RegionalBackendProps {
   readonly vpcCidr?: string;
   /** ALB deletion protection. @default false */
   readonly deletionProtection?: boolean;
+  /**
+   * ACM certificate (in `region`) for an HTTPS listener on 443 that carries the routing; port 80 then
+   * only redirects to HTTPS. @default none: HTTP on port 80 only
+   */
+  readonly certificateArn?: string;
+  /**
+   * Internal ALB (no public addresses), reachable only through Global Accelerator and from the VPC.
+   * GA supports internal ALB endpoints; the VPC keeps its internet gateway, which GA requires. @default false
+   */
+  readonly internal?: boolean;
+  /** Access-log bucket for the ALB, in `region`. @default no access logs */
+  readonly accessLogs?: AlbAccessLogs;
 }
 
 /**
@@ -71,8 +90,12 @@ export class RegionalBackend extends Construct {
   public readonly function: LambdaFunction;
   /** The function's log group. */
   public readonly logGroup: CloudwatchLogGroup;
-  /** The HTTP listener. */
+  /** The listener carrying the routing rules: HTTPS with a certificate, else HTTP. */
   public readonly listener: LbListener;
+  /** The port-80 listener: the routing listener without a certificate, a redirect to HTTPS with one. */
+  public readonly httpListener: LbListener;
+  /** Ports the ALB listens on (and its security group opens): [80] or [80, 443]. */
+  public readonly listenerPorts: readonly number[];
   /** The network the ALB sits in. */
   public readonly network: RegionalNetwork;
 
@@ -144,14 +167,18 @@ export class RegionalBackend extends Construct {
     });
 
     // --- load balancer -----------------------------------------------------------------------
-    const listenerPorts = [80];
+    const listenerPorts = props.certificateArn ? [80, 443] : [80];
+    this.listenerPorts = listenerPorts;
+    // With client IP preservation the ALB sees the clients' own addresses, so the rule stays 0.0.0.0/0
+    // even for an internal ALB: without public addresses only Global Accelerator can reach it anyway.
+    const clients = props.internal ? "Global Accelerator (internal ALB)" : "clients and Global Accelerator";
     const securityGroup = new SecurityGroup(this, "alb-sg", {
       provider,
       name: `${namePrefix}-alb`,
       description: `GlobalApp ALB in ${region}: listener ports only`,
       vpcId: this.network.vpc.id,
       ingress: listenerPorts.map((port) => ({
-        description: `HTTP ${port} from clients and Global Accelerator`,
+        description: `${port === 443 ? "HTTPS" : "HTTP"} ${port} from ${clients}`,
         protocol: "tcp",
         fromPort: port,
         toPort: port,
@@ -169,11 +196,18 @@ export class RegionalBackend extends Construct {
       provider,
       name: namePrefix,
       loadBalancerType: "application",
-      internal: false,
+      internal: props.internal ?? false,
       subnets: this.network.publicSubnets.map((s) => s.id),
       securityGroups: [securityGroup.id],
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.deletionProtection ?? false,
+      ...(props.accessLogs
+        ? {
+            accessLogs: { bucket: props.accessLogs.bucket.bucket.bucket, prefix: props.accessLogs.prefix, enabled: true },
+            // ELB writes a test object when logging is switched on: the bucket policy must exist first.
+            dependsOn: [props.accessLogs.bucket.policy],
+          }
+        : {}),
     });
 
     this.targetGroup = new LbTargetGroup(this, "target-group", {
@@ -201,22 +235,32 @@ export class RegionalBackend extends Construct {
       dependsOn: [permission],
     });
 
-    this.listener = new LbListener(this, "http", {
+    const notFound = {
+      type: "fixed-response",
+      fixedResponse: { contentType: "application/json", statusCode: "404", messageBody: JSON.stringify({ error: "not found" }) },
+    };
+    this.httpListener = new LbListener(this, "http", {
       provider,
       loadBalancerArn: this.loadBalancer.arn,
       port: 80,
       protocol: "HTTP",
       defaultAction: [
-        {
-          type: "fixed-response",
-          fixedResponse: {
-            contentType: "application/json",
-            statusCode: "404",
-            messageBody: JSON.stringify({ error: "not found" }),
-          },
-        },
+        props.certificateArn
+          ? { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }
+          : notFound,
       ],
     });
+    this.listener = props.certificateArn
+      ? new LbListener(this, "https", {
+          provider,
+          loadBalancerArn: this.loadBalancer.arn,
+          port: 443,
+          protocol: "HTTPS",
+          sslPolicy: TLS_POLICY,
+          certificateArn: props.certificateArn,
+          defaultAction: [notFound],
+        })
+      : this.httpListener;
     new LbListenerRule(this, "route-to-function", {
       provider,
       listenerArn: this.listener.arn,
@@ -232,6 +276,9 @@ export class RegionalBackend extends Construct {
   }
 
   private static validate(props: RegionalBackendProps): void {
+    if (props.certificateArn !== undefined && !props.certificateArn.includes(`:acm:${props.region}:`)) {
+      throw new Error(`RegionalBackend: certificateArn "${props.certificateArn}" must be an ACM certificate in ${props.region}`);
+    }
     if (props.region !== props.provider.region) {
       throw new Error(`RegionalBackend: provider region "${props.provider.region}" does not match region "${props.region}"`);
     }

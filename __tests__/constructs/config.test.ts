@@ -2,14 +2,19 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  acceleratorFlowLogs,
+  alarmsEnabled,
+  albAccessLogs,
   availabilityZones,
   BUILTIN_DEFAULTS,
   ConfigError,
   deepMerge,
   deletionProtection,
   endpointWeight,
+  httpsEnabled,
   loadConfig,
   parseConfig,
+  tableCustomerManagedKey,
   trafficDial,
 } from "../../constructs/config";
 import { cdktfContext, configWith } from "../support/synth";
@@ -45,6 +50,10 @@ describe("defaults", () => {
   it("function timeout is below the health-check timeout by default", () => {
     const c = configWith();
     expect(c.function.timeoutSeconds).toBeLessThan(c.healthCheck.timeoutSeconds);
+  });
+  it("npm run local defaults: accelerator on 8080, admin on 8081, 10 s propagation, client location unset", () => {
+    expect(configWith().local).toEqual({ port: 8080, adminPort: 8081, propagationSeconds: 10 });
+    expect(configWith({ local: { clientRegion: "eu-west-1" } }).local.clientRegion).toBe("eu-west-1");
   });
   it("helpers fill per-region defaults: dial 100, weight 128, zones a and b, protection off in dev", () => {
     const c = configWith();
@@ -132,6 +141,10 @@ describe("validation names the key, the value and what is allowed", () => {
     ["cloud with an s3 field", { state: { backend: "cloud", organization: "acme", workspace: "w", bucket: "b" } }, /state.bucket: unknown key/],
     ["bad s3 bucket", { state: { bucket: "Not_A_Bucket" } }, /state.bucket = "Not_A_Bucket": must be a valid S3 bucket name/],
     ["s3 state region", { state: { region: "moon-1" } }, /state.region = "moon-1": unknown AWS region/],
+    ["local port", { local: { port: 70000 } }, /local.port = 70000: must be between 1 and 65535/],
+    ["local admin port same as port", { local: { adminPort: 8080 } }, /local.adminPort = 8080: must differ from local.port \(8080\)/],
+    ["local client region", { local: { clientRegion: "moon-1" } }, /local.clientRegion = "moon-1": unknown AWS region/],
+    ["local propagation delay", { local: { propagationSeconds: -1 } }, /local.propagationSeconds = -1: must be between 0 and 300 s/],
   ])("%s", (_name, override, message) => {
     expect(withOverride(override)).toThrow(ConfigError);
     expect(withOverride(override)).toThrow(message);
@@ -145,5 +158,48 @@ describe("validation names the key, the value and what is allowed", () => {
       expect(err).toBeInstanceOf(ConfigError);
       expect((err as ConfigError).problems.length).toBeGreaterThanOrEqual(2);
     }
+  });
+});
+
+describe("security and observability settings", () => {
+  const CERT = (region: string) => `arn:aws:acm:${region}:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666`;
+  const both = { "us-west-2": CERT("us-west-2"), "eu-central-1": CERT("eu-central-1") };
+
+  it("defaults: no certificates, dev keeps logs, CMK and alarms off; prod turns them on", () => {
+    const dev = configWith();
+    expect(dev.https.certificateArns).toEqual({});
+    expect(httpsEnabled(dev)).toBe(false);
+    expect([albAccessLogs(dev), acceleratorFlowLogs(dev), tableCustomerManagedKey(dev), alarmsEnabled(dev)]).toEqual([false, false, false, false]);
+    const prod = configWith({ environment: "prod" });
+    expect([albAccessLogs(prod), acceleratorFlowLogs(prod), tableCustomerManagedKey(prod), alarmsEnabled(prod)]).toEqual([true, true, true, true]);
+    expect(dev.alb).toEqual({ accessLogRetentionDays: 90, internal: false });
+  });
+  it("explicit settings win over the environment's defaults", () => {
+    const c = configWith({ environment: "prod", alb: { accessLogs: false }, accelerator: { flowLogs: false }, table: { customerManagedKey: false }, alarms: { enabled: false } });
+    expect([albAccessLogs(c), acceleratorFlowLogs(c), tableCustomerManagedKey(c), alarmsEnabled(c)]).toEqual([false, false, false, false]);
+    expect(alarmsEnabled(configWith({ alarms: { email: "ops@example.com" } }))).toBe(true);
+  });
+  it("accepts one certificate per region", () => {
+    const c = configWith({ https: { certificateArns: both } });
+    expect(httpsEnabled(c)).toBe(true);
+    expect(c.https.certificateArns["eu-central-1"]).toBe(CERT("eu-central-1"));
+  });
+
+  it.each([
+    ["not an ACM ARN", { https: { certificateArns: { ...both, "us-west-2": "arn:aws:iam::123456789012:server-certificate/x" } } }, /https.certificateArns.us-west-2 = "arn:aws:iam::.*must be an ACM certificate ARN/],
+    ["certificate from another region", { https: { certificateArns: { ...both, "us-west-2": CERT("us-east-1") } } }, /https.certificateArns.us-west-2 = .*must be an ACM certificate in us-west-2/],
+    ["certificate for an unserved region", { https: { certificateArns: { ...both, "us-east-1": CERT("us-east-1") } } }, /https.certificateArns.us-east-1 = .*is not one of regions/],
+    ["a region without a certificate", { https: { certificateArns: { "us-west-2": CERT("us-west-2") } } }, /https.certificateArns.eu-central-1 = missing: with HTTPS on, every region needs its own certificate/],
+    ["unknown https key", { https: { certificateArn: "x" } }, /https.certificateArn: unknown key/],
+    ["access logs not a boolean", { alb: { accessLogs: "yes" } }, /alb.accessLogs = "yes": must be true or false/],
+    ["access-log retention", { alb: { accessLogRetentionDays: 0 } }, /alb.accessLogRetentionDays = 0: must be between 1 and 3650 days/],
+    ["internal not a boolean", { alb: { internal: 1 } }, /alb.internal = 1: must be true or false/],
+    ["flow logs not a boolean", { accelerator: { flowLogs: "on" } }, /accelerator.flowLogs = "on": must be true or false/],
+    ["customer-managed key not a boolean", { table: { customerManagedKey: "kms" } }, /table.customerManagedKey = "kms": must be true or false/],
+    ["alarm email", { alarms: { email: "not-an-email" } }, /alarms.email = "not-an-email": must be an email address/],
+    ["alarm email with alarms off", { alarms: { enabled: false, email: "ops@example.com" } }, /alarms.email = "ops@example.com": needs alarms.enabled true/],
+  ])("%s", (_name, override, message) => {
+    expect(withOverride(override)).toThrow(ConfigError);
+    expect(withOverride(override)).toThrow(message);
   });
 });

@@ -23,6 +23,9 @@ function mockProvider(region: string): string {
     aws_dynamodb_table: { arn: `arn:aws:dynamodb:${region}:${ACCOUNT}:table/GlobalApp` },
     aws_globalaccelerator_accelerator: { id: `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/ga-${region}` },
     aws_globalaccelerator_listener: { id: `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/ga-${region}/listener/l1` },
+    aws_s3_bucket: { arn: `arn:aws:s3:::globalapp-logs-${region}`, bucket: `globalapp-logs-${region}`, id: `globalapp-logs-${region}` },
+    aws_kms_key: { arn: `arn:aws:kms:${region}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555` },
+    aws_sns_topic: { arn: `arn:aws:sns:${region}:${ACCOUNT}:globalapp-alarms` },
   };
   const blocks = Object.entries(mocks).map(
     ([type, values]) =>
@@ -32,6 +35,18 @@ function mockProvider(region: string): string {
   );
   return `mock_provider "aws" {\n  alias = "${region}"\n${blocks.join("\n")}\n}\n`;
 }
+
+/** The issue's hardened prod config: certificates in both regions (+ an alarm email for the topics). */
+const PROD_HTTPS = {
+  environment: "prod",
+  https: {
+    certificateArns: {
+      "us-west-2": `arn:aws:acm:us-west-2:${ACCOUNT}:certificate/0a1b2c3d-1111-2222-3333-444455556666`,
+      "eu-central-1": `arn:aws:acm:eu-central-1:${ACCOUNT}:certificate/0a1b2c3d-7777-8888-9999-000011112222`,
+    },
+  },
+  alarms: { email: "oncall@example.com" },
+};
 
 function only(r: SynthResult, type: string, match: (body: Record<string, unknown>) => boolean): string {
   const found = resourcesOf(r.tf, type).filter(([, body]) => match(body));
@@ -87,6 +102,13 @@ function testFile(r: SynthResult): string {
     assert(`${fn}.environment[0].variables["TABLE_NAME"] == "${config.tableName}"`, `${region}: TABLE_NAME`);
     assert(`output.function_names["${region}"] == ${fn}.function_name`, `${region}: function_names output`);
     assert(`output.alb_dns_names["${region}"] == ${lb}.dns_name`, `${region}: alb_dns_names output`);
+    const cert = config.https.certificateArns[region];
+    if (cert) {
+      const https = only(r, "aws_lb_listener", (b) => b.provider === provider && b.port === 443);
+      const http = only(r, "aws_lb_listener", (b) => b.provider === provider && b.port === 80);
+      assert(`${https}.certificate_arn == "${cert}" && ${https}.load_balancer_arn == ${lb}.arn`, `${region}: HTTPS listener with its own certificate`);
+      assert(`${http}.default_action[0].redirect[0].protocol == "HTTPS"`, `${region}: HTTP redirects to HTTPS`);
+    }
   }
   return `${providerRegions.map(mockProvider).join("\n")}\nrun "apply_with_mocks" {\n  command = apply\n\n${asserts.join("\n\n")}\n}\n`;
 }
@@ -96,6 +118,7 @@ describeWithTerraform("terraform validate + terraform test on the synthesized st
     "default (2 regions)": {},
     "3 regions, table in eu-central-1": { regions: ["us-west-2", "eu-central-1", "ap-northeast-1"], homeRegion: "eu-central-1" },
     "1 region outside us-west-2": { regions: ["eu-west-1"], homeRegion: "eu-west-1" },
+    "prod with HTTPS certificates and alarm email": PROD_HTTPS,
   };
   const results: Record<string, { validate: Awaited<ReturnType<typeof runTerraform>>; test: Awaited<ReturnType<typeof runTerraform>> }> = {};
 
