@@ -111,8 +111,10 @@ const stateSchema = z.discriminatedUnion(
   [
     z.strictObject({
       backend: z.literal("s3"),
-      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be a valid S3 bucket name" }),
-      key: z.string().min(1).max(1024),
+      bucket: z
+        .string({ error: "is required for the s3 backend" })
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be a valid S3 bucket name" }),
+      key: z.string({ error: "is required for the s3 backend" }).min(1).max(1024),
       region,
     }),
     z.strictObject({
@@ -129,6 +131,11 @@ const stateSchema = z.discriminatedUnion(
     }),
   ],
   { error: "state.backend allowed: s3 | cloud | local" },
+);
+
+/** The fields each state backend takes, to explain an "unknown key" such as a cloud field on s3 state. */
+const STATE_FIELDS: Record<string, string[]> = Object.fromEntries(
+  stateSchema.options.map((o) => [o.shape.backend.value, Object.keys(o.shape).filter((k) => k !== "backend")]),
 );
 
 const configSchema = z
@@ -334,7 +341,9 @@ export function parseConfig(raw: unknown): AppConfig {
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((k) => `${formatPath([...issue.path, k])}: unknown key`).join("; ");
+      const fields = formatPath(issue.path) === "state" ? STATE_FIELDS[String(valueAt(raw, [...issue.path, "backend"]))] : undefined;
+      const hint = fields ? ` for state.backend "${String(valueAt(raw, [...issue.path, "backend"]))}" (allowed: ${fields.join(", ")})` : "";
+      return issue.keys.map((k) => `${formatPath([...issue.path, k])}: unknown key${hint}`).join("; ");
     }
     const key = formatPath(issue.path) || "(config)";
     const value = valueAt(raw, issue.path);

@@ -150,6 +150,17 @@ describe("validation names the key, the value and what is allowed", () => {
     expect(withOverride(override)).toThrow(message);
   });
 
+  it("names the fields a backend is missing, and the fields it takes when given another backend's", () => {
+    expect(() => parseConfig({ ...BUILTIN_DEFAULTS, state: { backend: "s3", bucket: "acme-tfstate" } })).toThrow(
+      /state.key = missing: is required for the s3 backend\n[\s\S]*state.region = missing: must be an AWS region code/,
+    );
+    expect(withOverride({ state: { backend: "local", bucket: "acme-tfstate" } })).toThrow(/state.bucket: unknown key for state.backend "local" \(allowed: path\)/);
+    expect(withOverride({ state: { backend: "cloud", organization: "acme", workspace: "w", region: "us-west-2" } })).toThrow(
+      /state.region: unknown key for state.backend "cloud" \(allowed: organization, workspace, hostname\)/,
+    );
+    expect(withOverride({ healthCheck: { intervall: 10 } })).toThrow(/healthCheck.intervall: unknown key$/m);
+  });
+
   it("reports every problem at once", () => {
     try {
       configWith({ regions: [], healthCheck: { healthyThreshold: 1 } });
