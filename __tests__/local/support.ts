@@ -1,0 +1,20 @@
+/** Helpers for the local-system and drill tests: config over the project's, waiting on a condition. */
+
+// Node 20 here, nodejs22.x in Lambda: keep the SDK's Node-version notice out of the test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+import { type AppConfig, deepMerge, parseConfig } from "../../constructs/config";
+import { loadProjectConfig } from "../../local/config";
+
+/** The project's config (cdktf.json, no GLOBALAPP_CONFIG) with `override` deep-merged over it. */
+export function localConfig(override: unknown = {}): AppConfig {
+  return parseConfig(deepMerge(loadProjectConfig({}), override));
+}
+
+/** Polls `check` every 10 ms until it returns true; fails after `timeoutMs`. */
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const limit = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > limit) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The local system end to end over real HTTP on 127.0.0.1, at a fast time scale (factor 0.03:
+ * a 10 s health-check interval takes 300 ms, the 5 s timeout 150 ms).
+ */
+import { SEED_ITEM } from "../../constructs/global-table";
+import { predictFailover } from "../../constructs/lib/health-check";
+import { AdminClient } from "../../local/admin";
+import { LOCAL_SEED_ITEM, type LocalSystem, startLocalSystem } from "../../local/system";
+import { timeScale } from "../../local/time-scale";
+import { probe } from "../../drill/probe";
+import { localConfig, waitFor } from "./support";
+
+const scale = timeScale(0.03);
+const PROPAGATION = 2;
+
+async function start(override: unknown = {}): Promise<LocalSystem> {
+  const system = await startLocalSystem({ config: localConfig(override), timeScale: scale, port: 0, adminPort: 0, propagationSeconds: PROPAGATION, logLevel: "SILENT" });
+  await allHealthy(system);
+  return system;
+}
+
+const allHealthy = (system: LocalSystem) =>
+  waitFor("every region healthy at the accelerator", () => system.snapshot().regions.every((r) => r.acceleratorHealth === "healthy"));
+
+/** `n` GETs of /get/foobar through the accelerator, each on a new connection; the regions that answered. */
+async function regionsOf(system: LocalSystem, n: number, localAddress?: string): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await probe(`${system.acceleratorUrl}/get/foobar`, { localAddress });
+    expect(r.status).toBe(200);
+    out.push(r.region!);
+  }
+  return out;
+}
+
+describe("the local system (default config: us-west-2 and eu-central-1, affinity NONE)", () => {
+  let system: LocalSystem;
+  beforeAll(async () => {
+    system = await start();
+  });
+  afterAll(() => system?.close());
+
+  it("seeds the same item as the stack", () => {
+    expect(LOCAL_SEED_ITEM).toEqual(SEED_ITEM);
+  });
+
+  it("serves GET /get/foobar through the accelerator, naming the closest region", async () => {
+    const r = await probe(`${system.acceleratorUrl}/get/foobar`);
+    expect(r.status).toBe(200);
+    expect(r.region).toBe("us-west-2");
+    expect(JSON.parse(r.body!)).toMatchObject({ item: { item_id: "foobar", message: "Hello from GlobalApp" }, region: "us-west-2" });
+  });
+
+  it("routes a client elsewhere by its x-client-region header", async () => {
+    const r = await probe(`${system.acceleratorUrl}/get/foobar`, { headers: { "x-client-region": "eu-west-1" } });
+    expect(r.region).toBe("eu-central-1");
+  });
+
+  it("each region's ALB runs that region's function", async () => {
+    for (const r of system.snapshot().regions) {
+      const res = await probe(`${r.albUrl}/health`);
+      expect(res).toMatchObject({ status: 200, region: r.region });
+    }
+  });
+
+  it("affinity NONE spreads one client's connections by the 5-tuple when a dial splits traffic", async () => {
+    system.setDial("us-west-2", 50);
+    try {
+      const seen = new Set(await regionsOf(system, 30, "127.0.0.2"));
+      expect(seen).toEqual(new Set(["us-west-2", "eu-central-1"]));
+    } finally {
+      system.setDial("us-west-2", 100);
+    }
+  });
+
+  it("a 0% dial drains a region", async () => {
+    system.setDial("us-west-2", 0);
+    try {
+      expect(new Set(await regionsOf(system, 10))).toEqual(new Set(["eu-central-1"]));
+    } finally {
+      system.setDial("us-west-2", 100);
+    }
+    expect(await regionsOf(system, 1)).toEqual(["us-west-2"]);
+  });
+
+  it("the admin API sets STATUS (applied when it answers) and rejects bad input", async () => {
+    const admin = new AdminClient(system.adminUrl);
+    await admin.setStatus("eu-central-1", "418");
+    expect((await probe(`${system.snapshot().regions[1].albUrl}/health`)).status).toBe(418);
+    await admin.setStatus("eu-central-1", "200");
+    expect((await probe(`${system.snapshot().regions[1].albUrl}/health`)).status).toBe(200);
+    await expect(admin.setStatus("eu-central-1", "abc")).rejects.toThrow(/400 STATUS must be an HTTP status code/);
+    await expect(admin.setStatus("mars-1", "200")).rejects.toThrow(/404 unknown region/);
+    const wrongMethod = await fetch(`${system.adminUrl}/regions/us-west-2/kill`, { method: "PUT" });
+    expect(wrongMethod.status).toBe(405);
+    await allHealthy(system);
+  });
+
+  it("fails open when every region is unhealthy, and returns after recovery", async () => {
+    await Promise.all(system.config.regions.map((r) => system.setStatus(r, "400")));
+    await waitFor("every region unhealthy at the accelerator", () => system.snapshot().regions.every((r) => r.acceleratorHealth === "unhealthy"));
+    // A STATUS flip fails only /health: the function still serves, and the accelerator fails open.
+    expect(new Set(await regionsOf(system, 5))).toEqual(new Set(["us-west-2"]));
+    await Promise.all(system.config.regions.map((r) => system.setStatus(r, "200")));
+    await allHealthy(system);
+    expect(await regionsOf(system, 1)).toEqual(["us-west-2"]);
+  });
+
+  it("a killed region's error window is bounded by the detection time", async () => {
+    const killedAt = Date.now();
+    await system.kill("us-west-2");
+    const errors: number[] = [];
+    let lastRegion: string | undefined;
+    // Poll until the accelerator has moved traffic, then a little longer.
+    await waitFor("traffic on eu-central-1", async () => {
+      const r = await probe(`${system.acceleratorUrl}/get/foobar`);
+      if (r.status !== 200) errors.push(Date.now());
+      lastRegion = r.region;
+      return r.region === "eu-central-1";
+    });
+    expect(new Set(await regionsOf(system, 10))).toEqual(new Set(["eu-central-1"]));
+    expect(lastRegion).toBe("eu-central-1");
+    expect(errors.length).toBeGreaterThan(0);
+    const windowSeconds = scale.toModelSeconds(errors[errors.length - 1] - killedAt);
+    const predicted = predictFailover(system.config.healthCheck, PROPAGATION);
+    expect(windowSeconds).toBeLessThanOrEqual(predicted.max + 2);
+    expect(windowSeconds).toBeGreaterThanOrEqual(predicted.min - 2);
+
+    await system.restore("us-west-2");
+    await allHealthy(system);
+    expect(await regionsOf(system, 3)).toEqual(["us-west-2", "us-west-2", "us-west-2"]);
+  });
+});
+
+describe("the local system with affinity SOURCE_IP, multi-value headers and a 50% dial", () => {
+  let system: LocalSystem;
+  beforeAll(async () => {
+    system = await start({
+      accelerator: { clientAffinity: "SOURCE_IP", trafficDials: { "us-west-2": 50 } },
+      function: { multiValueHeaders: true },
+    });
+  });
+  afterAll(() => system?.close());
+
+  it("applies the configured dial", () => {
+    expect(system.snapshot().regions.map((r) => [r.region, r.dial])).toEqual([["us-west-2", 50], ["eu-central-1", 100]]);
+  });
+
+  it("keeps each client on one region, connection after connection", async () => {
+    const clients = Array.from({ length: 12 }, (_, i) => `127.0.0.${i + 2}`);
+    const perClient = await Promise.all(clients.map(async (ip) => new Set(await regionsOf(system, 8, ip))));
+    for (const regions of perClient) expect(regions.size).toBe(1);
+    // …while different clients are split by the dial.
+    expect(new Set(perClient.map((s) => [...s][0]))).toEqual(new Set(["us-west-2", "eu-central-1"]));
+  });
+
+  it("answers through the multi-value header form", async () => {
+    const r = await probe(`${system.acceleratorUrl}/get/foobar`);
+    expect(r.status).toBe(200);
+    expect(["us-west-2", "eu-central-1"]).toContain(r.region);
+  });
+});

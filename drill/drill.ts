@@ -1,0 +1,310 @@
+/**
+ * The article's failover experiment, automated and target-agnostic:
+ *
+ * 1. find the region serving this client (the most frequent `x-served-by-region`);
+ * 2. set `STATUS=400` there (its `/health` fails; its `/get` keeps serving);
+ * 3. poll through the accelerator at a steady rate until traffic has moved (`settle` answers in a
+ *    row from other regions): failover time = first of those − the moment the change was applied;
+ * 4. restore `STATUS` and poll until the origin region answers again: recovery time;
+ * 5. summarize, with what the config predicts (constructs/lib/health-check.ts).
+ *
+ * `STATUS` is restored whatever happens (error, Ctrl-C through `signal`). Times are model seconds.
+ */
+import type { HealthCheckSettings } from "../constructs/config";
+import { predictFailover, predictRecovery, type SecondsRange } from "../constructs/lib/health-check";
+import { sleep, type TimeScale } from "../local/time-scale";
+import { probe } from "./probe";
+
+/** What the drill runs against: the local system or a real deployment. */
+export interface DrillTarget {
+  readonly kind: "local" | "aws";
+  readonly regions: readonly string[];
+  readonly healthCheck: HealthCheckSettings;
+  /** The accelerator's propagation delay the prediction adds, model seconds. */
+  readonly propagationSeconds: number;
+  readonly timeScale: TimeScale;
+  /** Base URL of the accelerator, e.g. `http://127.0.0.1:8080`. */
+  readonly acceleratorUrl: string;
+  /** Base URL of each region's ALB (for the replication check; empty skips it). */
+  readonly albUrls: Readonly<Record<string, string>>;
+  /** Lines saying what will be changed, for the confirmation prompt. */
+  describeChange(region: string, status: string): string[];
+  /** Resolves when the system is ready to drill (e.g. every region healthy). */
+  waitReady(signal?: AbortSignal): Promise<void>;
+  /** The region's current STATUS. */
+  getStatus(region: string): Promise<string>;
+  /** Sets the region's STATUS, keeping its other settings; resolves once the change is applied. */
+  setStatus(region: string, status: string): Promise<void>;
+  /** Releases what the target started. */
+  close(): Promise<void>;
+}
+
+/** One request of the timeline. */
+export interface Sample {
+  /** Model seconds since the drill started. */
+  readonly t: number;
+  readonly phase: "origin" | "failover" | "recovery";
+  /** HTTP status, 0 for no response. */
+  readonly status: number;
+  readonly region: string | null;
+  readonly error?: string;
+}
+
+/** Something the drill did, on the same clock as the samples. */
+export interface DrillEvent {
+  readonly t: number;
+  readonly event: string;
+}
+
+/** The replication check: an item written through one region's ALB, read through another's. */
+export interface ReplicationResult {
+  readonly writeRegion: string;
+  readonly readRegion: string;
+  /** Seconds (model) from the write's answer to the first read that saw the item; null if it never did. */
+  readonly lagSeconds: number | null;
+  readonly reads: number;
+  readonly error?: string;
+}
+
+/** The summary; `--json` prints it as is. */
+export interface DrillResult {
+  readonly target: "local" | "aws";
+  readonly path: string;
+  /** The region that served this client before the drill. */
+  readonly origin: string;
+  /** Where traffic went during the failover. */
+  readonly failoverRegion: string | null;
+  readonly failoverSeconds: number | null;
+  readonly recoverySeconds: number | null;
+  /** Upper ends of the predicted ranges. */
+  readonly predictedFailoverSeconds: number;
+  readonly predictedRecoverySeconds: number;
+  readonly predictedFailoverRange: SecondsRange;
+  readonly predictedRecoveryRange: SecondsRange;
+  /** Measurement slack added to both ends of the ranges: one poll period plus scheduling. */
+  readonly toleranceSeconds: number;
+  readonly failoverInRange: boolean;
+  readonly recoveryInRange: boolean;
+  readonly requests: number;
+  /** Requests without a 2xx answer. */
+  readonly errors: number;
+  /** Real seconds per model second (1 on AWS). */
+  readonly timeScale: number;
+  readonly pollSeconds: number;
+  readonly propagationSeconds: number;
+  readonly replication?: ReplicationResult;
+  /** Every measurement above, the ranges and errors: true when the drill met its prediction. */
+  readonly ok: boolean;
+  readonly events: readonly DrillEvent[];
+  readonly timeline: readonly Sample[];
+}
+
+/** Settings of {@link runDrill}. */
+export interface DrillOptions {
+  readonly target: DrillTarget;
+  /** What to request. @default "/get/foobar" */
+  readonly path?: string;
+  /** Model seconds between requests. @default 1 */
+  readonly pollSeconds?: number;
+  /** Answers from other regions in a row that count as "traffic has moved". @default 5 */
+  readonly settle?: number;
+  /** Requests used to find the origin region. @default 5 */
+  readonly originSamples?: number;
+  /** Asked before anything changes; false aborts. @default always yes */
+  readonly confirm?: (lines: readonly string[]) => Promise<boolean>;
+  /** Run the replication check. @default true */
+  readonly replication?: boolean;
+  /** Told of each request as it is answered. */
+  readonly onSample?: (s: Sample) => void;
+  /** Told of each step. */
+  readonly onEvent?: (e: DrillEvent) => void;
+  /** Aborts the drill (Ctrl-C); STATUS is still restored. */
+  readonly signal?: AbortSignal;
+  /** Real ms one request may take. @default 5000 */
+  readonly requestTimeoutMs?: number;
+}
+
+/** The drill was refused at the prompt. */
+export class DrillDeclinedError extends Error {
+  constructor() {
+    super("not confirmed: nothing was changed");
+    this.name = "DrillDeclinedError";
+  }
+}
+
+/** Real ms of scheduling slack allowed on top of the poll period when checking the ranges. */
+const SCHEDULING_SLACK_MS = 100;
+
+const isOk = (s: { status: number }) => s.status >= 200 && s.status < 300;
+
+/** Runs the experiment; always restores STATUS before it resolves or rejects. */
+export async function runDrill(options: DrillOptions): Promise<DrillResult> {
+  const { target, signal } = options;
+  const path = options.path ?? "/get/foobar";
+  const pollSeconds = options.pollSeconds ?? 1;
+  const settle = options.settle ?? 5;
+  const scale = target.timeScale;
+  const started = Date.now();
+  const now = () => scale.toModelSeconds(Date.now() - started);
+  const timeline: Sample[] = [];
+  const events: DrillEvent[] = [];
+  const note = (event: string) => {
+    const e = { t: round(now()), event };
+    events.push(e);
+    options.onEvent?.(e);
+  };
+
+  let nextAt = Date.now();
+  /** One request at the steady rate. */
+  async function sample(phase: Sample["phase"]): Promise<Sample> {
+    const wait = nextAt - Date.now();
+    if (wait > 0) await sleep(wait, signal);
+    signal?.throwIfAborted();
+    nextAt = Math.max(nextAt, Date.now()) + scale.toRealMs(pollSeconds);
+    const t = round(now());
+    const r = await probe(`${target.acceleratorUrl}${path}`, { timeoutMs: options.requestTimeoutMs ?? 5000 });
+    const s: Sample = { t, phase, status: r.status, region: r.region ?? null, ...(r.error ? { error: r.error } : {}) };
+    timeline.push(s);
+    options.onSample?.(s);
+    return s;
+  }
+
+  if (target.regions.length < 2) throw new Error(`failover needs at least two regions; the config has ${target.regions.join(", ")}`);
+  const hc = target.healthCheck;
+  const failoverRange = predictFailover(hc, target.propagationSeconds);
+  const recoveryRange = predictRecovery(hc, target.propagationSeconds);
+  // Give up on a phase well after its prediction: twice the upper end plus two intervals.
+  const deadline = (r: SecondsRange) => 2 * r.max + 2 * hc.intervalSeconds;
+
+  await target.waitReady(signal);
+  note("system ready");
+  const first: Sample[] = [];
+  for (let i = 0; i < (options.originSamples ?? 5); i++) first.push(await sample("origin"));
+  const served = first.filter((s) => isOk(s) && s.region);
+  if (served.length === 0) throw new Error(`no request to ${target.acceleratorUrl}${path} succeeded: is the system up?`);
+  const origin = mostFrequent(served.map((s) => s.region as string));
+  const original = await target.getStatus(origin);
+  note(`origin region ${origin} (STATUS=${original})`);
+  if (!/^2\d\d$/.test(original)) throw new Error(`${origin} has STATUS=${original}, not a healthy 2xx: restore it before drilling`);
+  if (options.confirm && !(await options.confirm(target.describeChange(origin, "400")))) throw new DrillDeclinedError();
+
+  let changed = false;
+  let failoverSeconds: number | null = null;
+  let recoverySeconds: number | null = null;
+  let failoverRegion: string | null = null;
+  try {
+    changed = true;
+    note(`setting STATUS=400 in ${origin}`);
+    await target.setStatus(origin, "400");
+    const t0 = now();
+    note(`STATUS=400 applied in ${origin}`);
+    let run: Sample[] = [];
+    while (now() - t0 < deadline(failoverRange)) {
+      const s = await sample("failover");
+      if (isOk(s) && s.region && s.region !== origin) run.push(s);
+      else if (s.region === origin) run = [];
+      if (run.length >= settle) {
+        failoverSeconds = round(run[0].t - t0);
+        failoverRegion = mostFrequent(run.map((x) => x.region as string));
+        break;
+      }
+    }
+    note(failoverSeconds === null ? `traffic did not leave ${origin} in time` : `traffic moved to ${failoverRegion} after ${failoverSeconds} s`);
+
+    note(`restoring STATUS=${original} in ${origin}`);
+    await target.setStatus(origin, original);
+    changed = false;
+    const t1 = now();
+    note(`STATUS=${original} applied in ${origin}`);
+    while (now() - t1 < deadline(recoveryRange)) {
+      const s = await sample("recovery");
+      if (isOk(s) && s.region === origin) {
+        recoverySeconds = round(s.t - t1);
+        break;
+      }
+    }
+    note(recoverySeconds === null ? `traffic did not return to ${origin} in time` : `traffic back in ${origin} after ${recoverySeconds} s`);
+  } finally {
+    if (changed) {
+      // Error or Ctrl-C while the region was failed: put STATUS back before anything else.
+      await target.setStatus(origin, original);
+      note(`STATUS=${original} restored in ${origin}`);
+    }
+  }
+
+  let replication: ReplicationResult | undefined;
+  const readRegion = failoverRegion ?? target.regions.find((r) => r !== origin)!;
+  if ((options.replication ?? true) && !(target.albUrls[origin] && target.albUrls[readRegion])) {
+    note("replication check skipped: no ALB URLs to write and read through (HTTPS on?)");
+  } else if (options.replication ?? true) {
+    replication = await replicationCheck(target, origin, readRegion, signal);
+    note(replication.lagSeconds === null ? `replication check failed: ${replication.error}` : `replication ${origin} → ${readRegion}: ${replication.lagSeconds} s`);
+  }
+
+  const tolerance = round(pollSeconds + scale.toModelSeconds(SCHEDULING_SLACK_MS));
+  const inRange = (v: number | null, r: SecondsRange) => v !== null && v >= r.min - tolerance && v <= r.max + tolerance;
+  const errors = timeline.filter((s) => !isOk(s)).length;
+  const failoverInRange = inRange(failoverSeconds, failoverRange);
+  const recoveryInRange = inRange(recoverySeconds, recoveryRange);
+  return {
+    target: target.kind,
+    path,
+    origin,
+    failoverRegion,
+    failoverSeconds,
+    recoverySeconds,
+    predictedFailoverSeconds: failoverRange.max,
+    predictedRecoverySeconds: recoveryRange.max,
+    predictedFailoverRange: failoverRange,
+    predictedRecoveryRange: recoveryRange,
+    toleranceSeconds: tolerance,
+    failoverInRange,
+    recoveryInRange,
+    requests: timeline.length,
+    errors,
+    timeScale: scale.factor,
+    pollSeconds,
+    propagationSeconds: target.propagationSeconds,
+    ...(replication ? { replication } : {}),
+    ok: failoverInRange && recoveryInRange && errors === 0 && (replication === undefined || replication.lagSeconds !== null),
+    events,
+    timeline,
+  };
+}
+
+/**
+ * Writes an item through `writeRegion`'s ALB, reads it through `readRegion`'s until it is there
+ * (at most 30 model seconds), reports the lag, then deletes it.
+ */
+export async function replicationCheck(target: DrillTarget, writeRegion: string, readRegion: string, signal?: AbortSignal): Promise<ReplicationResult> {
+  const scale = target.timeScale;
+  const id = `drill-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const marker = new Date().toISOString();
+  const writeUrl = `${target.albUrls[writeRegion]}/items/${id}`;
+  const readUrl = `${target.albUrls[readRegion]}/items/${id}`;
+  const put = await probe(writeUrl, { method: "PUT", body: JSON.stringify({ marker }) });
+  if (!isOk(put)) return { writeRegion, readRegion, lagSeconds: null, reads: 0, error: `write through ${writeRegion} answered ${put.status || put.error}` };
+  const written = Date.now();
+  let reads = 0;
+  try {
+    while (scale.toModelSeconds(Date.now() - written) < 30) {
+      const got = await probe(readUrl);
+      reads += 1;
+      if (got.status === 200 && got.body?.includes(marker)) {
+        return { writeRegion, readRegion, lagSeconds: round(scale.toModelSeconds(Date.now() - written)), reads };
+      }
+      await sleep(scale.toRealMs(0.1), signal);
+    }
+    return { writeRegion, readRegion, lagSeconds: null, reads, error: `not readable through ${readRegion} after 30 s` };
+  } finally {
+    await probe(writeUrl, { method: "DELETE" });
+  }
+}
+
+function mostFrequent(values: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;

@@ -1,0 +1,155 @@
+/**
+ * `npm run drill -- --target local|aws [options]`: the article's failover experiment (see local/README.md).
+ * Exit status: 0 drill OK, 1 drill not OK or failed, 2 bad usage or config, 130 interrupted.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+import { createInterface } from "node:readline/promises";
+import { parseArgs } from "node:util";
+import { ConfigError } from "../constructs/config";
+import { loadProjectConfig } from "../local/config";
+import { parseTimeScale } from "../local/time-scale";
+import { awsTarget, readStackOutputs } from "./aws-target";
+import { DrillDeclinedError, type DrillTarget, runDrill } from "./drill";
+import { localTarget } from "./local-target";
+import { formatSummary, ProgressPrinter } from "./report";
+
+const USAGE = `Usage: npm run drill -- --target local|aws [options]
+
+Sets STATUS=400 in the region serving you, measures how long until the accelerator moves
+traffic away, restores STATUS and measures the way back; compares both with what the
+health-check config predicts. STATUS is restored on exit, Ctrl-C included.
+
+Options:
+  --target local|aws   local: a running \`npm run local\` (admin on local.adminPort), else one started
+                       for the drill. aws: the deployed stack (terraform output -json)
+  --json               print one JSON object (progress goes to stderr)
+  --time-scale S       local only: 0.1 or 10 both run 10x faster (S <= 1: real seconds per model
+                       second; S > 1: speed-up). Reported times are model seconds. Default 1
+  --poll S             model seconds between requests (default 1)
+  --settle N           answers from another region in a row that count as failed over (default 5)
+  --yes                aws: do not ask before changing anything
+  --outputs FILE       aws: outputs file from \`npx cdktf deploy --outputs-file FILE\` instead of terraform output
+  --url URL            aws: poll this base URL (e.g. http://<accelerator static IP>) instead of its DNS name
+  --admin URL          local: admin API of a running system (default http://127.0.0.1:<local.adminPort>)
+  --fresh              local: always start a new system for the drill
+  --no-replication     skip the replication check (write via one region's ALB, read via another's)
+  -h, --help           this text
+`;
+
+class UsageError extends Error {}
+
+function positive(name: string, value: string | undefined, fallback: number, integer = false): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} must be a positive ${integer ? "integer" : "number"}, got "${value}"`);
+  return n;
+}
+
+async function ask(lines: readonly string[]): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new UsageError("the drill changes your AWS deployment; pass --yes to run it without a terminal to confirm on");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    process.stderr.write(`\nThe drill will:\n${lines.map((l) => `  ${l}`).join("\n")}\n`);
+    return /^y(es)?$/i.test((await rl.question("Continue? [y/N] ")).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      target: { type: "string" },
+      json: { type: "boolean" },
+      "time-scale": { type: "string" },
+      poll: { type: "string" },
+      settle: { type: "string" },
+      yes: { type: "boolean", short: "y" },
+      outputs: { type: "string" },
+      url: { type: "string" },
+      admin: { type: "string" },
+      fresh: { type: "boolean" },
+      "no-replication": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.target !== "local" && values.target !== "aws") throw new UsageError(`--target must be local or aws${values.target ? `, got "${values.target}"` : ""}`);
+  const json = values.json ?? false;
+  const out = json ? process.stderr : process.stdout;
+  const log = (m: string) => out.write(`${m}\n`);
+  const config = loadProjectConfig();
+  let scale;
+  try {
+    scale = values["time-scale"] === undefined ? undefined : parseTimeScale(values["time-scale"]);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+
+  let target: DrillTarget;
+  if (values.target === "aws") {
+    if (scale && scale.factor !== 1) throw new UsageError("--time-scale applies to --target local only: AWS runs in real time");
+    const outputs = await readStackOutputs(values.outputs);
+    target = awsTarget({ config, outputs, acceleratorUrl: values.url });
+  } else {
+    target = await localTarget({ config, timeScale: scale, adminUrl: values.admin, fresh: values.fresh, log });
+  }
+
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130); // second Ctrl-C: give up at once
+    interrupted = true;
+    process.stderr.write("\ninterrupted: restoring STATUS… (Ctrl-C again to quit at once)\n");
+    controller.abort(new Error("interrupted"));
+  };
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigint);
+
+  const progress = new ProgressPrinter((t) => out.write(t));
+  log(`Drill against ${target.kind}: accelerator ${target.acceleratorUrl}, regions ${target.regions.join(", ")}`);
+  try {
+    const result = await runDrill({
+      target,
+      pollSeconds: positive("poll", values.poll, 1),
+      settle: positive("settle", values.settle, 5, true),
+      confirm: target.kind === "aws" && !values.yes ? ask : undefined,
+      replication: !values["no-replication"],
+      signal: controller.signal,
+      onSample: (s) => progress.sample(s),
+      onEvent: (e) => progress.event(e),
+    });
+    progress.end();
+    if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else process.stdout.write(formatSummary(result));
+    return result.ok ? 0 : 1;
+  } catch (err) {
+    progress.end();
+    if (interrupted) {
+      process.stderr.write("drill interrupted; STATUS restored.\n");
+      return 130;
+    }
+    if (err instanceof DrillDeclinedError) {
+      process.stderr.write(`drill: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    process.off("SIGINT", onSigint);
+    await target.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const usage = err instanceof UsageError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    console.error(`drill: ${(err as Error).message}`);
+    process.exit(usage ? 2 : 1);
+  },
+);

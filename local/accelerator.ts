@@ -1,0 +1,190 @@
+/**
+ * Global Accelerator, emulated: a TCP listener on 127.0.0.1 that picks an endpoint for each new
+ * connection (see routing.ts) and relays the connection's bytes to that region's ALB, as the
+ * accelerator's edge does. A connection stays on its endpoint until it closes, so clients that
+ * want to see failover open a new connection per request (as `curl` does).
+ *
+ * Endpoint health reaches the accelerator `propagationSeconds` (model time) after the ALB's target
+ * group changes state: the delay AWS's edge adds on top of health-check detection.
+ *
+ * The client's location is `clientRegion`, or per connection the request header
+ * `x-client-region: <region code>` (read from the first request on the connection, then relayed
+ * unchanged).
+ */
+import { createServer, connect, type Server, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+import { AWS_REGIONS } from "../constructs/regions";
+import type { TargetState } from "./health-checker";
+import { type EndpointGroupView, flowDraw, type RouteDecision, routeConnection } from "./routing";
+import type { TimeScale } from "./time-scale";
+
+/** Header naming the client's simulated location. */
+export const CLIENT_REGION_HEADER = "x-client-region";
+
+/** Bytes read from a new connection, at most, while looking for the end of the first request's headers. */
+const PEEK_LIMIT = 16 * 1024;
+
+/** One endpoint group's live settings. */
+interface Group {
+  region: string;
+  dial: number;
+  weight: number;
+  /** Health as the accelerator sees it (after propagation). */
+  health: TargetState;
+  /** Where the region's ALB listens. */
+  port: number;
+  /** Connections routed here. */
+  connections: number;
+}
+
+/** Settings of a {@link LocalAccelerator}. */
+export interface LocalAcceleratorOptions {
+  readonly groups: readonly { region: string; dial: number; weight: number; port: number }[];
+  readonly clientAffinity: "NONE" | "SOURCE_IP";
+  /** The default client location (a region code). */
+  readonly clientRegion: string;
+  /** Delay between an ALB health change and the accelerator acting on it, model seconds. */
+  readonly propagationSeconds: number;
+  readonly timeScale: TimeScale;
+  /** Port on 127.0.0.1. @default 0 */
+  readonly port?: number;
+  /** Told when a health change reaches the accelerator. */
+  readonly onHealth?: (region: string, health: TargetState) => void;
+}
+
+/** The accelerator's listener and its view of the endpoint groups. */
+export class LocalAccelerator {
+  private readonly groups: Group[];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly sockets = new Set<Socket>();
+  private server?: Server;
+
+  constructor(private readonly options: LocalAcceleratorOptions) {
+    this.groups = options.groups.map((g) => ({ ...g, health: "initial", connections: 0 }));
+  }
+
+  /** `http://127.0.0.1:<port>`. */
+  get url(): string {
+    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+  }
+
+  /** Each group's live state, in config order. */
+  view(): readonly Readonly<Group>[] {
+    return this.groups.map((g) => ({ ...g }));
+  }
+
+  /** Where a connection from `sourceIp:sourcePort` would go now (no connection made). */
+  route(flow: { sourceIp: string; sourcePort: number; clientRegion?: string }): RouteDecision | undefined {
+    const port = this.server ? (this.server.address() as AddressInfo).port : 0;
+    const full = { sourceIp: flow.sourceIp, sourcePort: flow.sourcePort, destinationIp: "127.0.0.1", destinationPort: port };
+    const groups: EndpointGroupView[] = this.groups.map((g) => ({
+      region: g.region,
+      dial: g.dial,
+      endpoints: [{ id: `alb-${g.region}`, weight: g.weight, health: g.health }],
+    }));
+    return routeConnection(groups, flow.clientRegion ?? this.options.clientRegion, (salt) =>
+      flowDraw(full, this.options.clientAffinity, salt),
+    );
+  }
+
+  /** A region's target health changed: the accelerator acts on it after the propagation delay. */
+  healthChanged(region: string, health: TargetState): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.group(region).health = health;
+      this.options.onHealth?.(region, health);
+    }, this.options.timeScale.toRealMs(this.options.propagationSeconds));
+    this.timers.add(timer);
+  }
+
+  /** Sets a group's traffic dial (percent), at once. */
+  setDial(region: string, dial: number): void {
+    if (!Number.isInteger(dial) || dial < 0 || dial > 100) throw new RangeError(`traffic dial must be 0-100, got ${dial}`);
+    this.group(region).dial = dial;
+  }
+
+  /** Sets the weight of a group's endpoint (0-255), at once. */
+  setWeight(region: string, weight: number): void {
+    if (!Number.isInteger(weight) || weight < 0 || weight > 255) throw new RangeError(`endpoint weight must be 0-255, got ${weight}`);
+    this.group(region).weight = weight;
+  }
+
+  async listen(): Promise<void> {
+    const server = createServer((socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.options.port ?? 0, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    this.server = server;
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const s of this.sockets) s.destroy();
+    const server = this.server;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private group(region: string): Group {
+    const g = this.groups.find((x) => x.region === region);
+    if (!g) throw new RangeError(`no endpoint group for region "${region}"`);
+    return g;
+  }
+
+  private accept(client: Socket): void {
+    this.sockets.add(client);
+    client.once("close", () => this.sockets.delete(client));
+    client.on("error", () => client.destroy());
+    let head = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      if (head.includes("\r\n\r\n") || head.length >= PEEK_LIMIT) {
+        // Pause before removing the listener: a flowing stream without one would drop data.
+        client.pause();
+        client.off("data", onData);
+        this.forward(client, head);
+      }
+    };
+    client.on("data", onData);
+  }
+
+  private forward(client: Socket, head: Buffer): void {
+    const flow = { sourceIp: client.remoteAddress ?? "127.0.0.1", sourcePort: client.remotePort ?? 0, clientRegion: clientRegionOf(head) };
+    const decision = this.route(flow);
+    if (!decision) {
+      client.destroy();
+      return;
+    }
+    const group = this.group(decision.region);
+    group.connections += 1;
+    const upstream = connect({ host: "127.0.0.1", port: group.port });
+    this.sockets.add(upstream);
+    upstream.once("close", () => {
+      this.sockets.delete(upstream);
+      client.destroy();
+    });
+    upstream.once("error", () => {
+      // The region's ALB is gone: the client's connection is reset, as the edge would.
+      upstream.destroy();
+    });
+    client.once("close", () => upstream.destroy());
+    upstream.write(head);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  }
+}
+
+/** The `x-client-region` header of the first request on a connection, if it names a known region. */
+export function clientRegionOf(head: Buffer): string | undefined {
+  const text = head.toString("latin1");
+  const end = text.indexOf("\r\n\r\n");
+  const match = new RegExp(`\\r\\n${CLIENT_REGION_HEADER}:[ \\t]*([a-z0-9-]+)[ \\t]*\\r\\n`, "i").exec(
+    (end === -1 ? text : text.slice(0, end)) + "\r\n",
+  );
+  const region = match?.[1].toLowerCase();
+  return region && AWS_REGIONS.includes(region) ? region : undefined;
+}

@@ -1,0 +1,122 @@
+/**
+ * The local system's admin API, HTTP on 127.0.0.1 (default port 8081), and a client for it:
+ *
+ *   GET  /                          the whole system's state (SystemSnapshot, JSON)
+ *   PUT  /regions/{region}/status   body "400" (or {"status":"400"}): set the region's STATUS env
+ *                                   var, like editing it in the Lambda console; answers once applied
+ *   POST /regions/{region}/kill     region outage: function and ALB gone, connections refused
+ *   POST /regions/{region}/restore  end of the outage
+ *   PUT  /regions/{region}/dial     body 0-100: the endpoint group's traffic dial
+ *   PUT  /regions/{region}/weight   body 0-255: the ALB endpoint's weight
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { LocalSystem, SystemSnapshot } from "./system";
+
+/** A running admin server. */
+export interface AdminServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const ROUTE = /^\/regions\/([a-z0-9-]+)\/(status|kill|restore|dial|weight)$/;
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8").trim();
+}
+
+/** The value of a body that is either a bare value or a JSON object with `key`. */
+function valueOf(body: string, key: string): string {
+  if (body.startsWith("{")) {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    return String(parsed[key] ?? "");
+  }
+  return body.replace(/^"|"$/g, "");
+}
+
+/** Serves the admin API for `system` on 127.0.0.1:`port`. */
+export async function startAdminServer(system: LocalSystem, port: number): Promise<AdminServer> {
+  const server: Server = createServer((req, res) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" }).end(`${JSON.stringify(body, null, 2)}\n`);
+    };
+    void (async () => {
+      const path = (req.url ?? "/").split("?")[0];
+      if (path === "/" && req.method === "GET") return send(200, system.snapshot());
+      const match = ROUTE.exec(path);
+      if (!match) return send(404, { error: `no such admin route: ${req.method} ${path}` });
+      const [, region, action] = match;
+      if (!system.regions.has(region)) return send(404, { error: `unknown region "${region}"`, regions: [...system.regions.keys()] });
+      const method = action === "kill" || action === "restore" ? "POST" : "PUT";
+      if (req.method !== method) {
+        res.setHeader("allow", method);
+        return send(405, { error: `use ${method} for /regions/{region}/${action}` });
+      }
+      const body = await readBody(req);
+      switch (action) {
+        case "status":
+          await system.setStatus(region, valueOf(body, "status"));
+          break;
+        case "kill":
+          await system.kill(region);
+          break;
+        case "restore":
+          await system.restore(region);
+          break;
+        case "dial":
+          system.setDial(region, Number(valueOf(body, "dial")));
+          break;
+        case "weight":
+          system.setWeight(region, Number(valueOf(body, "weight")));
+          break;
+      }
+      return send(200, system.snapshot().regions.find((r) => r.region === region));
+    })().catch((err: Error) => send(err instanceof RangeError || err instanceof SyntaxError ? 400 : 500, { error: err.message }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A client of a running local system's admin API (used by the drill). */
+export class AdminClient {
+  constructor(readonly url: string) {}
+
+  /** The system's state; rejects when nothing answers at `url`. */
+  async snapshot(signal?: AbortSignal): Promise<SystemSnapshot> {
+    return (await this.call("GET", "/", undefined, signal)) as SystemSnapshot;
+  }
+
+  async setStatus(region: string, status: string): Promise<void> {
+    await this.call("PUT", `/regions/${region}/status`, status);
+  }
+
+  async kill(region: string): Promise<void> {
+    await this.call("POST", `/regions/${region}/kill`);
+  }
+
+  async restore(region: string): Promise<void> {
+    await this.call("POST", `/regions/${region}/restore`);
+  }
+
+  private async call(method: string, path: string, body?: string, signal?: AbortSignal): Promise<unknown> {
+    const res = await fetch(`${this.url}${path}`, { method, body, signal });
+    const json = (await res.json()) as { error?: string };
+    if (!res.ok) throw new Error(`admin ${method} ${path}: ${res.status} ${json.error ?? ""}`);
+    return json;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * `npm run local [-- options]`: the whole system on this machine (see local/README.md).
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+import { parseArgs } from "node:util";
+import { ConfigError } from "../constructs/config";
+import { loadProjectConfig } from "./config";
+import { formatEvent, LiveView } from "./live-view";
+import { startLocalSystem } from "./system";
+import { parseTimeScale } from "./time-scale";
+
+const USAGE = `Usage: npm run local -- [options]
+
+Runs GlobalApp on 127.0.0.1 with the config the stack is synthesized from
+(cdktf.json context.globalapp, GLOBALAPP_CONFIG override): in-memory DynamoDB, one
+emulated ALB + Lambda per region, the accelerator in front, an admin API.
+
+Options:
+  --time-scale S        run health-check timing faster: 0.1 or 10 both mean 10x faster
+                        (S <= 1: real seconds per model second; S > 1: speed-up). Reported
+                        times are model seconds. Default 1 (real time)
+  --port N              accelerator port (default local.port, 8080)
+  --admin-port N        admin API port (default local.adminPort, 8081)
+  --propagation S       accelerator propagation delay, model seconds (default local.propagationSeconds)
+  --client-region R     the simulated client's location (default local.clientRegion, else regions[0]);
+                        per request: header "x-client-region: R"
+  --log-level L         the functions' POWERTOOLS_LOG_LEVEL (default WARN)
+  -h, --help            this text
+
+Admin API (curl examples):
+  curl -s 127.0.0.1:8081/                                         state (JSON)
+  curl -s -X PUT  127.0.0.1:8081/regions/us-west-2/status -d 400    fail its health check
+  curl -s -X PUT  127.0.0.1:8081/regions/us-west-2/status -d 200    heal it
+  curl -s -X POST 127.0.0.1:8081/regions/us-west-2/kill             region outage
+  curl -s -X POST 127.0.0.1:8081/regions/us-west-2/restore
+  curl -s -X PUT  127.0.0.1:8081/regions/us-west-2/dial -d 0        traffic dial (0-100)
+  curl -s -X PUT  127.0.0.1:8081/regions/us-west-2/weight -d 0      endpoint weight (0-255)
+`;
+
+function intOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new RangeError(`--${name} must be a port number, got "${value}"`);
+  return n;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      "time-scale": { type: "string" },
+      port: { type: "string" },
+      "admin-port": { type: "string" },
+      propagation: { type: "string" },
+      "client-region": { type: "string" },
+      "log-level": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const config = loadProjectConfig();
+  const propagation = values.propagation === undefined ? undefined : Number(values.propagation);
+  if (propagation !== undefined && !(propagation >= 0)) throw new RangeError(`--propagation must be seconds >= 0, got "${values.propagation}"`);
+  const scale = parseTimeScale(values["time-scale"] ?? "1");
+  const view = new LiveView(process.stdout);
+  const system = await startLocalSystem({
+    config,
+    timeScale: scale,
+    port: intOption("port", values.port),
+    adminPort: intOption("admin-port", values["admin-port"]),
+    propagationSeconds: propagation,
+    clientRegion: values["client-region"],
+    logLevel: values["log-level"],
+    onEvent: (e) => view.line(formatEvent(e)),
+  });
+  const s = system.snapshot();
+  view.line(`GlobalApp local — ${config.regions.length} region(s), time scale ${scale.factor} (${(1 / scale.factor).toFixed(scale.factor < 1 ? 1 : 0)}x), propagation ${s.propagationSeconds} s, affinity ${s.clientAffinity}, client in ${s.clientRegion}`);
+  view.line(`  accelerator  ${system.acceleratorUrl}      try: curl -i ${system.acceleratorUrl}/get/foobar`);
+  view.line(`  admin        ${system.adminUrl}      try: curl -s ${system.adminUrl}/`);
+  for (const r of s.regions) view.line(`  ALB ${r.region.padEnd(15)} ${r.albUrl}`);
+  view.line(`  DynamoDB     ${system.dynamo.endpoint} (dynalite, in memory, shared by all regions)`);
+  view.line("Ctrl-C stops.");
+  view.start(() => system.snapshot());
+
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  view.stop();
+  process.stdout.write("\nstopping…\n");
+  await system.close();
+  process.stdout.write("stopped.\n");
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError || err instanceof RangeError || (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      console.error(`local: ${(err as Error).message}`);
+      process.exit(2);
+    }
+    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      console.error(`local: ${(err as Error).message} — is another \`npm run local\` running? Use --port/--admin-port.`);
+      process.exit(1);
+    }
+    console.error(err);
+    process.exit(1);
+  },
+);

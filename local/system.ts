@@ -1,0 +1,290 @@
+/**
+ * The whole GlobalApp on one machine, on loopback only: an in-memory DynamoDB shared by every region
+ * (a global table that converges instantly), one emulated ALB + Lambda per configured region, the
+ * accelerator in front, and a small admin API. Built from the same AppConfig the stack is synthesized
+ * from.
+ */
+import type { AppConfig } from "../constructs/config";
+import { endpointWeight, trafficDial } from "../constructs/config";
+import { startAdminServer, type AdminServer } from "./admin";
+import { RegionalAlb } from "./alb";
+import { LocalAccelerator } from "./accelerator";
+import { startDynalite, type LocalDynamo } from "./dynalite";
+import { FunctionHost, writeBundle } from "./function-host";
+import type { CheckResult, TargetState } from "./health-checker";
+import { timeScale as makeTimeScale, type TimeScale } from "./time-scale";
+
+/** The article's seed item; the stack writes the same one (constructs/global-table.ts SEED_ITEM). */
+export const LOCAL_SEED_ITEM = { item_id: "foobar", message: "Hello from GlobalApp" } as const;
+
+/** Something that happened, for the live view and logs. `t` is model seconds since start. */
+export type SystemEvent =
+  | { readonly t: number; readonly type: "health"; readonly region: string; readonly from: TargetState; readonly to: TargetState; readonly reason: string }
+  | { readonly t: number; readonly type: "propagated"; readonly region: string; readonly health: TargetState }
+  | { readonly t: number; readonly type: "status"; readonly region: string; readonly status: string }
+  | { readonly t: number; readonly type: "kill" | "restore"; readonly region: string }
+  | { readonly t: number; readonly type: "dial" | "weight"; readonly region: string; readonly value: number };
+
+/** Settings of {@link startLocalSystem}; everything but `config` has a default from `config.local`. */
+export interface LocalSystemOptions {
+  /** The validated config (see local/config.ts loadProjectConfig). */
+  readonly config: AppConfig;
+  /** @default real time */
+  readonly timeScale?: TimeScale;
+  /** Accelerator port; 0 for any free one. @default config.local.port */
+  readonly port?: number;
+  /** Admin port; 0 for any free one. @default config.local.adminPort */
+  readonly adminPort?: number;
+  /** Accelerator propagation delay, model seconds. @default config.local.propagationSeconds */
+  readonly propagationSeconds?: number;
+  /** Default client location. @default config.local.clientRegion, else the first of config.regions */
+  readonly clientRegion?: string;
+  /** POWERTOOLS_LOG_LEVEL of the functions. @default "WARN" */
+  readonly logLevel?: string;
+  /** Told of every state change. */
+  readonly onEvent?: (event: SystemEvent) => void;
+}
+
+/** One region of the local system. */
+export interface LocalRegion {
+  readonly region: string;
+  readonly alb: RegionalAlb;
+  readonly fn: FunctionHost;
+  /** The latest health check's result. */
+  lastCheck?: CheckResult;
+}
+
+/** The region's state as the admin API shows it. */
+export interface RegionSnapshot {
+  readonly region: string;
+  readonly albUrl: string;
+  readonly status: string;
+  readonly killed: boolean;
+  /** The target group's health. */
+  readonly health: TargetState;
+  /** The health the accelerator acts on (after the propagation delay). */
+  readonly acceleratorHealth: TargetState;
+  readonly lastCheck?: string;
+  readonly dial: number;
+  readonly weight: number;
+  /** Connections the accelerator sent here. */
+  readonly connections: number;
+  /** Requests the ALB answered (health checks not included). */
+  readonly requests: number;
+}
+
+/** The whole system's state: what `GET /` of the admin API answers. */
+export interface SystemSnapshot {
+  readonly acceleratorUrl: string;
+  readonly adminUrl: string;
+  /** Real seconds per model second. */
+  readonly timeScale: number;
+  /** Model seconds since start. */
+  readonly uptimeSeconds: number;
+  readonly propagationSeconds: number;
+  readonly clientRegion: string;
+  readonly clientAffinity: "NONE" | "SOURCE_IP";
+  readonly healthCheck: AppConfig["healthCheck"];
+  readonly regions: readonly RegionSnapshot[];
+}
+
+/** A running local system. */
+export interface LocalSystem {
+  readonly config: AppConfig;
+  readonly timeScale: TimeScale;
+  readonly dynamo: LocalDynamo;
+  readonly accelerator: LocalAccelerator;
+  readonly regions: ReadonlyMap<string, LocalRegion>;
+  readonly acceleratorUrl: string;
+  readonly adminUrl: string;
+  readonly propagationSeconds: number;
+  /** Sets a region's STATUS env var; resolves when a new function environment with it serves. */
+  setStatus(region: string, status: string): Promise<void>;
+  /** Region outage: the function and the ALB's listener go away (connections refused). */
+  kill(region: string): Promise<void>;
+  /** Ends the outage. */
+  restore(region: string): Promise<void>;
+  setDial(region: string, dial: number): void;
+  setWeight(region: string, weight: number): void;
+  snapshot(): SystemSnapshot;
+  /** Model seconds since start. */
+  now(): number;
+  close(): Promise<void>;
+}
+
+const STATUS_PATTERN = /^[1-5][0-9]{2}$/;
+
+/** Starts everything; on failure, stops what was started and rethrows. */
+export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const { config } = options;
+  const scale = options.timeScale ?? makeTimeScale(1);
+  const propagationSeconds = options.propagationSeconds ?? config.local.propagationSeconds;
+  const clientRegion = options.clientRegion ?? config.local.clientRegion ?? config.regions[0];
+  const started = Date.now();
+  const now = () => scale.toModelSeconds(Date.now() - started);
+  const emit = (e: SystemEvent) => options.onEvent?.(e);
+
+  const cleanup: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const fn of cleanup.reverse()) await fn().catch(() => undefined);
+    cleanup.length = 0;
+  };
+  try {
+    const dynamo = await startDynalite({ tableName: config.tableName, items: [LOCAL_SEED_ITEM] });
+    cleanup.push(() => dynamo.close());
+    const file = writeBundle();
+
+    const regions = new Map<string, LocalRegion>();
+    // The accelerator needs the ALBs' ports, the ALBs report health to the accelerator: ALBs first.
+    let accelerator: LocalAccelerator | undefined;
+    for (const region of config.regions) {
+      const fn = new FunctionHost({
+        file,
+        region,
+        functionName: `${config.appName}-${config.environment}-${region}-get`,
+        env: {
+          TABLE_NAME: config.tableName,
+          STATUS: "200",
+          HEALTH_CHECK_MODE: config.function.healthCheckMode,
+          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+          POWERTOOLS_LOG_LEVEL: options.logLevel ?? "WARN",
+        },
+        timeoutMs: config.function.timeoutSeconds * 1000,
+        memoryMb: config.function.memoryMb,
+      });
+      const entry: LocalRegion = {
+        region,
+        fn,
+        alb: new RegionalAlb({
+          region,
+          target: fn,
+          healthCheck: config.healthCheck,
+          multiValueHeaders: config.function.multiValueHeaders,
+          timeScale: scale,
+          onCheck: (r) => {
+            entry.lastCheck = r;
+          },
+          onTransition: (t) => {
+            emit({ t: now(), type: "health", region, ...t });
+            accelerator?.healthChanged(region, t.to);
+          },
+        }),
+      };
+      regions.set(region, entry);
+    }
+    // Load every region's function at once (each is a cold start of the bundle).
+    await Promise.all([...regions.values()].map((r) => r.fn.start()));
+    cleanup.push(async () => {
+      for (const r of regions.values()) await r.fn.stop();
+    });
+    for (const r of regions.values()) {
+      await r.alb.listen();
+      cleanup.push(() => r.alb.shutdown());
+    }
+
+    accelerator = new LocalAccelerator({
+      groups: config.regions.map((region) => ({
+        region,
+        dial: trafficDial(config, region),
+        weight: endpointWeight(config, region),
+        port: regions.get(region)!.alb.port,
+      })),
+      clientAffinity: config.accelerator.clientAffinity,
+      clientRegion,
+      propagationSeconds,
+      timeScale: scale,
+      port: options.port ?? config.local.port,
+      onHealth: (region, health) => emit({ t: now(), type: "propagated", region, health }),
+    });
+    await accelerator.listen();
+    const acc = accelerator;
+    cleanup.push(() => acc.close());
+    // Health already known before the accelerator existed still has to reach it.
+    for (const r of regions.values()) if (r.alb.state !== "initial") acc.healthChanged(r.region, r.alb.state);
+
+    const regionOf = (name: string): LocalRegion => {
+      const r = regions.get(name);
+      if (!r) throw new RangeError(`unknown region "${name}"; regions: ${[...regions.keys()].join(", ")}`);
+      return r;
+    };
+
+    let admin: AdminServer | undefined;
+    const system: LocalSystem = {
+      config,
+      timeScale: scale,
+      dynamo,
+      accelerator: acc,
+      regions,
+      acceleratorUrl: acc.url,
+      get adminUrl() {
+        return admin?.url ?? "";
+      },
+      propagationSeconds,
+      now,
+      async setStatus(region, status) {
+        if (!STATUS_PATTERN.test(status)) throw new RangeError(`STATUS must be an HTTP status code 100-599, got "${status}"`);
+        await regionOf(region).fn.updateEnvironment({ STATUS: status });
+        emit({ t: now(), type: "status", region, status });
+      },
+      async kill(region) {
+        const r = regionOf(region);
+        await r.alb.close();
+        await r.fn.stop();
+        emit({ t: now(), type: "kill", region });
+      },
+      async restore(region) {
+        const r = regionOf(region);
+        await r.fn.start();
+        await r.alb.listen();
+        emit({ t: now(), type: "restore", region });
+      },
+      setDial(region, dial) {
+        regionOf(region);
+        acc.setDial(region, dial);
+        emit({ t: now(), type: "dial", region, value: dial });
+      },
+      setWeight(region, weight) {
+        regionOf(region);
+        acc.setWeight(region, weight);
+        emit({ t: now(), type: "weight", region, value: weight });
+      },
+      snapshot() {
+        const groups = acc.view();
+        return {
+          acceleratorUrl: acc.url,
+          adminUrl: system.adminUrl,
+          timeScale: scale.factor,
+          uptimeSeconds: now(),
+          propagationSeconds,
+          clientRegion,
+          clientAffinity: config.accelerator.clientAffinity,
+          healthCheck: config.healthCheck,
+          regions: [...regions.values()].map((r) => {
+            const g = groups.find((x) => x.region === r.region)!;
+            return {
+              region: r.region,
+              albUrl: r.alb.url,
+              status: r.fn.variables.STATUS,
+              killed: !r.fn.isRunning,
+              health: r.alb.state,
+              acceleratorHealth: g.health,
+              lastCheck: r.lastCheck?.detail,
+              dial: g.dial,
+              weight: g.weight,
+              connections: g.connections,
+              requests: r.alb.requests,
+            };
+          }),
+        };
+      },
+      close: closeAll,
+    };
+    admin = await startAdminServer(system, options.adminPort ?? config.local.adminPort);
+    const adm = admin;
+    cleanup.push(() => adm.close());
+    return system;
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
