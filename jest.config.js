@@ -1,3 +1,5 @@
+const { availableParallelism } = require("node:os");
+
 /**
  * Jest without type-checking: @swc/jest only strips types (tsc --noEmit runs once in `npm test`).
  * @type {import('jest').Config}
@@ -11,4 +13,8 @@ module.exports = {
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup.ts"],
   testTimeout: 60000,
+  // Much of the suite's wall time is spent waiting on child processes (terraform, synth runs,
+  // dynalite), not inside a worker. Jest's default (cores − 1) means one worker, run in band, on a
+  // 2-core machine, which serializes that waiting; two workers overlap it.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
 };
