@@ -138,7 +138,8 @@ const STATE_FIELDS: Record<string, string[]> = Object.fromEntries(
   stateSchema.options.map((o) => [o.shape.backend.value, Object.keys(o.shape).filter((k) => k !== "backend")]),
 );
 
-const configSchema = z
+/** The schema of the whole config (exported so the README test can check every key is documented). */
+export const CONFIG_SCHEMA = z
   .strictObject({
     appName: z
       .string()
@@ -237,7 +238,7 @@ export type AlarmSettings = z.infer<typeof alarmsSchema>;
 /** Where Terraform keeps state. */
 export type StateSettings = z.infer<typeof stateSchema>;
 /** The whole, validated GlobalApp configuration. */
-export type AppConfig = z.infer<typeof configSchema>;
+export type AppConfig = z.infer<typeof CONFIG_SCHEMA>;
 
 /**
  * Built-in defaults: every key, so that a context or file only needs what differs.
@@ -337,7 +338,7 @@ function formatPath(path: readonly PropertyKey[]): string {
  * @throws ConfigError naming every bad key, the value given and what is allowed.
  */
 export function parseConfig(raw: unknown): AppConfig {
-  const result = configSchema.safeParse(raw);
+  const result = CONFIG_SCHEMA.safeParse(raw);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     if (issue.code === "unrecognized_keys") {
