@@ -1,14 +1,11 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import type { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import type { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { Construct } from "constructs";
-import { PolicyStatement, policyDocument } from "./lib/iam";
-import { tlsOnlyStatements } from "./lib/s3";
+import type { PolicyStatement } from "./lib/iam";
+import { privateBucketSettings } from "./lib/s3";
 
 /** Props of {@link PrivateBucket}. */
 export interface PrivateBucketProps {
@@ -55,38 +52,13 @@ export class PrivateBucket extends Construct {
     const { provider } = props;
 
     this.bucket = new S3Bucket(this, "bucket", { provider, bucketPrefix: props.bucketPrefix, forceDestroy: props.forceDestroy ?? false });
-    const bucket = this.bucket.id;
-    new S3BucketOwnershipControls(this, "ownership", { provider, bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    this.publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {
-      provider,
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    const versioning = new S3BucketVersioningA(this, "versioning", {
-      provider,
-      bucket,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      provider,
-      bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    });
-
-    this.policy = new S3BucketPolicy(this, "policy", {
-      provider,
-      bucket,
-      policy: policyDocument([...(props.writers?.(this.bucket.arn) ?? []), ...tlsOnlyStatements(this.bucket.arn)]),
-      // S3 rejects a bucket policy put while the public-access block is still being applied.
-      dependsOn: [this.publicAccessBlock],
-    });
+    const { versioning, policy, publicAccessBlock } = privateBucketSettings(this, provider, this.bucket, props.writers);
+    this.policy = policy;
+    this.publicAccessBlock = publicAccessBlock;
 
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       provider,
-      bucket,
+      bucket: this.bucket.id,
       rule: [
         {
           id: "expire-logs",

@@ -10,8 +10,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AppConfig } from "./config";
 import { configureBackend } from "./global-app-stack";
-import { bucketObjectsArn } from "./lib/arn";
-import { policyDocument } from "./lib/iam";
+import { privateBucketSettings } from "./lib/s3";
 import { AWS_REGIONS } from "./regions";
 
 /** The bootstrap stack's name: `cdktf.out/stacks/globalapp-state/cdk.tf.json`. */
@@ -98,61 +97,18 @@ export class StateBucketStack extends TerraformStack {
     this.provider = provider;
 
     this.bucket = new S3Bucket(this, "bucket", { provider, bucket: props.bucketName, forceDestroy: false });
-    const bucket = this.bucket.id;
 
-    this.ownership = new S3BucketOwnershipControls(this, "ownership", {
-      provider,
-      bucket,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    this.publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {
-      provider,
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    this.versioning = new S3BucketVersioningA(this, "versioning", {
-      provider,
-      bucket,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    this.encryption = new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      provider,
-      bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    });
-
-    const everything = [this.bucket.arn, bucketObjectsArn(this.bucket.arn)];
-    this.policy = new S3BucketPolicy(this, "policy", {
-      provider,
-      bucket,
-      policy: policyDocument([
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          principals: { AWS: ["*"] },
-          actions: ["s3:*"],
-          resources: everything,
-          conditions: { Bool: { "aws:SecureTransport": "false" } },
-        },
-        {
-          sid: "DenyOutdatedTls",
-          effect: "Deny",
-          principals: { AWS: ["*"] },
-          actions: ["s3:*"],
-          resources: everything,
-          conditions: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
-        },
-      ]),
-      // S3 rejects a bucket policy put while the public-access block is still being applied.
-      dependsOn: [this.publicAccessBlock],
-    });
+    // Deny-only policy: access comes from the deploying principals' IAM policies.
+    const settings = privateBucketSettings(this, provider, this.bucket);
+    this.ownership = settings.ownership;
+    this.publicAccessBlock = settings.publicAccessBlock;
+    this.versioning = settings.versioning;
+    this.encryption = settings.encryption;
+    this.policy = settings.policy;
 
     this.lifecycle = new S3BucketLifecycleConfiguration(this, "lifecycle", {
       provider,
-      bucket,
+      bucket: this.bucket.id,
       rule: [
         {
           id: "expire-old-state-versions",
