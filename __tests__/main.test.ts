@@ -54,6 +54,11 @@ describe("npm run synth (main.ts)", () => {
     expect(Object.keys(tf.resource.aws_lambda_function)).toHaveLength(2);
     expect(existsSync(join(good.outdir, "manifest.json"))).toBe(true);
   });
+  it("writes the globalapp-state bootstrap stack beside it (S3 state, the default, also under an override)", () => {
+    const state = JSON.parse(readFileSync(join(good.outdir, "stacks", "globalapp-state", "cdk.tf.json"), "utf8"));
+    expect(Object.values(state.resource.aws_s3_bucket)).toEqual([expect.objectContaining({ bucket: "globalapp-terraform-state" })]);
+    expect(existsSync(join(threeRegions.outdir, "stacks", "globalapp-state"))).toBe(true);
+  });
   it("takes GLOBALAPP_CONFIG: 3 regions, table in eu-central-1 with 2 replicas", () => {
     expect(threeRegions.code).toBe(0);
     const tf = JSON.parse(readFileSync(join(threeRegions.outdir, "stacks", "globalapp", "cdk.tf.json"), "utf8"));
