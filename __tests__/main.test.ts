@@ -9,6 +9,9 @@ import { join } from "node:path";
  * must exit non-zero and name the offending key or value.
  */
 const ROOT = join(__dirname, "..");
+/** The exact command of `npm run synth` (package.json), run with this node. */
+const SYNTH_SCRIPT = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { synth: string } }).scripts.synth;
+const SYNTH_ARGS = SYNTH_SCRIPT.split(" ").slice(1);
 
 function synth(config?: unknown): Promise<{ code: number; stderr: string; outdir: string }> {
   const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));
@@ -19,7 +22,7 @@ function synth(config?: unknown): Promise<{ code: number; stderr: string; outdir
     writeFileSync(env.GLOBALAPP_CONFIG, JSON.stringify(config));
   }
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "main.ts"], { cwd: ROOT, env });
+    const child = spawn(process.execPath, SYNTH_ARGS, { cwd: ROOT, env });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     child.on("close", (code) => resolve({ code: code ?? -1, stderr, outdir: join(dir, "out") }));
@@ -48,6 +51,7 @@ describe("npm run synth (main.ts)", () => {
   }, 120_000);
 
   it("writes cdktf.out/stacks/globalapp/cdk.tf.json from the embedded default config", () => {
+    expect(SYNTH_SCRIPT).toMatch(/^node /);
     expect(good.stderr).toBe("");
     expect(good.code).toBe(0);
     const tf = JSON.parse(readFileSync(join(good.outdir, "stacks", "globalapp", "cdk.tf.json"), "utf8"));
