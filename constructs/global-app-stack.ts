@@ -77,13 +77,16 @@ export class GlobalAppStack extends TerraformStack {
     }
     this.providers = providers;
 
-    // The account id scopes log-delivery and key policies; plan needs credentials anyway.
-    const accountId = new DataAwsCallerIdentity(this, "account", { provider: providers[GLOBAL_ACCELERATOR_REGION] }).accountId;
+    // The account id scopes log-delivery and key policies. Looked up (aws_caller_identity) only when
+    // one of those options is on, so the default stack plans without any data-source lookup.
+    let account: string | undefined;
+    const accountId = () =>
+      (account ??= new DataAwsCallerIdentity(this, "account", { provider: providers[GLOBAL_ACCELERATOR_REGION] }).accountId);
     // dev stays easy to destroy: log buckets go with their logs. prod keeps them.
     const forceDestroy = config.environment !== "prod";
 
     const tableKeys = tableCustomerManagedKey(config)
-      ? new TableKeys(this, "table-keys", { regions: config.regions, providers, namePrefix, accountId })
+      ? new TableKeys(this, "table-keys", { regions: config.regions, providers, namePrefix, accountId: accountId() })
       : undefined;
     this.table = new GlobalTable(this, "global-table", {
       tableName: config.tableName,
@@ -116,7 +119,7 @@ export class GlobalAppStack extends TerraformStack {
               region,
               provider: providers[region],
               namePrefix,
-              accountId,
+              accountId: accountId(),
               retentionDays: config.alb.accessLogRetentionDays,
               forceDestroy,
             })
@@ -138,7 +141,7 @@ export class GlobalAppStack extends TerraformStack {
           bucketPrefix: `${namePrefix}-ga-flow-`,
           expirationDays: config.alb.accessLogRetentionDays,
           forceDestroy,
-          writers: (arn) => vendedLogDelivery(arn, { accountId, prefix: flowLogsPrefix }),
+          writers: (arn) => vendedLogDelivery(arn, { accountId: accountId(), prefix: flowLogsPrefix }),
         })
       : undefined;
 
@@ -163,7 +166,7 @@ export class GlobalAppStack extends TerraformStack {
           ? new AlarmTopic(this, `alarm-topic-${region}`, {
               provider: providers[region],
               name: `${namePrefix}-alarms`,
-              accountId,
+              accountId: accountId(),
               email: config.alarms.email,
             })
           : undefined;

@@ -113,6 +113,18 @@ describe("GlobalAppStack: state backend", () => {
   });
 });
 
+describe("GlobalAppStack: plans without lookups", () => {
+  it("reads no data source in the default config (no AWS API lookup beyond the resources)", () => {
+    expect((synthGlobalApp().tf as unknown as { data?: unknown }).data).toBeUndefined();
+  });
+  it("looks the account id up once, only when an option needs it (prod: key and log-delivery policies)", () => {
+    const data = (synthGlobalApp({ environment: "prod" }).tf as unknown as { data: Record<string, object> }).data;
+    // aws_elb_service_account (older regions' ALB log delivery) is answered by the provider from a built-in table.
+    expect(Object.keys(data).sort()).toEqual(["aws_caller_identity", "aws_elb_service_account"]);
+    expect(Object.keys(data.aws_caller_identity)).toHaveLength(1);
+  });
+});
+
 describe("GlobalAppStack: config flows through", () => {
   it("names physical resources appName-environment", () => {
     const { tf } = synthGlobalApp({ appName: "shop", environment: "prod" });
