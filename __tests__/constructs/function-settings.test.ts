@@ -1,0 +1,49 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { BUNDLE_TARGET } from "../../constructs/lib/bundle";
+import { FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME, FUNCTION_TABLE_ACTIONS } from "../../constructs/regional-backend";
+import { readEnv } from "../../functions/lib/env";
+import { DEFAULT_TIMEOUTS } from "../../functions/lib/store";
+import { resourcesOf, synthGlobalApp } from "../support/synth";
+
+/** The synthesized function settings must stay in step with what the handler assumes. */
+describe("function settings in step with the handler", () => {
+  const { tf, config } = synthGlobalApp();
+  const [, fn] = resourcesOf(tf, "aws_lambda_function")[0] as [string, Record<string, any>];
+
+  it("runs on the Node.js major the bundle targets, on arm64", () => {
+    expect(FUNCTION_RUNTIME).toBe(`nodejs${BUNDLE_TARGET.replace("node", "")}.x`);
+    expect(fn.runtime).toBe(FUNCTION_RUNTIME);
+    expect(fn.architectures).toEqual([FUNCTION_ARCHITECTURE]);
+  });
+
+  it("grants exactly the DynamoDB item actions the store sends", () => {
+    const store = readFileSync(join(__dirname, "..", "..", "functions", "lib", "store.ts"), "utf8");
+    const used = [...new Set([...store.matchAll(/new (\w+)Command\(/g)].map((m) => `dynamodb:${m[1]}Item`))].sort();
+    expect(used.length).toBeGreaterThan(0);
+    expect([...FUNCTION_TABLE_ACTIONS].sort()).toEqual(used);
+  });
+
+  it("sets every variable the handler requires, with values it accepts", () => {
+    const vars = fn.environment.variables as Record<string, string>;
+    expect(Object.keys(vars).sort()).toEqual(["HEALTH_CHECK_MODE", "STATUS", "TABLE_NAME"]);
+    const env = readEnv({ ...vars, TABLE_NAME: config.tableName, AWS_REGION: "us-west-2" });
+    expect(env.problems).toEqual([]);
+  });
+
+  it("gives a failing DynamoDB call time to end in a 503 before the Lambda timeout", () => {
+    expect(DEFAULT_TIMEOUTS.operationMs + 500).toBeLessThanOrEqual(fn.timeout * 1000);
+    expect(fn.timeout).toBe(config.function.timeoutSeconds);
+  });
+
+  it("answers a deep health check before the ALB's health-check timeout", () => {
+    expect(DEFAULT_TIMEOUTS.pingMs).toBeLessThan(config.healthCheck.timeoutSeconds * 1000);
+    expect(fn.timeout).toBeLessThan(config.healthCheck.timeoutSeconds);
+  });
+
+  it("logs JSON (Powertools' format) to /aws/lambda/<function name>", () => {
+    const [, group] = resourcesOf(tf, "aws_cloudwatch_log_group")[0];
+    expect(group.name).toBe(`/aws/lambda/${fn.function_name}`);
+    expect(fn.logging_config).toEqual(expect.objectContaining({ log_format: "JSON" }));
+  });
+});
