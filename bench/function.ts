@@ -1,5 +1,5 @@
 /**
- * Benchmark of the Lambda function (issue 3): run with `node --import tsx bench/function.ts [--quick]`.
+ * Benchmark of the Lambda function (issue 3): run with `node -r ./scripts/ts-register.cjs bench/function.ts [--quick]`.
  *
  * Compares, in one run and printed side by side:
  * 1. bundle size, raw and zipped, with the AWS SDK bundled (what ships) vs external (the runtime's);

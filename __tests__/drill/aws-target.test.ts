@@ -249,7 +249,7 @@ describe("runDrill --target aws", () => {
 
 describe("drill CLI usage errors", () => {
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ["--import", "tsx", "drill/main.ts", ...args], { cwd: PROJECT_ROOT, encoding: "utf8", env: { ...process.env, GLOBALAPP_CONFIG: "" } });
+    spawnSync(process.execPath, ["-r", "./scripts/ts-register.cjs", "drill/main.ts", ...args], { cwd: PROJECT_ROOT, encoding: "utf8", env: { ...process.env, GLOBALAPP_CONFIG: "" } });
   it("needs --target local or aws", () => {
     const r = cli("--target", "gcp");
     expect(r.status).toBe(2);

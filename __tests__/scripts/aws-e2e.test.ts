@@ -211,7 +211,7 @@ describe("npm run test:aws (the real CLI) refuses without credentials and confir
     const tmp = mkdtempSync(join(tmpdir(), "globalapp-e2e-cli-"));
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_") && k !== "GLOBALAPP_AWS_E2E"));
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "scripts/aws-e2e.ts", ...args], { cwd: ROOT, env: { ...clean, ...env, TMPDIR: tmp } });
+      const child = spawn(process.execPath, ["-r", "./scripts/ts-register.cjs", "scripts/aws-e2e.ts", ...args], { cwd: ROOT, env: { ...clean, ...env, TMPDIR: tmp } });
       let stderr = "";
       child.stderr.on("data", (d) => (stderr += d));
       child.on("close", (code) => resolve({ code: code ?? -1, stderr, tmp }));
@@ -238,14 +238,14 @@ describe("npm run test:aws (the real CLI) refuses without credentials and confir
     expect(r.stderr).toMatch(why);
     expect(r.stderr).toContain("Usage: GLOBALAPP_AWS_E2E=1 AWS_PROFILE=<profile> npm run test:aws");
     expect(r.code).toBe(2);
-    expect(readdirSync(r.tmp).filter((f) => !f.startsWith("tsx-"))).toEqual([]); // tsx keeps its cache there
+    expect(readdirSync(r.tmp)).toEqual([]);
   });
 });
 
 describe("npm test never runs it", () => {
   it("is not a jest test file and package.json runs it only as test:aws", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    expect(pkg.scripts["test:aws"]).toBe("node --import tsx scripts/aws-e2e.ts");
+    expect(pkg.scripts["test:aws"]).toBe("node -r ./scripts/ts-register.cjs scripts/aws-e2e.ts");
     expect(pkg.scripts.test).not.toContain("aws-e2e");
     const jestConfig = require(join(ROOT, "jest.config.js")) as { roots: string[] };
     expect(jestConfig.roots).toEqual(["<rootDir>/__tests__"]);
