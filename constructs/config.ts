@@ -175,6 +175,9 @@ export const CONFIG_SCHEMA = z
     if (!c.regions.includes(c.homeRegion)) {
       issue(["homeRegion"], `must be one of regions (${c.regions.join(", ")})`);
     }
+    if (/^\/(get|items)(\/|$)/.test(c.healthCheck.path)) {
+      issue(["healthCheck", "path"], "must be outside /get/ and /items/ (those are the item routes)");
+    }
     if (c.healthCheck.timeoutSeconds >= c.healthCheck.intervalSeconds) {
       issue(
         ["healthCheck", "timeoutSeconds"],

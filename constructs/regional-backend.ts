@@ -159,6 +159,8 @@ export class RegionalBackend extends Construct {
           // The article's failover switch: set to 400 to fail this region's health check.
           STATUS: "200",
           HEALTH_CHECK_MODE: props.function.healthCheckMode,
+          // The function answers the health check on the target group's own path.
+          HEALTH_CHECK_PATH: props.healthCheck.path,
         },
       },
       tracingConfig: { mode: "Active" },

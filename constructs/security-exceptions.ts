@@ -57,7 +57,7 @@ export const SECURITY_EXCEPTIONS: readonly SecurityException[] = [
     rule: "Lambda environment variables are encrypted with a customer-managed KMS key",
     when: "always",
     applies: always,
-    reason: "The variables hold no secrets (TABLE_NAME, STATUS, HEALTH_CHECK_MODE) and Lambda already encrypts them at rest with an AWS-owned key.",
+    reason: "The variables hold no secrets (TABLE_NAME, STATUS, HEALTH_CHECK_MODE, HEALTH_CHECK_PATH) and Lambda already encrypts them at rest with an AWS-owned key.",
   },
   {
     id: "CKV_AWS_158",

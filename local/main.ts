@@ -1,5 +1,5 @@
 /**
- * `npm run local [-- options]`: the whole system on this machine (see local/README.md).
+ * `npm run local [-- options]`: the whole system on this machine (see README.md, "Run it on one machine, and drill failover").
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 

@@ -146,6 +146,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           TABLE_NAME: config.tableName,
           STATUS: "200",
           HEALTH_CHECK_MODE: config.function.healthCheckMode,
+          HEALTH_CHECK_PATH: config.healthCheck.path,
           AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
           POWERTOOLS_LOG_LEVEL: options.logLevel ?? "WARN",
         },

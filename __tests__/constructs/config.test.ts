@@ -115,6 +115,7 @@ describe("validation names the key, the value and what is allowed", () => {
     ["unhealthy threshold too high", { healthCheck: { unhealthyThreshold: 11 } }, /healthCheck.unhealthyThreshold = 11: must be between 2 and 10/],
     ["relative health path", { healthCheck: { path: "health" } }, /healthCheck.path = "health": must be an absolute URL path/],
     ["bad matcher", { healthCheck: { matcher: "ok" } }, /healthCheck.matcher = "ok"/],
+    ["health path inside the item routes", { healthCheck: { path: "/get/health" } }, /healthCheck.path = "\/get\/health": must be outside \/get\/ and \/items\//],
     ["traffic dial over 100", { accelerator: { trafficDials: { "us-west-2": 150 } } }, /accelerator.trafficDials.us-west-2 = 150: must be between 0 and 100/],
     ["traffic dial negative", { accelerator: { trafficDials: { "eu-central-1": -1 } } }, /accelerator.trafficDials.eu-central-1 = -1/],
     ["traffic dial for an unserved region", { accelerator: { trafficDials: { "ap-south-1": 50 } } }, /accelerator.trafficDials.ap-south-1 = 50: is not one of regions/],

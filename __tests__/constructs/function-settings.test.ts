@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { BUNDLE_TARGET } from "../../constructs/lib/bundle";
 import { FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME, FUNCTION_TABLE_ACTIONS } from "../../constructs/regional-backend";
 import { readEnv } from "../../functions/lib/env";
+import { matchRoute } from "../../functions/lib/router";
 import { DEFAULT_TIMEOUTS } from "../../functions/lib/store";
 import { resourcesOf, synthGlobalApp } from "../support/synth";
 
@@ -26,9 +27,22 @@ describe("function settings in step with the handler", () => {
 
   it("sets every variable the handler requires, with values it accepts", () => {
     const vars = fn.environment.variables as Record<string, string>;
-    expect(Object.keys(vars).sort()).toEqual(["HEALTH_CHECK_MODE", "STATUS", "TABLE_NAME"]);
+    expect(Object.keys(vars).sort()).toEqual(["HEALTH_CHECK_MODE", "HEALTH_CHECK_PATH", "STATUS", "TABLE_NAME"]);
     const env = readEnv({ ...vars, TABLE_NAME: config.tableName, AWS_REGION: "us-west-2" });
     expect(env.problems).toEqual([]);
+  });
+
+  it("answers the health check on the target group's own path, default or custom", () => {
+    for (const path of ["/health", "/healthz", "/ops/ping"]) {
+      const { tf: custom } = synthGlobalApp({ healthCheck: { path } });
+      for (const [, tg] of resourcesOf(custom, "aws_lb_target_group")) expect((tg.health_check as { path: string }).path).toBe(path);
+      for (const [, f] of resourcesOf(custom, "aws_lambda_function")) {
+        const vars = (f as { environment: { variables: Record<string, string> } }).environment.variables;
+        const env = readEnv({ ...vars, TABLE_NAME: "GlobalApp", AWS_REGION: "us-west-2" });
+        expect(env.problems).toEqual([]);
+        expect(matchRoute("GET", path, env.healthPath)).toEqual({ name: "health" });
+      }
+    }
   });
 
   it("gives a failing DynamoDB call time to end in a 503 before the Lambda timeout", () => {

@@ -22,9 +22,18 @@ export interface FunctionEnv {
   readonly healthCheckMode: HealthCheckMode;
   /** `HEALTH_CHECK_CACHE_MS`: how long a deep check's answer is reused, 0–60000 ms. @default 5000 */
   readonly healthCacheMs: number;
+  /** `HEALTH_CHECK_PATH`: the path the ALB's health check requests (the target group's). @default "/health" */
+  readonly healthPath: string;
   /** One line per configuration problem: `NAME = "value": what is allowed`. Empty when all is well. */
   readonly problems: readonly string[];
 }
+
+/** Default of `HEALTH_CHECK_PATH`, the ALB target group's default health-check path in GlobalApp. */
+export const DEFAULT_HEALTH_PATH = "/health";
+
+/** A health path: absolute, URL-safe characters, and not inside the item routes. */
+const HEALTH_PATH = /^\/[A-Za-z0-9\-._~/]{0,1023}$/;
+const ITEM_ROUTE = /^\/(get|items)(\/|$)/;
 
 /** Default of `HEALTH_CHECK_CACHE_MS`: ALB nodes each probe every interval (≥ 5 s); one read serves them all. */
 export const DEFAULT_HEALTH_CACHE_MS = 5000;
@@ -62,12 +71,17 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>): Func
     else bad("HEALTH_CHECK_CACHE_MS", rawCache, "must be an integer between 0 and 60000 (ms)");
   }
 
+  const healthPath = env.HEALTH_CHECK_PATH ?? DEFAULT_HEALTH_PATH;
+  const healthPathOk = HEALTH_PATH.test(healthPath) && !ITEM_ROUTE.test(healthPath);
+  if (!healthPathOk) bad("HEALTH_CHECK_PATH", healthPath, 'must be an absolute path outside /get/ and /items/, e.g. "/health"');
+
   return {
     region: region || "unknown",
     tableName: tableName !== undefined && TABLE_NAME.test(tableName) ? tableName : undefined,
     status: statusOk ? status : undefined,
     healthCheckMode: mode === "deep" ? "deep" : "shallow",
     healthCacheMs,
+    healthPath: healthPathOk ? healthPath : DEFAULT_HEALTH_PATH,
     problems,
   };
 }

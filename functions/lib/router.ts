@@ -19,19 +19,25 @@ interface RouteSpec {
   readonly route: (match: RegExpExecArray) => Route;
 }
 
+const HEALTH_METHODS = ["GET", "HEAD"];
+
 // The id is everything after the prefix, slashes included, still URL-encoded (the ALB does not decode).
-const ROUTES: readonly RouteSpec[] = [
-  { pattern: /^\/health$/, methods: ["GET", "HEAD"], route: () => ({ name: "health" }) },
+const ITEM_ROUTES: readonly RouteSpec[] = [
   { pattern: /^\/get\/(.*)$/s, methods: ["GET", "HEAD"], route: (m) => ({ name: "get", rawId: m[1] }) },
   { pattern: /^\/items\/(.*)$/s, methods: ["GET", "HEAD", "PUT", "DELETE"], route: (m) => ({ name: "item", rawId: m[1] }) },
 ];
 
 /**
- * Resolves method and path to a route.
+ * Resolves method and path to a route. The health route is the target group's health-check path
+ * (`HEALTH_CHECK_PATH`, default "/health"), so a custom `healthCheck.path` is answered too.
  * @throws NotFoundError for an unknown path, MethodNotAllowedError (with `Allow`) for a wrong method.
  */
-export function matchRoute(method: string, path: string): Route {
-  for (const spec of ROUTES) {
+export function matchRoute(method: string, path: string, healthPath = "/health"): Route {
+  if (path === healthPath) {
+    if (!HEALTH_METHODS.includes(method)) throw new MethodNotAllowedError(HEALTH_METHODS);
+    return { name: "health" };
+  }
+  for (const spec of ITEM_ROUTES) {
     const match = spec.pattern.exec(path);
     if (!match) continue;
     if (!spec.methods.includes(method)) throw new MethodNotAllowedError(spec.methods);
@@ -173,7 +179,7 @@ export function createRouter(deps: RouterDeps): (event: ALBEvent, context?: Cont
       let routeName = "unmatched";
       let response: ServiceResponse;
       try {
-        const matched = matchRoute(request.method, request.path);
+        const matched = matchRoute(request.method, request.path, env.healthPath);
         routeName = matched.name;
         response = await dispatch(matched, request, signal);
       } catch (err) {

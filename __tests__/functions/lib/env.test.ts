@@ -10,8 +10,21 @@ describe("readEnv", () => {
       status: 200,
       healthCheckMode: "shallow",
       healthCacheMs: DEFAULT_HEALTH_CACHE_MS,
+      healthPath: "/health",
       problems: [],
     });
+  });
+
+  test("HEALTH_CHECK_PATH moves the health route", () => {
+    const env = readEnv({ ...GOOD, HEALTH_CHECK_PATH: "/healthz" });
+    expect(env.healthPath).toBe("/healthz");
+    expect(env.problems).toEqual([]);
+  });
+
+  test.each(["health", "/get/x", "/items", "/a b", ""])("HEALTH_CHECK_PATH %j is a configuration problem", (path) => {
+    const env = readEnv({ ...GOOD, HEALTH_CHECK_PATH: path });
+    expect(env.problems).toEqual([expect.stringMatching(/^HEALTH_CHECK_PATH = .*: must be an absolute path outside \/get\/ and \/items\//)]);
+    expect(env.healthPath).toBe("/health");
   });
 
   test("deep mode and a cache time are read", () => {

@@ -20,6 +20,12 @@ describe("matchRoute", () => {
     ["GET", "/items/line%0Abreak\n", { name: "item", rawId: "line%0Abreak\n" }],
   ])("%s %j", (method, path, route) => expect(matchRoute(method, path)).toEqual(route));
 
+  test("a custom health path answers the health check, and /health is then an unknown path", () => {
+    expect(matchRoute("GET", "/healthz", "/healthz")).toEqual({ name: "health" });
+    expect(() => matchRoute("POST", "/healthz", "/healthz")).toThrow(MethodNotAllowedError);
+    expect(() => matchRoute("GET", "/health", "/healthz")).toThrow(NotFoundError);
+  });
+
   test.each([
     ["POST", "/health", "GET, HEAD"],
     ["PUT", "/get/x", "GET, HEAD"],
