@@ -39,6 +39,8 @@ export class GlobalTable extends Construct {
   public readonly regions: readonly string[];
   /** Partition key attribute name. */
   public readonly partitionKey = "item_id";
+  /** Customer-managed KMS key ARNs keyed by region (empty: the AWS-owned key everywhere). */
+  public readonly kmsKeyArns: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: GlobalTableProps) {
     super(scope, id);
@@ -51,6 +53,7 @@ export class GlobalTable extends Construct {
     this.homeRegion = props.homeRegion;
     this.regions = [props.homeRegion, ...props.regions.filter((r) => r !== props.homeRegion)];
     const kms = props.kmsKeyArns ?? {};
+    this.kmsKeyArns = kms;
 
     this.table = new DynamodbTable(this, "table", {
       provider: props.provider,

@@ -23,6 +23,9 @@ import { RegionalNetwork } from "./regional-network";
 /** The DynamoDB item actions the function uses (functions/lib/store.ts), and no others. */
 export const FUNCTION_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"] as const;
 
+/** KMS actions DynamoDB performs with the caller's permissions when the table uses a customer-managed key. */
+export const FUNCTION_TABLE_KEY_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"] as const;
+
 /** The Lambda runtime and architecture the bundle targets (constructs/lib/bundle.ts: node22). */
 export const FUNCTION_RUNTIME = "nodejs22.x";
 export const FUNCTION_ARCHITECTURE = "arm64";
@@ -133,6 +136,18 @@ export class RegionalBackend extends Construct {
         // Only this region's copy of the table: each region reads and writes its own replica.
         { sid: "ItemsInRegionalReplica", actions: [...FUNCTION_TABLE_ACTIONS], resources: [props.table.arnIn(region)] },
         { sid: "OwnLogGroupOnly", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logStreamsArn(this.logGroup.arn)] },
+        // A customer-managed table key is used with the caller's permissions: only this region's key,
+        // only through DynamoDB in this region.
+        ...(props.table.kmsKeyArns[region]
+          ? [
+              {
+                sid: "TableKeyViaDynamoDB",
+                actions: [...FUNCTION_TABLE_KEY_ACTIONS],
+                resources: [props.table.kmsKeyArns[region]],
+                conditions: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
+              },
+            ]
+          : []),
         // X-Ray has no resource-level permissions for these two actions; "*" is the only valid resource.
         { sid: "XRayTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
       ]),

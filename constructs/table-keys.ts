@@ -21,8 +21,9 @@ export interface TableKeysProps {
 /**
  * One customer-managed KMS key per region for the DynamoDB global table (a replica can only use a key
  * in its own region), with yearly automatic rotation. The key policy is written out (the account
- * administers the key through IAM, as in KMS's default policy); DynamoDB uses the key through grants it
- * creates itself, so the function needs no KMS permission to read the table.
+ * administers the key through IAM, as in KMS's default policy). DynamoDB uses the key on behalf of the
+ * caller, so each region's function gets `kms:Decrypt`/`Encrypt`/`GenerateDataKey`/`DescribeKey` on
+ * its own region's key, only via DynamoDB (`kms:ViaService`) — see RegionalBackend.
  */
 export class TableKeys extends Construct {
   /** Key ARNs keyed by region, for `GlobalTable`'s `kmsKeyArns`. */

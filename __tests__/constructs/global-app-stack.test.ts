@@ -125,6 +125,26 @@ describe("GlobalAppStack: plans without lookups", () => {
   });
 });
 
+describe("GlobalAppStack: customer-managed table keys", () => {
+  it("lets each function use only its own region's key, only through DynamoDB in that region", () => {
+    const { tf } = synthGlobalApp({ table: { customerManagedKey: true } });
+    const keyByRegion = Object.fromEntries(resourcesOf(tf, "aws_kms_key").map(([id, k]) => [String(k.provider).slice(4), id]));
+    expect(Object.keys(keyByRegion).sort()).toEqual(["eu-central-1", "us-west-2"]);
+    for (const [, p] of resourcesOf(tf, "aws_iam_role_policy")) {
+      const region = String(p.provider).slice(4);
+      const policy = p.policy as string;
+      expect(policy).toContain(
+        `{"Sid" = "TableKeyViaDynamoDB", "Effect" = "Allow", "Action" = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"], "Resource" = [aws_kms_key.${keyByRegion[region]}.arn], "Condition" = {"StringEquals" = {"kms:ViaService" = "dynamodb.${region}.amazonaws.com"}}}`,
+      );
+      const other = Object.entries(keyByRegion).find(([r]) => r !== region)![1];
+      expect(policy).not.toContain(other);
+    }
+  });
+  it("grants no KMS action when the table uses the AWS-owned key (the default)", () => {
+    for (const [, p] of resourcesOf(synthGlobalApp().tf, "aws_iam_role_policy")) expect(p.policy as string).not.toMatch(/kms:/);
+  });
+});
+
 describe("GlobalAppStack: config flows through", () => {
   it("names physical resources appName-environment", () => {
     const { tf } = synthGlobalApp({ appName: "shop", environment: "prod" });
