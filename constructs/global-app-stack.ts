@@ -114,6 +114,7 @@ export class GlobalAppStack extends TerraformStack {
         deletionProtection: deletionProtection(config),
         certificateArn: config.https.certificateArns[region],
         internal: config.alb.internal,
+        dualStack: config.accelerator.ipAddressType === "DUAL_STACK",
         accessLogs: albAccessLogs(config)
           ? new AlbAccessLogs(this, `alb-logs-${region}`, {
               region,

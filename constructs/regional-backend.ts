@@ -71,6 +71,11 @@ export interface RegionalBackendProps {
    * GA supports internal ALB endpoints; the VPC keeps its internet gateway, which GA requires. @default false
    */
   readonly internal?: boolean;
+  /**
+   * Dual-stack ALB (IPv4 and IPv6) in an IPv6-enabled network: what a DUAL_STACK accelerator needs,
+   * since it accepts only dual-stack ALB endpoints. @default false
+   */
+  readonly dualStack?: boolean;
   /** Access-log bucket for the ALB, in `region`. @default no access logs */
   readonly accessLogs?: AlbAccessLogs;
 }
@@ -113,6 +118,7 @@ export class RegionalBackend extends Construct {
       namePrefix,
       cidr: props.vpcCidr,
       availabilityZones: props.availabilityZones,
+      ipv6: props.dualStack ?? false,
     });
 
     // --- function ----------------------------------------------------------------------------
@@ -200,7 +206,7 @@ export class RegionalBackend extends Construct {
         fromPort: port,
         toPort: port,
         cidrBlocks: ["0.0.0.0/0"],
-        ipv6CidrBlocks: [],
+        ipv6CidrBlocks: props.dualStack ? ["::/0"] : [],
         prefixListIds: [],
         securityGroups: [],
         selfAttribute: false,
@@ -214,6 +220,7 @@ export class RegionalBackend extends Construct {
       name: namePrefix,
       loadBalancerType: "application",
       internal: props.internal ?? false,
+      ipAddressType: props.dualStack ? "dualstack" : "ipv4",
       subnets: this.network.publicSubnets.map((s) => s.id),
       securityGroups: [securityGroup.id],
       dropInvalidHeaderFields: true,

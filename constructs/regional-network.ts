@@ -5,6 +5,7 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 
 /** Props of {@link RegionalNetwork}. */
@@ -20,6 +21,8 @@ export interface RegionalNetworkProps {
    * lookup), so the stack synthesizes and plans without AWS API calls.
    */
   readonly availabilityZones: readonly [string, string];
+  /** Also give the VPC and subnets IPv6 (an Amazon-provided /56; a /64 per subnet) for a dual-stack ALB. @default false */
+  readonly ipv6?: boolean;
 }
 
 /**
@@ -50,6 +53,7 @@ export class RegionalNetwork extends Construct {
       cidrBlock: cidr,
       enableDnsHostnames: true,
       enableDnsSupport: true,
+      assignGeneratedIpv6CidrBlock: props.ipv6 ?? false,
       tags: { Name: props.namePrefix },
     });
     // Deny-all default security group (nothing in, nothing out) so it cannot be used by accident.
@@ -59,7 +63,10 @@ export class RegionalNetwork extends Construct {
     const routes = new RouteTable(this, "public-routes", {
       provider,
       vpcId: this.vpc.id,
-      route: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+      route: [
+        { cidrBlock: "0.0.0.0/0", gatewayId: igw.id },
+        ...(props.ipv6 ? [{ ipv6CidrBlock: "::/0", gatewayId: igw.id }] : []),
+      ],
       tags: { Name: `${props.namePrefix}-public` },
     });
 
@@ -70,6 +77,7 @@ export class RegionalNetwork extends Construct {
         vpcId: this.vpc.id,
         availabilityZone: az,
         cidrBlock: `10.${second}.${i}.0/24`,
+        ...(props.ipv6 ? { ipv6CidrBlock: Fn.cidrsubnet(this.vpc.ipv6CidrBlock, 8, i) } : {}),
         // The ALB gets its addresses from AWS; nothing launched here needs a public IP by default.
         mapPublicIpOnLaunch: false,
         tags: { Name: `${props.namePrefix}-public-${az}` },

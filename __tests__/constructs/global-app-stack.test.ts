@@ -146,6 +146,14 @@ describe("GlobalAppStack: customer-managed table keys", () => {
 });
 
 describe("GlobalAppStack: config flows through", () => {
+  it("a DUAL_STACK accelerator gets dual-stack ALBs in every region (it accepts no IPv4-only ALB endpoint)", () => {
+    const { tf } = synthGlobalApp({ accelerator: { ipAddressType: "DUAL_STACK" } });
+    expect(resourcesOf(tf, "aws_globalaccelerator_accelerator")[0][1].ip_address_type).toBe("DUAL_STACK");
+    expect(resourcesOf(tf, "aws_lb").map(([, b]) => b.ip_address_type)).toEqual(["dualstack", "dualstack"]);
+  });
+  it("an IPV4 accelerator never gets dual-stack ALBs", () => {
+    expect(resourcesOf(synthGlobalApp().tf, "aws_lb").every(([, b]) => b.ip_address_type === "ipv4")).toBe(true);
+  });
   it("names physical resources appName-environment", () => {
     const { tf } = synthGlobalApp({ appName: "shop", environment: "prod" });
     expect(resourcesOf(tf, "aws_lb").map(([, b]) => b.name)).toEqual(["shop-prod", "shop-prod"]);

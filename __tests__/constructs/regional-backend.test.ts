@@ -99,6 +99,29 @@ describe("RegionalBackend: load balancer", () => {
   });
 });
 
+describe("RegionalBackend: dual stack", () => {
+  it("is an IPv4 ALB in an IPv4-only network by default", () => {
+    const { tf } = buildBackends({}, ["us-west-2"]);
+    expect(of(tf, "aws_lb")[0].ip_address_type).toBe("ipv4");
+    expect(of(tf, "aws_vpc")[0].assign_generated_ipv6_cidr_block).toBe(false);
+    expect(of(tf, "aws_subnet").every((sn) => !("ipv6_cidr_block" in sn))).toBe(true);
+  });
+  it("with dualStack: a dual-stack ALB, IPv6 on the VPC and both subnets, an IPv6 default route and ::/0 ingress", () => {
+    const { tf } = buildBackends({ dualStack: true }, ["us-west-2"]);
+    expect(of(tf, "aws_lb")[0].ip_address_type).toBe("dualstack");
+    expect(of(tf, "aws_vpc")[0].assign_generated_ipv6_cidr_block).toBe(true);
+    expect(of(tf, "aws_subnet").map((sn) => sn.ipv6_cidr_block)).toEqual([
+      expect.stringMatching(/^\$\{cidrsubnet\(aws_vpc\.[^.]+\.ipv6_cidr_block, 8, 0\)\}$/),
+      expect.stringMatching(/^\$\{cidrsubnet\(aws_vpc\.[^.]+\.ipv6_cidr_block, 8, 1\)\}$/),
+    ]);
+    expect(of(tf, "aws_route_table")[0].route).toEqual(
+      expect.arrayContaining([expect.objectContaining({ cidr_block: "0.0.0.0/0" }), expect.objectContaining({ ipv6_cidr_block: "::/0" })]),
+    );
+    const sg = of(tf, "aws_security_group")[0] as { ingress: Body[] };
+    expect(sg.ingress.every((rule) => JSON.stringify(rule.ipv6_cidr_blocks) === '["::/0"]')).toBe(true);
+  });
+});
+
 describe("RegionalBackend: function", () => {
   const { json, tf } = buildBackends();
 

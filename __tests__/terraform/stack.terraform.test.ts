@@ -13,7 +13,7 @@ const ACCOUNT = "123456789012";
 
 /** ARN-shaped mock values for every resource whose ARN the provider validates or the asserts read. */
 function mockProvider(region: string): string {
-  const mocks: Record<string, Record<string, string>> = {
+  const mocks: Record<string, Record<string, unknown>> = {
     aws_lb: { arn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/app/globalapp-dev/${region}` },
     aws_lb_target_group: { arn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:targetgroup/globalapp-dev-fn/${region}` },
     aws_lb_listener: { arn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:listener/app/globalapp-dev/${region}/80` },
@@ -21,7 +21,13 @@ function mockProvider(region: string): string {
     aws_iam_role: { arn: `arn:aws:iam::${ACCOUNT}:role/globalapp-dev-get-${region}` },
     aws_cloudwatch_log_group: { arn: `arn:aws:logs:${region}:${ACCOUNT}:log-group:/aws/lambda/globalapp-dev-get` },
     aws_dynamodb_table: { arn: `arn:aws:dynamodb:${region}:${ACCOUNT}:table/GlobalApp` },
-    aws_globalaccelerator_accelerator: { id: `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/ga-${region}` },
+    aws_globalaccelerator_accelerator: {
+      id: `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/ga-${region}`,
+      // An IPV4 accelerator's one IP set with its two static anycast addresses (documentation range).
+      ip_sets: [{ ip_family: "IPv4", ip_addresses: ["192.0.2.10", "192.0.2.20"] }],
+    },
+    // An Amazon-provided /56, so cidrsubnet() can carve the dual-stack subnets' /64s.
+    aws_vpc: { ipv6_cidr_block: "2600:1f14:abc:de00::/56" },
     aws_globalaccelerator_listener: { id: `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/ga-${region}/listener/l1` },
     aws_s3_bucket: { arn: `arn:aws:s3:::globalapp-logs-${region}`, bucket: `globalapp-logs-${region}`, id: `globalapp-logs-${region}` },
     aws_kms_key: { arn: `arn:aws:kms:${region}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555` },
@@ -66,7 +72,8 @@ function testFile(r: SynthResult): string {
   assert(`${table}.name == "${config.tableName}"`, "table name");
   assert(`length(${table}.replica) == ${config.regions.length - 1}`, "one replica per non-home region");
   assert(`${table}.stream_view_type == "NEW_AND_OLD_IMAGES"`, "global tables need NEW_AND_OLD_IMAGES streams");
-  assert(`length(output.accelerator_ips) >= 0 && output.table_arn == ${table}.arn`, "table_arn output");
+  assert(`output.accelerator_ips == ["192.0.2.10", "192.0.2.20"]`, "accelerator_ips output: the two static addresses, flattened");
+  assert(`output.table_arn == ${table}.arn`, "table_arn output");
 
   for (const region of config.regions) {
     const provider = `aws.${region}`;
@@ -83,6 +90,16 @@ function testFile(r: SynthResult): string {
     );
     const replicaArn = `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${config.tableName}`;
     assert(`${group}.endpoint_group_region == "${region}"`, `${region}: endpoint group region`);
+    if (config.accelerator.ipAddressType === "DUAL_STACK") {
+      const subnets = resourcesOf(r.tf, "aws_subnet")
+        .filter(([, b]) => b.provider === provider)
+        .map(([id]) => `aws_subnet.${id}`);
+      assert(`${lb}.ip_address_type == "dualstack"`, `${region}: a DUAL_STACK accelerator needs a dual-stack ALB`);
+      assert(
+        `sort([${subnets.map((sn) => `${sn}.ipv6_cidr_block`).join(", ")}]) == tolist(["2600:1f14:abc:de00::/64", "2600:1f14:abc:de01::/64"])`,
+        `${region}: each subnet gets its own /64 of the VPC's /56`,
+      );
+    }
     assert(
       `one(${group}.endpoint_configuration).endpoint_id == ${lb}.arn && strcontains(${lb}.arn, ":${region}:")`,
       `${region}: endpoint group points at its own region's ALB`,
@@ -117,7 +134,11 @@ describeWithTerraform("terraform validate + terraform test on the synthesized st
   const cases = {
     "default (2 regions)": {},
     "3 regions, table in eu-central-1": { regions: ["us-west-2", "eu-central-1", "ap-northeast-1"], homeRegion: "eu-central-1" },
-    "1 region outside us-west-2": { regions: ["eu-west-1"], homeRegion: "eu-west-1" },
+    "1 region outside us-west-2, dual-stack": {
+      regions: ["eu-west-1"],
+      homeRegion: "eu-west-1",
+      accelerator: { ipAddressType: "DUAL_STACK" },
+    },
     "prod with HTTPS certificates and alarm email": PROD_HTTPS,
   };
   const results: Record<string, { validate: Awaited<ReturnType<typeof runTerraform>>; test: Awaited<ReturnType<typeof runTerraform>> }> = {};
