@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { AWS_REGIONS } from "./regions";
+import { AWS_REGIONS, defaultAzIds, zoneInRegion } from "./regions";
 
 /**
  * GlobalApp configuration: types, built-in defaults, loading and validation. No resources here.
@@ -59,7 +59,16 @@ const functionSchema = z.strictObject({
 
 const networkSchema = z.strictObject({
   vpcCidr: z.string().regex(/^10\.(\d{1,3})\.0\.0\/16$/, { error: 'must be a /16 such as "10.0.0.0/16"' }),
-  availabilityZones: z.record(region, z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/)).length(2)),
+  availabilityZones: z.record(
+    region,
+    z
+      .array(
+        z.string().regex(/^([a-z]{2}(-[a-z]+)+-\d[a-z]|[a-z]{3,6}\d-az\d+)$/, {
+          error: 'must be a zone name ("us-west-1c") or an AZ ID ("usw1-az3")',
+        }),
+      )
+      .length(2, { error: "must name exactly two zones" }),
+  ),
 });
 
 const acceleratorSchema = z.strictObject({
@@ -217,7 +226,7 @@ export const CONFIG_SCHEMA = z
         issue(["network", "availabilityZones", r], `is not one of regions (${c.regions.join(", ")})`);
       }
       c.network.availabilityZones[r].forEach((az, i) => {
-        if (!az.startsWith(r)) issue(["network", "availabilityZones", r, i], `must be an availability zone of ${r}`);
+        if (!zoneInRegion(az, r)) issue(["network", "availabilityZones", r, i], `must be an availability zone of ${r}`);
       });
     }
   });
@@ -406,10 +415,10 @@ export function endpointWeight(config: AppConfig, region: string): number {
   return config.accelerator.endpointWeights[region] ?? 128;
 }
 
-/** The two availability zones of a region's public subnets: configured, or the region's "a" and "b". */
+/** The two availability zones of a region's public subnets: configured, or the region's default AZ IDs. */
 export function availabilityZones(config: AppConfig, region: string): [string, string] {
   const azs = config.network.availabilityZones[region];
-  return azs ? [azs[0], azs[1]] : [`${region}a`, `${region}b`];
+  return azs ? [azs[0], azs[1]] : defaultAzIds(region);
 }
 
 /** Deletion protection for the table and ALBs: configured, else on in prod only. */

@@ -7,6 +7,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { isAzId } from "./regions";
 
 /** Props of {@link RegionalNetwork}. */
 export interface RegionalNetworkProps {
@@ -17,8 +18,9 @@ export interface RegionalNetworkProps {
   /** VPC CIDR, a /16. @default "10.0.0.0/16" */
   readonly cidr?: string;
   /**
-   * The two availability zones of the public subnets. Named explicitly (no `aws_availability_zones`
-   * lookup), so the stack synthesizes and plans without AWS API calls.
+   * The two availability zones of the public subnets, as AZ IDs ("usw2-az1") or zone names
+   * ("us-west-2a"). Named explicitly (no `aws_availability_zones` lookup), so the stack synthesizes
+   * and plans without AWS API calls.
    */
   readonly availabilityZones: readonly [string, string];
   /** Also give the VPC and subnets IPv6 (an Amazon-provided /56; a /64 per subnet) for a dual-stack ALB. @default false */
@@ -75,7 +77,8 @@ export class RegionalNetwork extends Construct {
       const subnet = new Subnet(this, `public-${i}`, {
         provider,
         vpcId: this.vpc.id,
-        availabilityZone: az,
+        // AZ IDs name the same zone in every account; zone names are accepted when configured.
+        ...(isAzId(az) ? { availabilityZoneId: az } : { availabilityZone: az }),
         cidrBlock: `10.${second}.${i}.0/24`,
         ...(props.ipv6 ? { ipv6CidrBlock: Fn.cidrsubnet(this.vpc.ipv6CidrBlock, 8, i) } : {}),
         // The ALB gets its addresses from AWS; nothing launched here needs a public IP by default.

@@ -62,6 +62,49 @@ export function regionInfo(name: string): RegionInfo {
   return info;
 }
 
+const COMPASS: Readonly<Record<string, string>> = {
+  east: "e", west: "w", north: "n", south: "s", central: "c", northeast: "ne", southeast: "se", northwest: "nw", southwest: "sw",
+};
+
+/** The AZ-ID prefix of a region, e.g. "use1" for us-east-1, "apne1" for ap-northeast-1. */
+export function azIdPrefix(region: string): string {
+  const [area, direction, number] = regionInfo(region).name.split("-");
+  const short = COMPASS[direction];
+  if (!short) throw new Error(`no AZ-ID abbreviation for "${direction}" in region "${region}"`);
+  return `${area}${short}${number}`;
+}
+
+/**
+ * AZ IDs that differ from "<prefix>-az1"/"<prefix>-az2" because one of those is closed to new
+ * accounts: us-west-1 has no usw1-az2 for them. (us-east-1's constrained zone is use1-az3 and
+ * ap-northeast-1's is apne1-az3, so az1/az2 are fine there.)
+ */
+const DEFAULT_AZ_IDS: Readonly<Record<string, readonly [string, string]>> = {
+  "us-west-1": ["usw1-az1", "usw1-az3"],
+};
+
+/**
+ * The two availability zones GlobalApp uses in a region when none are configured, as AZ IDs.
+ * AZ IDs name the same physical zone in every account; zone names ("us-west-1b") are mapped per
+ * account in the oldest regions, and some letters do not exist in some accounts.
+ */
+export function defaultAzIds(region: string): [string, string] {
+  const known = DEFAULT_AZ_IDS[region];
+  if (known) return [known[0], known[1]];
+  const prefix = azIdPrefix(region);
+  return [`${prefix}-az1`, `${prefix}-az2`];
+}
+
+/** True for an AZ ID ("usw2-az1"), false for a zone name ("us-west-2a"). */
+export function isAzId(zone: string): boolean {
+  return /^[a-z]{3,6}\d-az\d+$/.test(zone);
+}
+
+/** Whether `zone` (a name or an AZ ID) belongs to `region`. */
+export function zoneInRegion(zone: string, region: string): boolean {
+  return isAzId(zone) ? zone.startsWith(`${azIdPrefix(region)}-az`) : new RegExp(`^${region}[a-z]$`).test(zone);
+}
+
 /** Great-circle distance between two regions in kilometres (haversine). */
 export function regionDistanceKm(a: string, b: string): number {
   const p = regionInfo(a);

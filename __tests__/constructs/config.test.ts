@@ -55,11 +55,13 @@ describe("defaults", () => {
     expect(configWith().local).toEqual({ port: 8080, adminPort: 8081, propagationSeconds: 10 });
     expect(configWith({ local: { clientRegion: "eu-west-1" } }).local.clientRegion).toBe("eu-west-1");
   });
-  it("helpers fill per-region defaults: dial 100, weight 128, zones a and b, protection off in dev", () => {
+  it("helpers fill per-region defaults: dial 100, weight 128, AZ IDs az1 and az2, protection off in dev", () => {
     const c = configWith();
     expect(trafficDial(c, "eu-central-1")).toBe(100);
     expect(endpointWeight(c, "eu-central-1")).toBe(128);
-    expect(availabilityZones(c, "eu-central-1")).toEqual(["eu-central-1a", "eu-central-1b"]);
+    expect(availabilityZones(c, "eu-central-1")).toEqual(["euc1-az1", "euc1-az2"]);
+    expect(availabilityZones(configWith({ regions: ["us-west-1"], homeRegion: "us-west-1" }), "us-west-1")).toEqual(["usw1-az1", "usw1-az3"]);
+    expect(availabilityZones(configWith({ network: { availabilityZones: { "us-west-2": ["us-west-2c", "usw2-az4"] } } }), "us-west-2")).toEqual(["us-west-2c", "usw2-az4"]);
     expect(deletionProtection(c)).toBe(false);
     expect(deletionProtection(configWith({ environment: "prod" }))).toBe(true);
     expect(deletionProtection(configWith({ environment: "prod", deletionProtection: false }))).toBe(false);
@@ -134,6 +136,9 @@ describe("validation names the key, the value and what is allowed", () => {
     ["vpc cidr", { network: { vpcCidr: "192.168.0.0/16" } }, /network.vpcCidr = "192.168.0.0\/16"/],
     ["zones for an unserved region", { network: { availabilityZones: { "us-east-1": ["us-east-1a", "us-east-1b"] } } }, /network.availabilityZones.us-east-1 = .*is not one of regions/],
     ["zone of another region", { network: { availabilityZones: { "us-west-2": ["us-west-2a", "eu-central-1b"] } } }, /network.availabilityZones.us-west-2\[1\] = "eu-central-1b": must be an availability zone of us-west-2/],
+    ["AZ ID of another region", { network: { availabilityZones: { "us-west-2": ["usw2-az1", "euc1-az2"] } } }, /network.availabilityZones.us-west-2\[1\] = "euc1-az2": must be an availability zone of us-west-2/],
+    ["not a zone", { network: { availabilityZones: { "us-west-2": ["us-west-2a", "zone-b"] } } }, /network.availabilityZones.us-west-2\[1\] = "zone-b": must be a zone name/],
+    ["one zone only", { network: { availabilityZones: { "us-west-2": ["us-west-2a"] } } }, /network.availabilityZones.us-west-2 = \["us-west-2a"\]: must name exactly two zones/],
     ["unknown key", { healthChek: { path: "/x" } }, /healthChek: unknown key/],
     ["unknown nested key", { healthCheck: { intervall: 10 } }, /healthCheck.intervall: unknown key/],
     ["unknown state backend", { state: { backend: "consul" } }, /state.backend = "consul": state.backend allowed: s3 \| cloud \| local/],

@@ -172,6 +172,13 @@ describe("GlobalAppStack: config flows through", () => {
     expect((groups["us-west-2"].endpoint_configuration as Array<{ weight: number }>)[0].weight).toBe(7);
     expect(resourcesOf(tf, "aws_globalaccelerator_listener")[0][1].client_affinity).toBe("SOURCE_IP");
   });
+  it("places subnets by AZ ID by default (the same zones in every account), never by a guessed zone letter", () => {
+    const { tf } = synthGlobalApp({ regions: ["us-west-2", "ap-northeast-1", "us-west-1"], homeRegion: "us-west-2" });
+    const byRegion = (r: string) => resourcesOf(tf, "aws_subnet").filter(([, sn]) => sn.provider === `aws.${r}`).map(([, sn]) => sn);
+    expect(byRegion("ap-northeast-1").map((sn) => sn.availability_zone_id)).toEqual(["apne1-az1", "apne1-az2"]);
+    expect(byRegion("us-west-1").map((sn) => sn.availability_zone_id)).toEqual(["usw1-az1", "usw1-az3"]);
+    expect(resourcesOf(tf, "aws_subnet").every(([, sn]) => !("availability_zone" in sn))).toBe(true);
+  });
   it("uses configured availability zones", () => {
     const { tf } = synthGlobalApp({ regions: ["us-west-1"], homeRegion: "us-west-1", network: { availabilityZones: { "us-west-1": ["us-west-1a", "us-west-1c"] } } });
     expect(resourcesOf(tf, "aws_subnet").map(([, s]) => s.availability_zone)).toEqual(["us-west-1a", "us-west-1c"]);
