@@ -54,7 +54,8 @@ const functionSchema = z.strictObject({
     }),
   multiValueHeaders: z.boolean({ error: "must be true or false" }),
   healthCheckMode: oneOf(["shallow", "deep"]),
-  reservedConcurrency: intRange(0, 1000).optional(),
+  // 0 would throttle every request (and fail every health check): not a sane setting for a region.
+  reservedConcurrency: intRange(1, 1000).optional(),
 });
 
 const networkSchema = z.strictObject({

@@ -134,7 +134,7 @@ export class RegionalBackend extends Construct {
       name: `${namePrefix}-get-${region}`,
       assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"),
     });
-    new IamRolePolicy(this, "policy", {
+    const policy = new IamRolePolicy(this, "policy", {
       provider,
       role: role.id,
       name: "least-privilege",
@@ -186,7 +186,8 @@ export class RegionalBackend extends Construct {
       },
       tracingConfig: { mode: "Active" },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
-      dependsOn: [this.logGroup],
+      // The role's policy first: active tracing and the first log lines need it from the start.
+      dependsOn: [this.logGroup, policy],
     });
 
     // --- load balancer -----------------------------------------------------------------------

@@ -130,6 +130,7 @@ describe("validation names the key, the value and what is allowed", () => {
     ["table name", { tableName: "x" }, /tableName = "x": must be 3-255/],
     ["function timeout not below health timeout", { function: { timeoutSeconds: 5 } }, /function.timeoutSeconds = 5: must be below healthCheck.timeoutSeconds \(5\)/],
     ["function memory", { function: { memoryMb: 64 } }, /function.memoryMb = 64: must be between 128 and 10240/],
+    ["reserved concurrency 0 (throttles everything)", { function: { reservedConcurrency: 0 } }, /function.reservedConcurrency = 0: must be between 1 and 1000/],
     ["log retention", { function: { logRetentionDays: 10 } }, /function.logRetentionDays = 10: allowed: 1, 3, 5/],
     ["multiValueHeaders", { function: { multiValueHeaders: "yes" } }, /function.multiValueHeaders = "yes": must be true or false/],
     ["health check mode", { function: { healthCheckMode: "full" } }, /function.healthCheckMode = "full": allowed: shallow \| deep/],

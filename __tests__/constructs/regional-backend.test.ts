@@ -149,6 +149,10 @@ describe("RegionalBackend: function", () => {
       logging_config: { log_format: "JSON", log_group: expect.stringMatching(/aws_cloudwatch_log_group/) },
     });
   });
+  it("is created after its log group and its role's policy", () => {
+    const fn = of(tf, "aws_lambda_function")[0] as { depends_on: string[] };
+    expect(fn.depends_on).toEqual([expect.stringMatching(/^aws_cloudwatch_log_group\./), expect.stringMatching(/^aws_iam_role_policy\./)]);
+  });
   it("has a log group with retention", () => {
     expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/aws/lambda/globalapp-dev-get", retention_in_days: 365 });
   });
