@@ -53,7 +53,8 @@ const functionSchema = z.strictObject({
       error: `allowed: ${LOG_RETENTION_DAYS.join(", ")}`,
     }),
   multiValueHeaders: z.boolean({ error: "must be true or false" }),
-  healthCheckMode: oneOf(["shallow", "deep"]),
+  /** Unset: shallow in dev, deep in prod (see `healthCheckMode()`). */
+  healthCheckMode: oneOf(["shallow", "deep"]).optional(),
   // 0 would throttle every request (and fail every health check): not a sane setting for a region.
   reservedConcurrency: intRange(1, 1000).optional(),
 });
@@ -276,7 +277,6 @@ export const BUILTIN_DEFAULTS: AppConfig = {
     timeoutSeconds: 3,
     logRetentionDays: 365,
     multiValueHeaders: false,
-    healthCheckMode: "shallow",
   },
   network: { vpcCidr: "10.0.0.0/16", availabilityZones: {} },
   accelerator: {
@@ -420,6 +420,15 @@ export function endpointWeight(config: AppConfig, region: string): number {
 export function availabilityZones(config: AppConfig, region: string): [string, string] {
   const azs = config.network.availabilityZones[region];
   return azs ? [azs[0], azs[1]] : defaultAzIds(region);
+}
+
+/**
+ * The function's health-check mode: configured, else `deep` in prod (a region whose function cannot
+ * use its replica — outage, throttling, a revoked key or permission — fails its health check and is
+ * drained) and `shallow` in dev (answer `STATUS` only, the article's behaviour).
+ */
+export function healthCheckMode(config: AppConfig): "shallow" | "deep" {
+  return config.function.healthCheckMode ?? (config.environment === "prod" ? "deep" : "shallow");
 }
 
 /** Deletion protection for the table and ALBs: configured, else on in prod only. */

@@ -179,7 +179,7 @@ export class RegionalBackend extends Construct {
           TABLE_NAME: props.table.table.name,
           // The article's failover switch: set to 400 to fail this region's health check.
           STATUS: "200",
-          HEALTH_CHECK_MODE: props.function.healthCheckMode,
+          HEALTH_CHECK_MODE: props.function.healthCheckMode ?? "shallow",
           // The function answers the health check on the target group's own path.
           HEALTH_CHECK_PATH: props.healthCheck.path,
         },

@@ -5,7 +5,7 @@
  * from.
  */
 import type { AppConfig } from "../constructs/config";
-import { endpointWeight, trafficDial } from "../constructs/config";
+import { endpointWeight, healthCheckMode, trafficDial } from "../constructs/config";
 import { startAdminServer, type AdminServer } from "./admin";
 import { RegionalAlb } from "./alb";
 import { LocalAccelerator } from "./accelerator";
@@ -145,7 +145,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         env: {
           TABLE_NAME: config.tableName,
           STATUS: "200",
-          HEALTH_CHECK_MODE: config.function.healthCheckMode,
+          HEALTH_CHECK_MODE: healthCheckMode(config),
           HEALTH_CHECK_PATH: config.healthCheck.path,
           AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
           POWERTOOLS_LOG_LEVEL: options.logLevel ?? "WARN",

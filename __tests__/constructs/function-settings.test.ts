@@ -45,6 +45,15 @@ describe("function settings in step with the handler", () => {
     }
   });
 
+  it("checks health shallow in dev and deep in prod, unless configured", () => {
+    const mode = (override: unknown) =>
+      resourcesOf(synthGlobalApp(override).tf, "aws_lambda_function").map(([, f]) => (f as { environment: { variables: Record<string, string> } }).environment.variables.HEALTH_CHECK_MODE);
+    expect(mode({})).toEqual(["shallow", "shallow"]);
+    expect(mode({ environment: "prod" })).toEqual(["deep", "deep"]);
+    expect(mode({ environment: "prod", function: { healthCheckMode: "shallow" } })).toEqual(["shallow", "shallow"]);
+    expect(mode({ function: { healthCheckMode: "deep" } })).toEqual(["deep", "deep"]);
+  });
+
   it("gives a failing DynamoDB call time to end in a 503 before the Lambda timeout", () => {
     expect(DEFAULT_TIMEOUTS.operationMs + 500).toBeLessThanOrEqual(fn.timeout * 1000);
     expect(fn.timeout).toBe(config.function.timeoutSeconds);
