@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { HEALTH_PATH, ITEM_ROUTE } from "../functions/lib/env";
 import { AWS_REGIONS, defaultAzIds, zoneInRegion } from "./regions";
 
 /**
@@ -34,7 +35,7 @@ const region = z.string({ error: "must be an AWS region code" }).refine((r) => A
 const healthCheckSchema = z.strictObject({
   path: z
     .string()
-    .regex(/^\/[A-Za-z0-9\-._~/]{0,1023}$/, { error: 'must be an absolute URL path such as "/health"' }),
+    .regex(HEALTH_PATH, { error: 'must be an absolute URL path such as "/health"' }),
   intervalSeconds: intRange(5, 300, " s"),
   timeoutSeconds: intRange(2, 120, " s"),
   healthyThreshold: intRange(2, 10),
@@ -186,7 +187,7 @@ export const CONFIG_SCHEMA = z
     if (!c.regions.includes(c.homeRegion)) {
       issue(["homeRegion"], `must be one of regions (${c.regions.join(", ")})`);
     }
-    if (/^\/(get|items)(\/|$)/.test(c.healthCheck.path)) {
+    if (ITEM_ROUTE.test(c.healthCheck.path)) {
       issue(["healthCheck", "path"], "must be outside /get/ and /items/ (those are the item routes)");
     }
     if (c.healthCheck.timeoutSeconds >= c.healthCheck.intervalSeconds) {

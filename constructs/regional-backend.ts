@@ -13,6 +13,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Construct } from "constructs";
 import { AlbAccessLogs } from "./alb-access-logs";
 import type { FunctionSettings, HealthCheckSettings } from "./config";
+import { functionEnvironment } from "../functions/lib/env";
 import { FunctionAsset } from "./function-asset";
 import { GlobalTable } from "./global-table";
 import { logStreamsArn } from "./lib/arn";
@@ -175,14 +176,13 @@ export class RegionalBackend extends Construct {
         ? { reservedConcurrentExecutions: props.function.reservedConcurrency }
         : {}),
       environment: {
-        variables: {
-          TABLE_NAME: props.table.table.name,
-          // The article's failover switch: set to 400 to fail this region's health check.
-          STATUS: "200",
-          HEALTH_CHECK_MODE: props.function.healthCheckMode ?? "shallow",
-          // The function answers the health check on the target group's own path.
-          HEALTH_CHECK_PATH: props.healthCheck.path,
-        },
+        // STATUS=200; the article's failover switch is setting it to 400. The function answers the
+        // health check on the target group's own path.
+        variables: functionEnvironment({
+          tableName: props.table.table.name,
+          healthCheckMode: props.function.healthCheckMode ?? "shallow",
+          healthPath: props.healthCheck.path,
+        }),
       },
       tracingConfig: { mode: "Active" },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },

@@ -6,6 +6,7 @@
  */
 import type { AppConfig } from "../constructs/config";
 import { endpointWeight, healthCheckMode, trafficDial } from "../constructs/config";
+import { functionEnvironment } from "../functions/lib/env";
 import { startAdminServer, type AdminServer } from "./admin";
 import { RegionalAlb } from "./alb";
 import { LocalAccelerator } from "./accelerator";
@@ -143,10 +144,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         region,
         functionName: `${config.appName}-${config.environment}-${region}-get`,
         env: {
-          TABLE_NAME: config.tableName,
-          STATUS: "200",
-          HEALTH_CHECK_MODE: healthCheckMode(config),
-          HEALTH_CHECK_PATH: config.healthCheck.path,
+          ...functionEnvironment({ tableName: config.tableName, healthCheckMode: healthCheckMode(config), healthPath: config.healthCheck.path }),
           AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
           POWERTOOLS_LOG_LEVEL: options.logLevel ?? "WARN",
         },

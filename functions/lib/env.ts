@@ -31,9 +31,34 @@ export interface FunctionEnv {
 /** Default of `HEALTH_CHECK_PATH`, the ALB target group's default health-check path in GlobalApp. */
 export const DEFAULT_HEALTH_PATH = "/health";
 
-/** A health path: absolute, URL-safe characters, and not inside the item routes. */
-const HEALTH_PATH = /^\/[A-Za-z0-9\-._~/]{0,1023}$/;
-const ITEM_ROUTE = /^\/(get|items)(\/|$)/;
+/** A health path: absolute, URL-safe characters (the target group's path limits). Shared with constructs/config.ts. */
+export const HEALTH_PATH = /^\/[A-Za-z0-9\-._~/]{0,1023}$/;
+/** The item routes' prefixes; a health path must lie outside them. Shared with constructs/config.ts. */
+export const ITEM_ROUTE = /^\/(get|items)(\/|$)/;
+
+/** What a deployment decides about the function; the variables below are built from it in one place. */
+export interface FunctionEnvSettings {
+  /** The table (each region's function reads its own replica under the same name). */
+  readonly tableName: string;
+  /** The status `/health` answers: 200, or 400 to fail the region over (the article's switch). @default 200 */
+  readonly status?: number;
+  readonly healthCheckMode: HealthCheckMode;
+  /** The target group's health-check path. */
+  readonly healthPath: string;
+}
+
+/**
+ * The environment variables this function reads, as the stack (Lambda) and the local system (worker)
+ * both set them: the one place producer and consumer agree on names and formats.
+ */
+export function functionEnvironment(s: FunctionEnvSettings): Record<string, string> {
+  return {
+    TABLE_NAME: s.tableName,
+    STATUS: String(s.status ?? 200),
+    HEALTH_CHECK_MODE: s.healthCheckMode,
+    HEALTH_CHECK_PATH: s.healthPath,
+  };
+}
 
 /** Default of `HEALTH_CHECK_CACHE_MS`: ALB nodes each probe every interval (≥ 5 s); one read serves them all. */
 export const DEFAULT_HEALTH_CACHE_MS = 5000;
