@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import { HEALTH_PATH, ITEM_ROUTE } from "../functions/lib/env";
 import { AWS_REGIONS, defaultAzIds, zoneInRegion } from "./regions";
@@ -405,6 +406,17 @@ export function loadConfig(sources: ConfigSources = {}): AppConfig {
   }
   const override = sources.overridePath ? readOverrideFile(sources.overridePath) : {};
   return parseConfig(deepMerge(deepMerge(BUILTIN_DEFAULTS, sources.context ?? {}), override));
+}
+
+/**
+ * Loads the project's config the one way every entry point does (npm run synth, npm run local,
+ * npm run drill): `context.globalapp` from `<projectRoot>/cdktf.json`, then the file named by
+ * `env.GLOBALAPP_CONFIG` deep-merged over it, validated once.
+ * @throws ConfigError naming every bad key.
+ */
+export function loadConfigFromProject(projectRoot: string, env: Readonly<Record<string, string | undefined>>): AppConfig {
+  const cdktfJson = JSON.parse(readFileSync(join(projectRoot, "cdktf.json"), "utf8")) as { context?: { globalapp?: unknown } };
+  return loadConfig({ context: cdktfJson.context?.globalapp, overridePath: env.GLOBALAPP_CONFIG || undefined });
 }
 
 /** Traffic dial for a region (percent), 100 unless configured. */

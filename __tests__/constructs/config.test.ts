@@ -13,6 +13,7 @@ import {
   endpointWeight,
   httpsEnabled,
   loadConfig,
+  loadConfigFromProject,
   parseConfig,
   tableCustomerManagedKey,
   trafficDial,
@@ -82,6 +83,14 @@ describe("deepMerge and GLOBALAPP_CONFIG", () => {
     expect(c.regions).toHaveLength(3);
     expect(c.homeRegion).toBe("eu-central-1");
     expect(c.healthCheck.intervalSeconds).toBe(10);
+  });
+  it("loadConfigFromProject reads <root>/cdktf.json's context and the GLOBALAPP_CONFIG file from the env given", () => {
+    const root = mkdtempSync(join(tmpdir(), "globalapp-project-"));
+    writeFileSync(join(root, "cdktf.json"), JSON.stringify({ context: { globalapp: { tableName: "FromContext" } } }));
+    expect(loadConfigFromProject(root, {}).tableName).toBe("FromContext");
+    const file = overrideFile(JSON.stringify({ tableName: "FromFile" }));
+    expect(loadConfigFromProject(root, { GLOBALAPP_CONFIG: file }).tableName).toBe("FromFile");
+    expect(loadConfigFromProject(root, { GLOBALAPP_CONFIG: "" }).tableName).toBe("FromContext");
   });
   it("accepts 10 regions", () => {
     const regions = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-south-1", "ap-northeast-1", "ap-southeast-2", "sa-east-1"];
