@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { ConfigError, loadConfigFromProject } from "./constructs/config";
+import { ConfigError, loadConfigFromProject } from "./model/config";
 import { GlobalAppStack, STACK_NAME } from "./constructs/global-app-stack";
 import { stateBucketStackFor } from "./constructs/state-bucket-stack";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { CONFIG_SCHEMA } from "../constructs/config";
+import { CONFIG_SCHEMA } from "../model/config";
 import { SECURITY_EXCEPTIONS } from "../constructs/security-exceptions";
 
 /** The README, `help`, `cdktf.json` and `.ci/run` must stay true to what the code does. */

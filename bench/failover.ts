@@ -1,7 +1,7 @@
 /**
  * bench/failover: what each health-check preset predicts for failover and recovery, next to the
  * source article's settings (≈ 90 s observed) and AWS's Lambda target-group defaults, and what each
- * costs in health-check invocations. Pure arithmetic over constructs/lib/health-check.ts; the drill
+ * costs in health-check invocations. Pure arithmetic over model/failover.ts; the drill
  * (`npm run drill`) measures the real thing.
  */
 import {
@@ -12,7 +12,7 @@ import {
   predictFailover,
   predictRecovery,
   SecondsRange,
-} from "../constructs/lib/health-check";
+} from "../model/failover";
 import { BenchReport, formatReport, renderTable } from "./lib/stats";
 
 /** One preset's row. */

@@ -5,7 +5,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { PrivateBucket } from "./private-bucket";
-import { GLOBAL_ACCELERATOR_REGION } from "./regions";
+import { GLOBAL_ACCELERATOR_REGION } from "../model/regions";
 import { RegionalBackend } from "./regional-backend";
 
 /** One region behind the accelerator. */

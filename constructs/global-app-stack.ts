@@ -15,14 +15,14 @@ import {
   StateSettings,
   tableCustomerManagedKey,
   trafficDial,
-} from "./config";
+} from "../model/config";
 import { AlarmTopic } from "./alarm-topic";
 import { AlbAccessLogs } from "./alb-access-logs";
 import { FailoverDashboard } from "./failover-dashboard";
 import { FunctionAsset } from "./function-asset";
 import { GlobalAccelerator } from "./global-accelerator";
 import { GlobalTable } from "./global-table";
-import { GLOBAL_ACCELERATOR_REGION } from "./regions";
+import { GLOBAL_ACCELERATOR_REGION } from "../model/regions";
 import { RegionalAlarms } from "./regional-alarms";
 import { RegionalBackend } from "./regional-backend";
 import { vendedLogDelivery } from "./lib/log-delivery";
@@ -34,7 +34,7 @@ export const STACK_NAME = "globalapp";
 
 /** Props of {@link GlobalAppStack}. */
 export interface GlobalAppStackProps {
-  /** The validated configuration (constructs/config.ts). */
+  /** The validated configuration (model/config.ts). */
   readonly config: AppConfig;
   /** A prebuilt deployment package, to share one bundle between stacks in tests. @default built here */
   readonly code?: (scope: Construct) => FunctionAsset;

@@ -12,7 +12,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Construct } from "constructs";
 import { AlbAccessLogs } from "./alb-access-logs";
-import type { FunctionSettings, HealthCheckSettings } from "./config";
+import type { FunctionSettings, HealthCheckSettings } from "../model/config";
 import { functionEnvironment } from "../functions/lib/env";
 import { FunctionAsset } from "./function-asset";
 import { GlobalTable } from "./global-table";

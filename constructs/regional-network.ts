@@ -7,7 +7,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { isAzId } from "./regions";
+import { isAzId } from "../model/regions";
 
 /** Props of {@link RegionalNetwork}. */
 export interface RegionalNetworkProps {

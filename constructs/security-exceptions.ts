@@ -5,7 +5,7 @@ import {
   deletionProtection,
   httpsEnabled,
   tableCustomerManagedKey,
-} from "./config";
+} from "../model/config";
 
 /**
  * The scanner rules (checkov, trivy) GlobalApp deliberately does not follow, each with its reason and

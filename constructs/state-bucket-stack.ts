@@ -8,10 +8,10 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { AppConfig } from "./config";
+import { AppConfig } from "../model/config";
 import { configureBackend } from "./global-app-stack";
 import { privateBucketSettings } from "./lib/s3";
-import { AWS_REGIONS } from "./regions";
+import { AWS_REGIONS } from "../model/regions";
 
 /** The bootstrap stack's name: `cdktf.out/stacks/globalapp-state/cdk.tf.json`. */
 export const STATE_STACK_NAME = "globalapp-state";

@@ -14,9 +14,9 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type AppConfig, httpsEnabled } from "../constructs/config";
+import { type AppConfig, httpsEnabled } from "../model/config";
 import { PROJECT_ROOT } from "../constructs/lib/bundle";
-import { GA_PROPAGATION_SECONDS, predictFailover, predictRecovery } from "../constructs/lib/health-check";
+import { GA_PROPAGATION_SECONDS, predictFailover, predictRecovery } from "../model/failover";
 import { sleep, timeScale } from "../local/time-scale";
 import type { DrillTarget } from "./drill";
 

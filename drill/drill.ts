@@ -6,12 +6,12 @@
  * 3. poll through the accelerator at a steady rate until traffic has moved (`settle` answers in a
  *    row from other regions): failover time = first of those − the moment the change was applied;
  * 4. restore `STATUS` and poll until the origin region answers again: recovery time;
- * 5. summarize, with what the config predicts (constructs/lib/health-check.ts).
+ * 5. summarize, with what the config predicts (model/failover.ts).
  *
  * `STATUS` is restored whatever happens (error, Ctrl-C through `signal`). Times are model seconds.
  */
-import type { HealthCheckSettings } from "../constructs/config";
-import { predictFailover, predictRecovery, type SecondsRange } from "../constructs/lib/health-check";
+import type { HealthCheckSettings } from "../model/config";
+import { predictFailover, predictRecovery, type SecondsRange } from "../model/failover";
 import { sleep, type TimeScale } from "../local/time-scale";
 import { probe } from "./probe";
 

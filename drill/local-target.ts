@@ -2,7 +2,7 @@
  * `--target local`: the local system's accelerator and admin API. Uses a running `npm run local`
  * when its admin API answers, else starts a system of its own (on free ports) for the drill.
  */
-import type { AppConfig } from "../constructs/config";
+import type { AppConfig } from "../model/config";
 import { AdminClient } from "../local/admin";
 import { startLocalSystem, type LocalSystem, type SystemSnapshot } from "../local/system";
 import { sleep, timeScale as makeTimeScale, type TimeScale } from "../local/time-scale";

@@ -6,7 +6,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
-import { ConfigError } from "../constructs/config";
+import { ConfigError } from "../model/config";
 import { loadProjectConfig } from "../local/config";
 import { parseTimeScale } from "../local/time-scale";
 import { awsTarget, readStackOutputs } from "./aws-target";

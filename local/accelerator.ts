@@ -13,7 +13,7 @@
  */
 import { createServer, connect, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
-import { AWS_REGIONS } from "../constructs/regions";
+import { AWS_REGIONS } from "../model/regions";
 import type { TargetState } from "./health-checker";
 import { type EndpointGroupView, flowDraw, type RouteDecision, routeConnection } from "./routing";
 import type { TimeScale } from "./time-scale";

@@ -7,7 +7,7 @@
 import type { ALBEvent, ALBResult } from "aws-lambda";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { HealthCheckSettings } from "../constructs/config";
+import type { HealthCheckSettings } from "../model/config";
 import type { FunctionHost } from "./function-host";
 import { type CheckResult, HealthChecker, type TargetState, type Transition } from "./health-checker";
 import type { TimeScale } from "./time-scale";

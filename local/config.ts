@@ -1,8 +1,8 @@
 /**
- * The config the stack is synthesized from, loaded exactly as main.ts does (constructs/config.ts
+ * The config the stack is synthesized from, loaded exactly as main.ts does (model/config.ts
  * loadConfigFromProject), for the local system and the drill.
  */
-import { type AppConfig, loadConfigFromProject } from "../constructs/config";
+import { type AppConfig, loadConfigFromProject } from "../model/config";
 import { PROJECT_ROOT } from "../constructs/lib/bundle";
 
 /** Loads and validates the project's config. @throws ConfigError naming every bad key. */

@@ -12,7 +12,7 @@
  * A success resets the failure count and a failure the success count. The first check runs at
  * registration (start), then every interval on a fixed cadence, like the ALB's.
  */
-import type { HealthCheckSettings } from "../constructs/config";
+import type { HealthCheckSettings } from "../model/config";
 import type { TimeScale } from "./time-scale";
 
 /** A target's health, as `DescribeTargetHealth` names it. */

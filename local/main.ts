@@ -4,7 +4,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { parseArgs } from "node:util";
-import { ConfigError } from "../constructs/config";
+import { ConfigError } from "../model/config";
 import { loadProjectConfig } from "./config";
 import { formatEvent, LiveView } from "./live-view";
 import { startLocalSystem } from "./system";

@@ -12,7 +12,7 @@
  *   while health and settings stay the same.
  */
 import { createHash } from "node:crypto";
-import { regionDistanceKm } from "../constructs/regions";
+import { regionDistanceKm } from "../model/regions";
 import type { TargetState } from "./health-checker";
 
 /** One endpoint (here: a region's ALB) as the accelerator sees it. */

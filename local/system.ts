@@ -4,8 +4,8 @@
  * accelerator in front, and a small admin API. Built from the same AppConfig the stack is synthesized
  * from.
  */
-import type { AppConfig } from "../constructs/config";
-import { endpointWeight, healthCheckMode, trafficDial } from "../constructs/config";
+import type { AppConfig } from "../model/config";
+import { endpointWeight, healthCheckMode, trafficDial } from "../model/config";
 import { functionEnvironment } from "../functions/lib/env";
 import { startAdminServer, type AdminServer } from "./admin";
 import { RegionalAlb } from "./alb";

@@ -64,7 +64,7 @@ export function uniquePrefix(bytes: Buffer = randomBytes(3)): string {
  * make every physical name unique, drop deletion protection, and keep state local in `workdir`.
  */
 export async function e2eConfig(prefix: string, workdir: string, userOverride: unknown = {}): Promise<Record<string, unknown>> {
-  const { deepMerge } = await import("../constructs/config");
+  const { deepMerge } = await import("../model/config");
   return deepMerge(userOverride, {
     appName: prefix,
     environment: "dev",
@@ -230,7 +230,7 @@ async function main(): Promise<number> {
     process.stderr.write(`globalapp e2e: refusing to start:\n${reasons.map((r) => `  - ${r}`).join("\n")}\n\n${USAGE}`);
     return 2;
   }
-  const { readOverrideFile } = await import("../constructs/config");
+  const { readOverrideFile } = await import("../model/config");
   const { STACK_NAME } = await import("../constructs/global-app-stack");
   const workdir = mkdtempSync(join(tmpdir(), "globalapp-e2e-"));
   const prefix = uniquePrefix();

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { awsTarget, parseStackOutputs, readStackOutputs, STACK_NAME, type StackOutputs } from "../../drill/aws-target";
 import { DrillDeclinedError, runDrill } from "../../drill/drill";
 import { STACK_NAME as STACK_NAME_OF_THE_STACK } from "../../constructs/global-app-stack";
-import { GA_PROPAGATION_SECONDS } from "../../constructs/lib/health-check";
+import { GA_PROPAGATION_SECONDS } from "../../model/failover";
 import { PROJECT_ROOT } from "../../constructs/lib/bundle";
 import { localConfig } from "../local/support";
 

@@ -3,7 +3,7 @@
  * a 10 s health-check interval takes 300 ms, the 5 s timeout 150 ms).
  */
 import { SEED_ITEM } from "../../constructs/global-table";
-import { predictFailover } from "../../constructs/lib/health-check";
+import { predictFailover } from "../../model/failover";
 import { AdminClient } from "../../local/admin";
 import { LOCAL_SEED_ITEM, type LocalSystem, startLocalSystem } from "../../local/system";
 import { timeScale } from "../../local/time-scale";

@@ -1,4 +1,4 @@
-import { AppConfig } from "../../constructs/config";
+import { AppConfig } from "../../model/config";
 import { exceptionFor, SECURITY_EXCEPTIONS } from "../../constructs/security-exceptions";
 import { synthGlobalApp } from "../support/synth";
 import { decodeJsonencode } from "./hcl";

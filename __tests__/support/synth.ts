@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AppConfig, BUILTIN_DEFAULTS, deepMerge, parseConfig } from "../../constructs/config";
+import { AppConfig, BUILTIN_DEFAULTS, deepMerge, parseConfig } from "../../model/config";
 import { GlobalAppStack, STACK_NAME } from "../../constructs/global-app-stack";
 
 /** cdktf.json's `context.globalapp`, the embedded default config. */

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { GLOBAL_ACCELERATOR_REGION } from "../../constructs/regions";
+import { GLOBAL_ACCELERATOR_REGION } from "../../model/regions";
 import { fullSynthDir, resourcesOf, synthGlobalApp, SynthResult } from "../support/synth";
 import { describeWithTerraform, initWorkdir, runTerraform, workdirFor } from "../support/terraform";
 

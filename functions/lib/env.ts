@@ -31,9 +31,9 @@ export interface FunctionEnv {
 /** Default of `HEALTH_CHECK_PATH`, the ALB target group's default health-check path in GlobalApp. */
 export const DEFAULT_HEALTH_PATH = "/health";
 
-/** A health path: absolute, URL-safe characters (the target group's path limits). Shared with constructs/config.ts. */
+/** A health path: absolute, URL-safe characters (the target group's path limits). Shared with model/config. */
 export const HEALTH_PATH = /^\/[A-Za-z0-9\-._~/]{0,1023}$/;
-/** The item routes' prefixes; a health path must lie outside them. Shared with constructs/config.ts. */
+/** The item routes' prefixes; a health path must lie outside them. Shared with model/config. */
 export const ITEM_ROUTE = /^\/(get|items)(\/|$)/;
 
 /** What a deployment decides about the function; the variables below are built from it in one place. */

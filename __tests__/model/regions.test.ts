@@ -1,4 +1,4 @@
-import { AWS_REGIONS, azIdPrefix, defaultAzIds, isAzId, regionDistanceKm, regionInfo, zoneInRegion } from "../../constructs/regions";
+import { AWS_REGIONS, azIdPrefix, defaultAzIds, isAzId, regionDistanceKm, regionInfo, zoneInRegion } from "../../model/regions";
 
 describe("regions", () => {
   it.each([

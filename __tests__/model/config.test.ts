@@ -17,7 +17,7 @@ import {
   parseConfig,
   tableCustomerManagedKey,
   trafficDial,
-} from "../../constructs/config";
+} from "../../model/config";
 import { cdktfContext, configWith } from "../support/synth";
 
 const withOverride = (o: unknown) => () => configWith(o);

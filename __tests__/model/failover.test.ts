@@ -1,6 +1,6 @@
-import { BUILTIN_DEFAULTS, parseConfig } from "../../../constructs/config";
-import { HEALTH_CHECK_PRESETS, HealthCheckPreset } from "../../../constructs/lib/health-check";
-import { cdktfContext, configWith } from "../../support/synth";
+import { BUILTIN_DEFAULTS, parseConfig } from "../../model/config";
+import { HEALTH_CHECK_PRESETS, HealthCheckPreset } from "../../model/failover";
+import { cdktfContext, configWith } from "../support/synth";
 
 describe("HEALTH_CHECK_PRESETS", () => {
   it("has our default equal to the built-in default and to cdktf.json's", () => {

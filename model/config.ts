@@ -1,0 +1,18 @@
+/**
+ * GlobalApp configuration: types, built-in defaults, loading and validation. No resources here.
+ *
+ * Precedence (later wins, objects deep-merged, arrays replaced):
+ *   built-in defaults (./config/defaults.ts) ← cdktf.json `context.globalapp` ← the JSON file named
+ *   by GLOBALAPP_CONFIG.
+ *
+ *   ./config/schema.ts    every key's value space (zod) and the types
+ *   ./config/rules.ts     rules relating keys to each other
+ *   ./config/defaults.ts  built-in defaults
+ *   ./config/load.ts      merging, validation, ConfigError
+ *   ./config/resolve.ts   settings derived from a valid config (prod/dev defaults, per region)
+ */
+export * from "./config/schema";
+export * from "./config/defaults";
+export * from "./config/load";
+export * from "./config/resolve";
+export { ACM_ARN } from "./config/patterns";

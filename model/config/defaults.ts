@@ -1,0 +1,49 @@
+import type { AppConfig } from "./schema";
+
+/**
+ * Built-in defaults: every key, so that a context or file only needs what differs.
+ * cdktf.json's `context.globalapp` restates the article's choices on top of these.
+ */
+export const BUILTIN_DEFAULTS: AppConfig = {
+  appName: "globalapp",
+  environment: "dev",
+  regions: ["us-west-2", "eu-central-1"],
+  homeRegion: "us-west-2",
+  tableName: "GlobalApp",
+  healthCheck: {
+    path: "/health",
+    intervalSeconds: 10,
+    timeoutSeconds: 5,
+    healthyThreshold: 2,
+    unhealthyThreshold: 2,
+    matcher: "200",
+  },
+  function: {
+    memoryMb: 256,
+    timeoutSeconds: 3,
+    logRetentionDays: 365,
+    multiValueHeaders: false,
+  },
+  network: { vpcCidr: "10.0.0.0/16", availabilityZones: {} },
+  accelerator: {
+    clientAffinity: "NONE",
+    ipAddressType: "IPV4",
+    trafficDials: {},
+    endpointWeights: {},
+  },
+  https: { certificateArns: {} },
+  alb: { accessLogRetentionDays: 90, internal: false },
+  table: {},
+  alarms: {},
+  state: {
+    backend: "s3",
+    bucket: "globalapp-terraform-state",
+    key: "globalapp/terraform.tfstate",
+    region: "us-west-2",
+  },
+  local: {
+    port: 8080,
+    adminPort: 8081,
+    propagationSeconds: 10,
+  },
+};

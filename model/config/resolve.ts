@@ -1,0 +1,61 @@
+/**
+ * Settings derived from the validated config: environment-dependent defaults (prod vs dev) and
+ * per-region lookups, decided in one place for the stack, the local system and the drill.
+ */
+import { defaultAzIds } from "../regions";
+import type { AppConfig } from "./schema";
+
+/** Traffic dial for a region (percent), 100 unless configured. */
+export function trafficDial(config: AppConfig, region: string): number {
+  return config.accelerator.trafficDials[region] ?? 100;
+}
+
+/** Endpoint weight for a region's ALB (0-255), 128 unless configured (GA's default). */
+export function endpointWeight(config: AppConfig, region: string): number {
+  return config.accelerator.endpointWeights[region] ?? 128;
+}
+
+/** The two availability zones of a region's public subnets: configured, or the region's default AZ IDs. */
+export function availabilityZones(config: AppConfig, region: string): [string, string] {
+  const azs = config.network.availabilityZones[region];
+  return azs ? [azs[0], azs[1]] : defaultAzIds(region);
+}
+
+/**
+ * The function's health-check mode: configured, else `deep` in prod (a region whose function cannot
+ * use its replica — outage, throttling, a revoked key or permission — fails its health check and is
+ * drained) and `shallow` in dev (answer `STATUS` only, the article's behaviour).
+ */
+export function healthCheckMode(config: AppConfig): "shallow" | "deep" {
+  return config.function.healthCheckMode ?? (config.environment === "prod" ? "deep" : "shallow");
+}
+
+/** Deletion protection for the table and ALBs: configured, else on in prod only. */
+export function deletionProtection(config: AppConfig): boolean {
+  return config.deletionProtection ?? config.environment === "prod";
+}
+
+/** HTTPS is on when certificates are configured (validation makes it every region or none). */
+export function httpsEnabled(config: AppConfig): boolean {
+  return Object.keys(config.https.certificateArns).length > 0;
+}
+
+/** ALB access logs to a per-region S3 bucket: configured, else on in prod only. */
+export function albAccessLogs(config: AppConfig): boolean {
+  return config.alb.accessLogs ?? config.environment === "prod";
+}
+
+/** Global Accelerator flow logs to an S3 bucket in us-west-2: configured, else on in prod only. */
+export function acceleratorFlowLogs(config: AppConfig): boolean {
+  return config.accelerator.flowLogs ?? config.environment === "prod";
+}
+
+/** A customer-managed KMS key per region for the table: configured, else on in prod only. */
+export function tableCustomerManagedKey(config: AppConfig): boolean {
+  return config.table.customerManagedKey ?? config.environment === "prod";
+}
+
+/** CloudWatch alarms and the dashboard: configured, else on in prod or when an email is given. */
+export function alarmsEnabled(config: AppConfig): boolean {
+  return config.alarms.enabled ?? (config.alarms.email !== undefined || config.environment === "prod");
+}

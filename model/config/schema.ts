@@ -1,0 +1,202 @@
+/**
+ * The config's value space: every key, its type and its allowed values (zod). Rules that relate
+ * keys to each other live in ./rules.ts; built-in defaults in ./defaults.ts.
+ */
+import { z } from "zod";
+import { HEALTH_PATH } from "../../functions/lib/env";
+import { AWS_REGIONS } from "../regions";
+import { ACM_ARN } from "./patterns";
+import { relationRules } from "./rules";
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** The most regions one stack may serve (Global Accelerator allows one endpoint group per region). */
+export const MAX_REGIONS = AWS_REGIONS.length;
+
+const intRange = (min: number, max: number, unit = "") =>
+  z
+    .number({ error: `must be a number between ${min} and ${max}${unit}` })
+    .int({ error: `must be a whole number between ${min} and ${max}${unit}` })
+    .min(min, { error: `must be between ${min} and ${max}${unit}` })
+    .max(max, { error: `must be between ${min} and ${max}${unit}` });
+
+const oneOf = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.enum(values as [T, ...T[]], { error: `allowed: ${values.join(" | ")}` });
+
+const region = z.string({ error: "must be an AWS region code" }).refine((r) => AWS_REGIONS.includes(r), {
+  error: `unknown AWS region; allowed: ${AWS_REGIONS.join(", ")}`,
+});
+
+const healthCheckSchema = z.strictObject({
+  path: z
+    .string()
+    .regex(HEALTH_PATH, { error: 'must be an absolute URL path such as "/health"' }),
+  intervalSeconds: intRange(5, 300, " s"),
+  timeoutSeconds: intRange(2, 120, " s"),
+  healthyThreshold: intRange(2, 10),
+  unhealthyThreshold: intRange(2, 10),
+  matcher: z.string().regex(/^[1-5][0-9]{2}([,-][1-5][0-9]{2})*$/, {
+    error: 'must be HTTP codes such as "200", "200,204" or "200-299"',
+  }),
+});
+
+const functionSchema = z.strictObject({
+  memoryMb: intRange(128, 10240, " MB"),
+  timeoutSeconds: intRange(1, 900, " s"),
+  logRetentionDays: z
+    .number()
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+      error: `allowed: ${LOG_RETENTION_DAYS.join(", ")}`,
+    }),
+  multiValueHeaders: z.boolean({ error: "must be true or false" }),
+  /** Unset: shallow in dev, deep in prod (see `healthCheckMode()`). */
+  healthCheckMode: oneOf(["shallow", "deep"]).optional(),
+  // 0 would throttle every request (and fail every health check): not a sane setting for a region.
+  reservedConcurrency: intRange(1, 1000).optional(),
+});
+
+const networkSchema = z.strictObject({
+  vpcCidr: z.string().regex(/^10\.(\d{1,3})\.0\.0\/16$/, { error: 'must be a /16 such as "10.0.0.0/16"' }),
+  availabilityZones: z.record(
+    region,
+    z
+      .array(
+        z.string().regex(/^([a-z]{2}(-[a-z]+)+-\d[a-z]|[a-z]{3,6}\d-az\d+)$/, {
+          error: 'must be a zone name ("us-west-1c") or an AZ ID ("usw1-az3")',
+        }),
+      )
+      .length(2, { error: "must name exactly two zones" }),
+  ),
+});
+
+const acceleratorSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: "must be 1-64 letters, digits or hyphens" }).optional(),
+  clientAffinity: oneOf(["NONE", "SOURCE_IP"]),
+  ipAddressType: oneOf(["IPV4", "DUAL_STACK"]),
+  trafficDials: z.record(region, intRange(0, 100, " %")),
+  endpointWeights: z.record(region, intRange(0, 255)),
+  flowLogs: z.boolean({ error: "must be true or false" }).optional(),
+});
+
+const httpsSchema = z.strictObject({
+  certificateArns: z.record(
+    region,
+    z.string().regex(ACM_ARN, { error: "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)" }),
+  ),
+});
+
+const albSchema = z.strictObject({
+  accessLogs: z.boolean({ error: "must be true or false" }).optional(),
+  accessLogRetentionDays: intRange(1, 3650, " days"),
+  internal: z.boolean({ error: "must be true or false" }),
+});
+
+const tableSchema = z.strictObject({
+  customerManagedKey: z.boolean({ error: "must be true or false" }).optional(),
+});
+
+const alarmsSchema = z.strictObject({
+  enabled: z.boolean({ error: "must be true or false" }).optional(),
+  email: z.email({ error: "must be an email address" }).optional(),
+});
+
+const localSchema = z.strictObject({
+  port: intRange(1, 65535),
+  adminPort: intRange(1, 65535),
+  clientRegion: region.optional(),
+  propagationSeconds: z
+    .number({ error: "must be a number of seconds between 0 and 300" })
+    .min(0, { error: "must be between 0 and 300 s" })
+    .max(300, { error: "must be between 0 and 300 s" }),
+});
+
+const stateSchema = z.discriminatedUnion(
+  "backend",
+  [
+    z.strictObject({
+      backend: z.literal("s3"),
+      bucket: z
+        .string({ error: "is required for the s3 backend" })
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be a valid S3 bucket name" }),
+      key: z.string({ error: "is required for the s3 backend" }).min(1).max(1024),
+      region,
+    }),
+    z.strictObject({
+      backend: z.literal("cloud"),
+      organization: z.string({ error: "is required for the cloud backend" }).min(1),
+      workspace: z.string({ error: "is required for the cloud backend" }).regex(/^[A-Za-z0-9_-]{1,90}$/, {
+        error: "must be 1-90 letters, digits, - or _",
+      }),
+      hostname: z.string().min(1).optional(),
+    }),
+    z.strictObject({
+      backend: z.literal("local"),
+      path: z.string().min(1).optional(),
+    }),
+  ],
+  { error: "state.backend allowed: s3 | cloud | local" },
+);
+
+/** The fields each state backend takes, to explain an "unknown key" such as a cloud field on s3 state. */
+export const STATE_FIELDS: Record<string, string[]> = Object.fromEntries(
+  stateSchema.options.map((o) => [o.shape.backend.value, Object.keys(o.shape).filter((k) => k !== "backend")]),
+);
+
+/** Every key and its value space; how keys relate to each other is checked by ./rules.ts. */
+export const CONFIG_SHAPE = z
+  .strictObject({
+    appName: z
+      .string()
+      .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, {
+        error: "must be lower-case letters, digits and single hyphens, starting with a letter",
+      })
+      .min(2, { error: "must be 2-16 characters (ALB names allow 32: appName-environment-fn)" })
+      .max(16, { error: "must be 2-16 characters (ALB names allow 32: appName-environment-fn)" }),
+    environment: oneOf(["dev", "prod"]),
+    regions: z
+      .array(region, { error: "must be a list of AWS region codes" })
+      .min(1, { error: "must name at least one region" })
+      .max(MAX_REGIONS, { error: `must name at most ${MAX_REGIONS} regions` }),
+    homeRegion: region,
+    tableName: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: "must be 3-255 of A-Z a-z 0-9 _ - ." }),
+    deletionProtection: z.boolean().optional(),
+    healthCheck: healthCheckSchema,
+    function: functionSchema,
+    network: networkSchema,
+    accelerator: acceleratorSchema,
+    https: httpsSchema,
+    alb: albSchema,
+    table: tableSchema,
+    alarms: alarmsSchema,
+    state: stateSchema,
+    local: localSchema,
+  });
+
+/** The schema of the whole config (exported so the README test can check every key is documented). */
+export const CONFIG_SCHEMA = CONFIG_SHAPE.superRefine((c, ctx) =>
+  relationRules(c, (path, message) => ctx.addIssue({ code: "custom", path, message })),
+);
+
+/** Target-group health check settings; GA follows this health for ALB endpoints. */
+export type HealthCheckSettings = z.infer<typeof healthCheckSchema>;
+/** Lambda function settings. */
+export type FunctionSettings = z.infer<typeof functionSchema>;
+/** Per-region network settings. */
+export type NetworkSettings = z.infer<typeof networkSchema>;
+/** Global Accelerator settings. */
+export type AcceleratorSettings = z.infer<typeof acceleratorSchema>;
+/** `npm run local` (the whole system on one machine) and its accelerator emulation. */
+export type LocalSettings = z.infer<typeof localSchema>;
+/** HTTPS: one ACM certificate per region, or none (HTTP only). */
+export type HttpsSettings = z.infer<typeof httpsSchema>;
+/** ALB settings beyond the listeners: access logs and scheme. */
+export type AlbSettings = z.infer<typeof albSchema>;
+/** CloudWatch alarm settings. */
+export type AlarmSettings = z.infer<typeof alarmsSchema>;
+/** Where Terraform keeps state. */
+export type StateSettings = z.infer<typeof stateSchema>;
+/** The whole, validated GlobalApp configuration. */
+export type AppConfig = z.infer<typeof CONFIG_SHAPE>;
