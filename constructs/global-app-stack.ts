@@ -1,6 +1,6 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Annotations, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { Annotations, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import {
   acceleratorFlowLogs,
@@ -12,7 +12,6 @@ import {
   endpointWeight,
   healthCheckMode,
   httpsEnabled,
-  StateSettings,
   tableCustomerManagedKey,
   trafficDial,
 } from "../model/config";
@@ -25,6 +24,7 @@ import { GlobalTable } from "./global-table";
 import { GLOBAL_ACCELERATOR_REGION } from "../model/regions";
 import { RegionalAlarms } from "./regional-alarms";
 import { RegionalBackend } from "./regional-backend";
+import { backendSettings, configureBackend } from "./lib/backend";
 import { vendedLogDelivery } from "./lib/log-delivery";
 import { PrivateBucket } from "./private-bucket";
 import { TableKeys } from "./table-keys";
@@ -62,7 +62,7 @@ export class GlobalAppStack extends TerraformStack {
     const { config } = props;
     const namePrefix = `${config.appName}-${config.environment}`;
 
-    configureBackend(this, config.state);
+    configureBackend(this, backendSettings(config));
 
     const providerRegions = config.regions.includes(GLOBAL_ACCELERATOR_REGION)
       ? config.regions
@@ -212,32 +212,5 @@ export class GlobalAppStack extends TerraformStack {
     });
     new TerraformOutput(this, "table_name", { value: this.table.table.name, description: "The global table's name" });
     new TerraformOutput(this, "table_arn", { value: this.table.table.arn, description: "The global table's ARN (home region)" });
-  }
-}
-
-/**
- * Where state lives: S3 with native lockfile locking (default), Terraform Cloud, or local.
- * The S3 backend needs `use_lockfile` (Terraform ≥ 1.10), which cdktf 0.21's S3Backend does not
- * type yet, so it is set as an override.
- */
-export function configureBackend(stack: TerraformStack, state: StateSettings): void {
-  switch (state.backend) {
-    case "s3": {
-      const backend = new S3Backend(stack, { bucket: state.bucket, key: state.key, region: state.region, encrypt: true });
-      backend.addOverride("use_lockfile", true);
-      return;
-    }
-    case "cloud":
-      new CloudBackend(stack, {
-        organization: state.organization,
-        workspaces: new NamedCloudWorkspace(state.workspace),
-        ...(state.hostname ? { hostname: state.hostname } : {}),
-      });
-      return;
-    case "local":
-      // Relative to the stack's working directory (cdktf.out/stacks/<stack>): by default the state
-      // file sits in the project root, outside cdktf.out, and no machine's absolute path is baked in.
-      new LocalBackend(stack, { path: state.path ?? `../../../terraform.${stack.node.id}.tfstate` });
-      return;
   }
 }

@@ -9,7 +9,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AppConfig } from "../model/config";
-import { configureBackend } from "./global-app-stack";
+import { configureBackend } from "./lib/backend";
 import { privateBucketSettings } from "./lib/s3";
 import { AWS_REGIONS } from "../model/regions";
 
@@ -32,7 +32,8 @@ export interface StateBucketStackProps {
   readonly abortIncompleteMultipartUploadDays?: number;
   /**
    * The bootstrap stack's own local state file, relative to `cdktf.out/stacks/globalapp-state`.
-   * @default "../../../terraform.globalapp-state.tfstate" (the project root, outside cdktf.out)
+   * One file per bucket, so two configs with their own buckets never share (and replace) each other's.
+   * @default "../../../terraform.globalapp-state.<bucketName>.tfstate" (the project root, outside cdktf.out)
    */
   readonly statePath?: string;
 }
@@ -87,7 +88,7 @@ export class StateBucketStack extends TerraformStack {
     const versionsToKeep = requireInt("noncurrentVersionsToKeep", props.noncurrentVersionsToKeep ?? 10, 1, 100);
     const abortDays = requireInt("abortIncompleteMultipartUploadDays", props.abortIncompleteMultipartUploadDays ?? 7, 1, 365);
 
-    configureBackend(this, { backend: "local", path: props.statePath });
+    configureBackend(this, { backend: "local", path: props.statePath ?? `../../../terraform.${STATE_STACK_NAME}.${props.bucketName}.tfstate` });
 
     const provider = new AwsProvider(this, `aws-${props.region}`, {
       region: props.region,
@@ -143,6 +144,8 @@ export function stateBucketStackFor(scope: Construct, config: AppConfig): StateB
   return new StateBucketStack(scope, STATE_STACK_NAME, {
     bucketName: config.state.bucket,
     region: config.state.region,
-    tags: { app: config.appName, environment: config.environment },
+    // The bucket may hold the state of several apps and environments: tag it as what it is, not
+    // with one config's app/environment (which would flip whenever another config bootstraps it).
+    tags: { purpose: "terraform-state" },
   });
 }

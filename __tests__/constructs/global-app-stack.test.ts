@@ -88,15 +88,24 @@ describe.each(REGION_SETS)("GlobalAppStack with %i region(s)", (n, regions) => {
 describe("GlobalAppStack: state backend", () => {
   it("uses S3 with encryption and native lockfile locking by default", () => {
     expect(synthGlobalApp().tf.terraform.backend).toEqual({
-      s3: { bucket: "globalapp-terraform-state", key: "globalapp/terraform.tfstate", region: "us-west-2", encrypt: true, use_lockfile: true },
+      s3: { bucket: "globalapp-terraform-state", key: "globalapp/dev/terraform.tfstate", region: "us-west-2", encrypt: true, use_lockfile: true },
     });
+  });
+  it("keys S3 state by appName and environment unless state.key is set, so environments never share state", () => {
+    const key = (override: object) => (synthGlobalApp(override).tf.terraform.backend as { s3: { key: string } }).s3.key;
+    expect(key({ environment: "prod" })).toBe("globalapp/prod/terraform.tfstate");
+    expect(key({ appName: "shop" })).toBe("shop/dev/terraform.tfstate");
+    expect(key({ state: { key: "legacy/terraform.tfstate" } })).toBe("legacy/terraform.tfstate");
   });
   it("never configures a DynamoDB lock table", () => {
     expect(JSON.stringify(synthGlobalApp().tf.terraform)).not.toMatch(/dynamodb_table/);
   });
   it("uses a local backend when asked", () => {
     const { tf } = synthGlobalApp({ state: { backend: "local" } });
-    expect(tf.terraform.backend).toEqual({ local: { path: "../../../terraform.globalapp.tfstate" } });
+    expect(tf.terraform.backend).toEqual({ local: { path: "../../../terraform.globalapp-dev.tfstate" } });
+    expect(synthGlobalApp({ state: { backend: "local" }, environment: "prod" }).tf.terraform.backend).toEqual({
+      local: { path: "../../../terraform.globalapp-prod.tfstate" },
+    });
     expect(tf.terraform.cloud).toBeUndefined();
   });
   it("takes a local state path", () => {

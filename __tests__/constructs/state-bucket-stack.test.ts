@@ -44,8 +44,8 @@ describe("StateBucketStack: the state bucket", () => {
   it("names the bucket from props and never force-destroys it (destroy refuses while state is inside)", () => {
     expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: "acme-globalapp-tfstate", force_destroy: false });
   });
-  it("keeps its own state locally (the bucket cannot hold the state of the stack that creates it), in the project root", () => {
-    expect(tf.terraform.backend).toEqual({ local: { path: "../../../terraform.globalapp-state.tfstate" } });
+  it("keeps its own state locally (the bucket cannot hold the state of the stack that creates it), in the project root, one file per bucket", () => {
+    expect(tf.terraform.backend).toEqual({ local: { path: "../../../terraform.globalapp-state.acme-globalapp-tfstate.tfstate" } });
     expect(tf.terraform.cloud).toBeUndefined();
   });
   it("takes another local state path", () => {
@@ -188,8 +188,16 @@ describe("stateBucketStackFor: which backends get a bootstrap stack", () => {
     expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: "acme-tfstate" });
     expect(json).toHaveProviderWithProperties(AwsProvider, {
       region: "eu-west-1",
-      default_tags: [{ tags: { app: "globalapp", environment: "dev", "managed-by": "cdktf" } }],
+      default_tags: [{ tags: { purpose: "terraform-state", "managed-by": "cdktf" } }],
     });
+  });
+  it("gives two buckets two bootstrap states, and dev and prod sharing a bucket one (same bucket, same tags)", () => {
+    const bootstrap = (override: object) => JSON.parse(Testing.synth(stateBucketStackFor(Testing.app(), configWith(override))!));
+    const dev = bootstrap({});
+    const prod = bootstrap({ environment: "prod", appName: "shop" });
+    const other = bootstrap({ state: { bucket: "acme-other-tfstate" } });
+    expect(prod).toEqual(dev);
+    expect(other.terraform.backend.local.path).not.toBe(dev.terraform.backend.local.path);
   });
   it.each([
     ["cloud", { state: { backend: "cloud", organization: "acme", workspace: "globalapp-prod" } }],

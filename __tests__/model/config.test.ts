@@ -35,7 +35,7 @@ describe("defaults", () => {
     expect(c.homeRegion).toBe("us-west-2");
     expect(c.tableName).toBe("GlobalApp");
     expect(c.accelerator.clientAffinity).toBe("NONE");
-    expect(c.state).toEqual({ backend: "s3", bucket: "globalapp-terraform-state", key: "globalapp/terraform.tfstate", region: "us-west-2" });
+    expect(c.state).toEqual({ backend: "s3", bucket: "globalapp-terraform-state", region: "us-west-2" });
   });
   it("health check defaults are faster than the article's 15/10/2/2", () => {
     expect(configWith().healthCheck).toEqual({
@@ -167,8 +167,8 @@ describe("validation names the key, the value and what is allowed", () => {
   });
 
   it("names the fields a backend is missing, and the fields it takes when given another backend's", () => {
-    expect(() => parseConfig({ ...BUILTIN_DEFAULTS, state: { backend: "s3", bucket: "acme-tfstate" } })).toThrow(
-      /state.key = missing: is required for the s3 backend\n[\s\S]*state.region = missing: must be an AWS region code/,
+    expect(() => parseConfig({ ...BUILTIN_DEFAULTS, state: { backend: "s3" } })).toThrow(
+      /state.bucket = missing: is required for the s3 backend\n[\s\S]*state.region = missing: must be an AWS region code/,
     );
     expect(withOverride({ state: { backend: "local", bucket: "acme-tfstate" } })).toThrow(/state.bucket: unknown key for state.backend "local" \(allowed: path\)/);
     expect(withOverride({ state: { backend: "cloud", organization: "acme", workspace: "w", region: "us-west-2" } })).toThrow(

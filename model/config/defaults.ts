@@ -38,7 +38,6 @@ export const BUILTIN_DEFAULTS: AppConfig = {
   state: {
     backend: "s3",
     bucket: "globalapp-terraform-state",
-    key: "globalapp/terraform.tfstate",
     region: "us-west-2",
   },
   local: {

@@ -59,3 +59,23 @@ export function tableCustomerManagedKey(config: AppConfig): boolean {
 export function alarmsEnabled(config: AppConfig): boolean {
   return config.alarms.enabled ?? (config.alarms.email !== undefined || config.environment === "prod");
 }
+
+/**
+ * The S3 state key: configured, else `${appName}/${environment}/terraform.tfstate`. Every app and
+ * environment gets its own state by default: a shared key would make deploying prod after dev plan to
+ * replace dev's resources with prod's.
+ */
+export function stateKey(config: AppConfig): string {
+  const state = config.state;
+  return (state.backend === "s3" ? state.key : undefined) ?? `${config.appName}/${config.environment}/terraform.tfstate`;
+}
+
+/**
+ * The local backend's state file for the `globalapp` stack, relative to its synthesized directory
+ * (`cdktf.out/stacks/globalapp`): configured, else `terraform.${appName}-${environment}.tfstate` in the
+ * project root, outside cdktf.out (one file per app and environment, like the S3 key).
+ */
+export function localStatePath(config: AppConfig): string {
+  const state = config.state;
+  return (state.backend === "local" ? state.path : undefined) ?? `../../../terraform.${config.appName}-${config.environment}.tfstate`;
+}

@@ -121,7 +121,12 @@ const stateSchema = z.discriminatedUnion(
       bucket: z
         .string({ error: "is required for the s3 backend" })
         .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be a valid S3 bucket name" }),
-      key: z.string({ error: "is required for the s3 backend" }).min(1).max(1024),
+      /** Unset: `${appName}/${environment}/terraform.tfstate` (resolve.ts stateKey), so environments never share state. */
+      key: z
+        .string({ error: "must be an S3 object key" })
+        .min(1, { error: "must be 1-1024 characters" })
+        .max(1024, { error: "must be 1-1024 characters" })
+        .optional(),
       region,
     }),
     z.strictObject({
