@@ -36,6 +36,11 @@ export interface GlobalAcceleratorProps {
   readonly flowLogsBucket?: PrivateBucket;
   /** Key prefix of the flow logs. @default "flow-logs" */
   readonly flowLogsPrefix?: string;
+  /**
+   * Terraform `prevent_destroy` on the accelerator: its two static anycast IPs are what clients and DNS
+   * records point at, and a new accelerator gets new ones, so a plan that would delete it fails. @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -61,6 +66,7 @@ export class GlobalAccelerator extends Construct {
       name: props.name,
       ipAddressType: props.ipAddressType ?? "IPV4",
       enabled: true,
+      lifecycle: { preventDestroy: props.preventDestroy ?? false },
       ...(props.flowLogsBucket
         ? {
             attributes: {

@@ -85,9 +85,12 @@ export class GlobalAppStack extends TerraformStack {
       (account ??= new DataAwsCallerIdentity(this, "account", { provider: providers[GLOBAL_ACCELERATOR_REGION] }).accountId);
     // dev stays easy to destroy: log buckets go with their logs. prod keeps them.
     const forceDestroy = config.environment !== "prod";
+    // What a mistaken change must not delete (the data, its keys, the accelerator's static IPs) carries
+    // prevent_destroy whenever deletion protection is on (prod's default): the plan fails instead.
+    const guarded = deletionProtection(config);
 
     const tableKeys = tableCustomerManagedKey(config)
-      ? new TableKeys(this, "table-keys", { regions: config.regions, providers, namePrefix, accountId: accountId() })
+      ? new TableKeys(this, "table-keys", { regions: config.regions, providers, namePrefix, accountId: accountId(), preventDestroy: guarded })
       : undefined;
     this.table = new GlobalTable(this, "global-table", {
       tableName: config.tableName,
@@ -95,6 +98,7 @@ export class GlobalAppStack extends TerraformStack {
       provider: providers[config.homeRegion],
       regions: config.regions,
       deletionProtection: deletionProtection(config),
+      preventDestroy: guarded,
       ...(tableKeys ? { kmsKeyArns: tableKeys.arns } : {}),
     });
 
@@ -155,6 +159,7 @@ export class GlobalAppStack extends TerraformStack {
       ports: httpsEnabled(config) ? [80, 443] : [80],
       flowLogsBucket,
       flowLogsPrefix,
+      preventDestroy: guarded,
       endpoints: config.regions.map((region) => ({
         backend: backends[region],
         trafficDial: trafficDial(config, region),

@@ -19,6 +19,11 @@ export interface GlobalTableProps {
   readonly regions: readonly string[];
   /** Refuse `DeleteTable` while on. @default false */
   readonly deletionProtection?: boolean;
+  /**
+   * Terraform `prevent_destroy` on the table: any plan that would delete or replace it (a rename, a
+   * new home region, `cdktf destroy`) fails instead of deleting the data. @default false
+   */
+  readonly preventDestroy?: boolean;
   /** Customer-managed KMS key ARN per region; absent regions use the AWS-owned key. @default {} */
   readonly kmsKeyArns?: Readonly<Record<string, string>>;
   /** Write the article's `foobar` item. @default true */
@@ -69,6 +74,7 @@ export class GlobalTable extends Construct {
         ? { enabled: true, kmsKeyArn: kms[props.homeRegion] }
         : { enabled: false },
       deletionProtectionEnabled: props.deletionProtection ?? false,
+      lifecycle: { preventDestroy: props.preventDestroy ?? false },
       replica: this.regions.slice(1).map((regionName) => ({
         regionName,
         pointInTimeRecovery: true,

@@ -16,6 +16,11 @@ export interface TableKeysProps {
   readonly accountId: string;
   /** Days KMS waits before deleting a key scheduled for deletion (7-30). @default 30 */
   readonly deletionWindowDays?: number;
+  /**
+   * Terraform `prevent_destroy` on the keys: a plan that would schedule one for deletion fails, since a
+   * table copy encrypted under a deleted key becomes unreadable. @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -46,6 +51,7 @@ export class TableKeys extends Construct {
         description: `${props.namePrefix} DynamoDB table encryption in ${region}`,
         enableKeyRotation: true,
         deletionWindowInDays: window,
+        lifecycle: { preventDestroy: props.preventDestroy ?? false },
         // In a key policy, Resource "*" means "this key".
         policy: policyDocument([
           { sid: "AccountAdministersKey", principals: { AWS: [props.accountId] }, actions: ["kms:*"], resources: ["*"] },

@@ -204,3 +204,32 @@ describe("GlobalAppStack: config flows through", () => {
     expect(new Set(files).size).toBe(1);
   });
 });
+
+describe("GlobalAppStack: stateful resources are guarded in prod", () => {
+  /** The resources of the types that hold data or identity, with their prevent_destroy setting. */
+  const guards = (override: object) => {
+    const { tf } = synthGlobalApp(override);
+    return ["aws_dynamodb_table", "aws_kms_key", "aws_globalaccelerator_accelerator"].flatMap((type) =>
+      resourcesOf(tf, type)
+        .filter(([id]) => type !== "aws_kms_key" || id.startsWith("table-keys"))
+        .map(([id, body]) => [`${type}.${id}`, (body.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy]),
+    );
+  };
+  it("prod: the table, every table key and the accelerator carry prevent_destroy", () => {
+    const prod = guards({ environment: "prod" });
+    // table + accelerator + one key per region
+    expect(prod).toHaveLength(4);
+    expect(prod.every(([, guarded]) => guarded === true)).toBe(true);
+  });
+  it("dev: nothing is guarded, so one destroy removes it all", () => {
+    const dev = guards({ table: { customerManagedKey: true } });
+    expect(dev).toHaveLength(4);
+    expect(dev.every(([, guarded]) => guarded !== true)).toBe(true);
+  });
+  it("deletionProtection false lifts the guards in prod (the documented way to remove it deliberately)", () => {
+    expect(guards({ environment: "prod", deletionProtection: false }).every(([, guarded]) => guarded !== true)).toBe(true);
+  });
+  it("deletionProtection true guards dev too", () => {
+    expect(guards({ deletionProtection: true }).every(([, guarded]) => guarded === true)).toBe(true);
+  });
+});
