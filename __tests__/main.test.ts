@@ -55,7 +55,7 @@ describe("npm run synth (main.ts)", () => {
     expect(good.stderr).toBe("");
     expect(good.code).toBe(0);
     const tf = JSON.parse(readFileSync(join(good.outdir, "stacks", "globalapp", "cdk.tf.json"), "utf8"));
-    expect(Object.keys(tf.resource.aws_lambda_function)).toHaveLength(2);
+    expect(Object.keys(tf.resource.aws_lambda_function)).toHaveLength(4); // the item API and the tear-down function per region
     expect(existsSync(join(good.outdir, "manifest.json"))).toBe(true);
   });
   it("writes the globalapp-state bootstrap stack beside it (S3 state, the default, also under an override)", () => {

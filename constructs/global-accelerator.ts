@@ -4,6 +4,7 @@ import { GlobalacceleratorListener } from "@cdktf/provider-aws/lib/globalacceler
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
+import { AcceleratorVpcCleanup } from "./accelerator-vpc-cleanup";
 import { PrivateBucket } from "./private-bucket";
 import { GLOBAL_ACCELERATOR_REGION } from "../model/regions";
 import { RegionalBackend } from "./regional-backend";
@@ -16,6 +17,11 @@ export interface AcceleratorEndpoint {
   readonly trafficDial?: number;
   /** Endpoint weight within the group, 0-255. @default 128 */
   readonly weight?: number;
+  /**
+   * Removes what GA leaves in the endpoint's VPC (client IP preservation); the endpoint group depends
+   * on it, so it runs after the group is destroyed and before the VPC. @default none
+   */
+  readonly cleanup?: AcceleratorVpcCleanup;
 }
 
 /** Props of {@link GlobalAccelerator}. */
@@ -104,6 +110,7 @@ export class GlobalAccelerator extends Construct {
             clientIpPreservationEnabled: true,
           },
         ],
+        ...(endpoint.cleanup ? { dependsOn: [endpoint.cleanup.invocation] } : {}),
       });
     }
     this.endpointGroups = groups;

@@ -15,6 +15,7 @@ import {
   tableCustomerManagedKey,
   trafficDial,
 } from "../model/config";
+import { AcceleratorVpcCleanup } from "./accelerator-vpc-cleanup";
 import { AlarmTopic } from "./alarm-topic";
 import { AlbAccessLogs } from "./alb-access-logs";
 import { FailoverDashboard } from "./failover-dashboard";
@@ -151,6 +152,9 @@ export class GlobalAppStack extends TerraformStack {
         })
       : undefined;
 
+    // Client IP preservation leaves GA's interfaces and security group in every VPC; this removes them
+    // on destroy, between the endpoint group and the VPC (constructs/accelerator-vpc-cleanup.ts).
+    const cleanupCode = new FunctionAsset(this, "cleanup-code", { entry: "functions/accelerator-cleanup.ts" });
     this.accelerator = new GlobalAccelerator(this, "global-accelerator", {
       provider: providers[GLOBAL_ACCELERATOR_REGION],
       name: config.accelerator.name ?? namePrefix,
@@ -164,6 +168,14 @@ export class GlobalAppStack extends TerraformStack {
         backend: backends[region],
         trafficDial: trafficDial(config, region),
         weight: endpointWeight(config, region),
+        cleanup: new AcceleratorVpcCleanup(this, `ga-cleanup-${region}`, {
+          provider: providers[region],
+          region,
+          namePrefix,
+          network: backends[region].network,
+          code: cleanupCode,
+          logRetentionDays: config.function.logRetentionDays,
+        }),
       })),
     });
 

@@ -76,9 +76,9 @@ export const SECURITY_EXCEPTIONS: readonly SecurityException[] = [
   {
     id: "CKV_AWS_115",
     rule: "Lambda function has a function-level concurrency limit",
-    when: "function.reservedConcurrency unset (the default)",
-    applies: (c) => c.function.reservedConcurrency === undefined,
-    reason: "Reserved concurrency is a hard cap: it can throttle a region that is taking over another's traffic, and AWS requires 100 unreserved executions per account. Opt in with function.reservedConcurrency; the Throttles alarm watches.",
+    when: "always for the tear-down function (`<app>-<env>-ga-cleanup`); for the item API while function.reservedConcurrency is unset (the default)",
+    applies: () => true,
+    reason: "Reserved concurrency is a hard cap: it can throttle a region that is taking over another's traffic, and AWS requires 100 unreserved executions per account. Opt in with function.reservedConcurrency; the Throttles alarm watches. The tear-down function runs only when Terraform invokes it (once per apply or destroy); a reservation would only take from the account's pool, and fail on new accounts whose quota leaves nothing to reserve.",
   },
   {
     id: "CKV_AWS_91",

@@ -5,12 +5,12 @@ import { FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME, FUNCTION_TABLE_ACTIONS } from 
 import { readEnv } from "../../functions/lib/env";
 import { matchRoute } from "../../functions/lib/router";
 import { DEFAULT_TIMEOUTS } from "../../functions/lib/store";
-import { resourcesOf, synthGlobalApp } from "../support/synth";
+import { itemFunctions, resourcesOf, synthGlobalApp } from "../support/synth";
 
 /** The synthesized function settings must stay in step with what the handler assumes. */
 describe("function settings in step with the handler", () => {
   const { tf, config } = synthGlobalApp();
-  const [, fn] = resourcesOf(tf, "aws_lambda_function")[0] as [string, Record<string, any>];
+  const [, fn] = itemFunctions(tf)[0] as [string, Record<string, any>];
 
   it("runs on the Node.js major the bundle targets, on arm64", () => {
     expect(FUNCTION_RUNTIME).toBe(`nodejs${BUNDLE_TARGET.replace("node", "")}.x`);
@@ -36,7 +36,7 @@ describe("function settings in step with the handler", () => {
     for (const path of ["/health", "/healthz", "/ops/ping"]) {
       const { tf: custom } = synthGlobalApp({ healthCheck: { path } });
       for (const [, tg] of resourcesOf(custom, "aws_lb_target_group")) expect((tg.health_check as { path: string }).path).toBe(path);
-      for (const [, f] of resourcesOf(custom, "aws_lambda_function")) {
+      for (const [, f] of itemFunctions(custom)) {
         const vars = (f as { environment: { variables: Record<string, string> } }).environment.variables;
         const env = readEnv({ ...vars, TABLE_NAME: "GlobalApp", AWS_REGION: "us-west-2" });
         expect(env.problems).toEqual([]);
@@ -47,7 +47,7 @@ describe("function settings in step with the handler", () => {
 
   it("checks health shallow in dev and deep in prod, unless configured", () => {
     const mode = (override: unknown) =>
-      resourcesOf(synthGlobalApp(override).tf, "aws_lambda_function").map(([, f]) => (f as { environment: { variables: Record<string, string> } }).environment.variables.HEALTH_CHECK_MODE);
+      itemFunctions(synthGlobalApp(override).tf).map(([, f]) => (f as { environment: { variables: Record<string, string> } }).environment.variables.HEALTH_CHECK_MODE);
     expect(mode({})).toEqual(["shallow", "shallow"]);
     expect(mode({ environment: "prod" })).toEqual(["deep", "deep"]);
     expect(mode({ environment: "prod", function: { healthCheckMode: "shallow" } })).toEqual(["shallow", "shallow"]);

@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { resourcesOf, synthGlobalApp } from "../support/synth";
+import { itemFunctions, resourcesOf, synthGlobalApp } from "../support/synth";
 
 const REGION_SETS: Array<[number, string[]]> = [
   [1, ["eu-west-1"]],
@@ -22,12 +22,18 @@ const PER_REGION: Record<string, number> = {
   aws_lb_listener: 1,
   aws_lb_listener_rule: 1,
   aws_lb_target_group_attachment: 1,
-  aws_lambda_function: 1,
+  // the item API and the tear-down function (constructs/accelerator-vpc-cleanup.ts), each with its own
+  // role, policy and log group, and the invocation that runs the tear-down
+  aws_lambda_function: 2,
   aws_lambda_permission: 1,
-  aws_iam_role: 1,
-  aws_iam_role_policy: 1,
-  aws_cloudwatch_log_group: 1,
+  aws_iam_role: 2,
+  aws_iam_role_policy: 2,
+  aws_cloudwatch_log_group: 2,
+  aws_lambda_invocation: 1,
 };
+
+/** The item API's role policies (not the tear-down function's). */
+const itemApiPolicies = (tf: Parameters<typeof resourcesOf>[0]) => resourcesOf(tf, "aws_iam_role_policy").filter(([, p]) => String(p.role).includes("backend-"));
 
 describe.each(REGION_SETS)("GlobalAppStack with %i region(s)", (n, regions) => {
   const { tf, json } = synthGlobalApp({ regions, homeRegion: regions[0] });
@@ -67,7 +73,12 @@ describe.each(REGION_SETS)("GlobalAppStack with %i region(s)", (n, regions) => {
     }
   });
   it("gives every function a policy on its own replica and no other", () => {
+    expect(itemApiPolicies(tf)).toHaveLength(n);
     for (const [, p] of resourcesOf(tf, "aws_iam_role_policy")) {
+      if (!String(p.role).includes("backend-")) {
+        expect(p.policy as string).not.toMatch(/dynamodb/);
+        continue;
+      }
       const region = String(p.provider).slice(4);
       const policy = p.policy as string;
       if (region === regions[0]) {
@@ -139,7 +150,7 @@ describe("GlobalAppStack: customer-managed table keys", () => {
     const { tf } = synthGlobalApp({ table: { customerManagedKey: true } });
     const keyByRegion = Object.fromEntries(resourcesOf(tf, "aws_kms_key").map(([id, k]) => [String(k.provider).slice(4), id]));
     expect(Object.keys(keyByRegion).sort()).toEqual(["eu-central-1", "us-west-2"]);
-    for (const [, p] of resourcesOf(tf, "aws_iam_role_policy")) {
+    for (const [, p] of itemApiPolicies(tf)) {
       const region = String(p.provider).slice(4);
       const policy = p.policy as string;
       expect(policy).toContain(
@@ -200,7 +211,8 @@ describe("GlobalAppStack: config flows through", () => {
   });
   it("shares one deployment package between regions", () => {
     const { tf } = synthGlobalApp();
-    const files = resourcesOf(tf, "aws_lambda_function").map(([, f]) => f.filename);
+    const files = itemFunctions(tf).map(([, f]) => f.filename);
+    expect(files).toHaveLength(2);
     expect(new Set(files).size).toBe(1);
   });
 });

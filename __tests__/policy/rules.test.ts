@@ -157,7 +157,7 @@ describe("the rule set", () => {
     const { config } = STACKS["hardened prod"];
     const used = SECURITY_EXCEPTIONS.filter((e) => e.applies(config)).map((e) => e.id);
     expect(used.sort()).toEqual(
-      ["CKV_AWS_116", "CKV_AWS_117", "CKV_AWS_272", "CKV_AWS_173", "CKV_AWS_158", "CKV_AWS_260", "CKV_AWS_18", "CKV_AWS_145", "CKV_AWS_144", "CKV2_AWS_62", "CKV2_AWS_28", "CKV2_AWS_11", "AWS-0053"].sort(),
+      ["CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117", "CKV_AWS_272", "CKV_AWS_173", "CKV_AWS_158", "CKV_AWS_260", "CKV_AWS_18", "CKV_AWS_145", "CKV_AWS_144", "CKV2_AWS_62", "CKV2_AWS_28", "CKV2_AWS_11", "AWS-0053"].sort(),
     );
   });
 });

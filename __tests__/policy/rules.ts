@@ -142,6 +142,9 @@ export const UNRESTRICTABLE_ACTIONS = new Set([
   "cloudwatch:PutMetricData",
   "logs:DescribeLogGroups",
   "sts:GetCallerIdentity",
+  // EC2's Describe* calls support no resource-level permissions (the tear-down function uses these two).
+  "ec2:DescribeSecurityGroups",
+  "ec2:DescribeNetworkInterfaces",
 ]);
 
 const allowed = (s: Statement) => (s.Effect ?? "Allow") === "Allow";

@@ -49,3 +49,8 @@ export function resourcesOf(tf: TerraformJson, type: string): Array<[string, Rec
 export function fullSynthDir(stack: GlobalAppStack): string {
   return join(Testing.fullSynth(stack), "stacks", STACK_NAME);
 }
+
+/** The item API's functions (`<app>-<env>-get`), not the tear-down function beside them. */
+export function itemFunctions(tf: TerraformJson): Array<[string, Record<string, unknown>]> {
+  return resourcesOf(tf, "aws_lambda_function").filter(([, f]) => String(f.function_name).endsWith("-get"));
+}

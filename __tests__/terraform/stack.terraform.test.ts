@@ -27,7 +27,7 @@ function mockProvider(region: string): string {
       ip_sets: [{ ip_family: "IPv4", ip_addresses: ["192.0.2.10", "192.0.2.20"] }],
     },
     // An Amazon-provided /56, so cidrsubnet() can carve the dual-stack subnets' /64s.
-    aws_vpc: { ipv6_cidr_block: "2600:1f14:abc:de00::/56" },
+    aws_vpc: { ipv6_cidr_block: "2600:1f14:abc:de00::/56", arn: `arn:aws:ec2:${region}:${ACCOUNT}:vpc/vpc-0a1b2c3d4e5f60718`, id: "vpc-0a1b2c3d4e5f60718" },
     aws_globalaccelerator_listener: { id: `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/ga-${region}/listener/l1` },
     aws_s3_bucket: { arn: `arn:aws:s3:::globalapp-logs-${region}`, bucket: `globalapp-logs-${region}`, id: `globalapp-logs-${region}` },
     aws_kms_key: { arn: `arn:aws:kms:${region}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555` },
@@ -79,8 +79,13 @@ function testFile(r: SynthResult): string {
     const provider = `aws.${region}`;
     const lb = only(r, "aws_lb", (b) => b.provider === provider);
     const tg = only(r, "aws_lb_target_group", (b) => b.provider === provider);
-    const fn = only(r, "aws_lambda_function", (b) => b.provider === provider);
-    const policy = only(r, "aws_iam_role_policy", (b) => b.provider === provider);
+    const prefix = `${config.appName}-${config.environment}`;
+    const fn = only(r, "aws_lambda_function", (b) => b.provider === provider && b.function_name === `${prefix}-get`);
+    const cleanupFn = only(r, "aws_lambda_function", (b) => b.provider === provider && b.function_name === `${prefix}-ga-cleanup`);
+    const policy = only(r, "aws_iam_role_policy", (b) => b.provider === provider && String(b.role).includes("backend-"));
+    const cleanupPolicy = only(r, "aws_iam_role_policy", (b) => b.provider === provider && String(b.role).includes("ga-cleanup-"));
+    const vpc = only(r, "aws_vpc", (b) => b.provider === provider);
+    const invocation = only(r, "aws_lambda_invocation", (b) => b.provider === provider);
     const perm = only(r, "aws_lambda_permission", (b) => b.provider === provider);
     const attach = only(r, "aws_lb_target_group_attachment", (b) => b.provider === provider);
     const group = only(
@@ -113,6 +118,18 @@ function testFile(r: SynthResult): string {
       `length(flatten([for s in jsondecode(${policy}.policy).Statement : s.Resource if s.Sid == "ItemsInRegionalReplica"])) == 1`,
       `${region}: the policy names no other table`,
     );
+    assert(
+      `${invocation}.function_name == ${cleanupFn}.function_name && jsondecode(${invocation}.input).vpcId == ${vpc}.id && ${invocation}.lifecycle_scope == "CRUD"`,
+      `${region}: the tear-down invocation runs its own region's cleanup function on its own VPC, on delete too`,
+    );
+    assert(
+      `one([for s in jsondecode(${cleanupPolicy}.policy).Statement : s if s.Sid == "DeleteGroupsInOwnVpc"]).Condition.ArnEquals["ec2:Vpc"] == ${vpc}.arn`,
+      `${region}: the cleanup may delete security groups of its own VPC only`,
+    );
+    assert(
+      `one([for s in jsondecode(${cleanupPolicy}.policy).Statement : s if s.Sid == "DeleteGroupsInOwnVpc"]).Resource == ["arn:aws:ec2:${region}:${ACCOUNT}:security-group/*"]`,
+      `${region}: security-group ARN pattern derived from the VPC's ARN`,
+    );
     assert(`${perm}.source_arn == ${tg}.arn && ${perm}.principal == "elasticloadbalancing.amazonaws.com"`, `${region}: invoke permission scoped to its target group`);
     assert(`${attach}.target_id == ${fn}.arn && ${attach}.target_group_arn == ${tg}.arn`, `${region}: attachment wires function to target group`);
     assert(`${tg}.health_check[0].enabled && ${tg}.health_check[0].path == "${config.healthCheck.path}"`, `${region}: health check on`);
@@ -141,7 +158,10 @@ describeWithTerraform("terraform validate + terraform test on the synthesized st
     },
     "prod with HTTPS certificates and alarm email": PROD_HTTPS,
   };
-  const results: Record<string, { validate: Awaited<ReturnType<typeof runTerraform>>; test: Awaited<ReturnType<typeof runTerraform>> }> = {};
+  const results: Record<
+    string,
+    { validate: Awaited<ReturnType<typeof runTerraform>>; test: Awaited<ReturnType<typeof runTerraform>>; guarded: string[] }
+  > = {};
 
   beforeAll(async () => {
     await Promise.all(
@@ -152,7 +172,13 @@ describeWithTerraform("terraform validate + terraform test on the synthesized st
         await initWorkdir(tf, dir);
         const validate = await runTerraform(tf, dir, ["validate"]);
         const test = await runTerraform(tf, dir, ["test"]);
-        results[name] = { validate, test };
+        // Resources with prevent_destroy: terraform test's own tear-down must refuse to destroy them.
+        const guarded = Object.entries(synth.tf.resource).flatMap(([type, rs]) =>
+          Object.entries(rs)
+            .filter(([, b]) => (b.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true)
+            .map(([id]) => `${type}.${id}`),
+        );
+        results[name] = { validate, test, guarded };
       }),
     );
   }, 240_000);
@@ -165,9 +191,28 @@ describeWithTerraform("terraform validate + terraform test on the synthesized st
       expect(validate.code).toBe(0);
     });
     it(`${name}: terraform test applies it with mock providers and the wiring asserts pass`, () => {
-      const { test } = results[name];
-      expect(test.stdout + test.stderr).toMatch(/Success! 1 passed, 0 failed/);
-      expect(test.code).toBe(0);
+      const { test, guarded } = results[name];
+      const output = (test.stdout + test.stderr).replace(/\s+/g, " ");
+      expect(output).toMatch(/(Success|Failure)! 1 passed, 0 failed/);
+      if (guarded.length === 0) {
+        expect(output).toMatch(/Success! 1 passed, 0 failed/);
+        expect(test.code).toBe(0);
+      }
+    });
+    it(`${name}: terraform refuses to destroy what prevent_destroy guards (the table, its keys and the accelerator in prod), nothing else`, () => {
+      const { test, guarded } = results[name];
+      const output = (test.stdout + test.stderr).replace(/\s+/g, " ");
+      const refused = [...output.matchAll(/Resource (\S+) has lifecycle\.prevent_destroy set/g)].map((m) => m[1]);
+      for (const address of refused) expect(guarded).toContain(address);
+      // The keys sit below the table in the destroy order, so terraform stops before it reaches them;
+      // the table and the accelerator are where a destroy plan first runs into the guard.
+      const firstInLine = guarded.filter((a) => !a.startsWith("aws_kms_key."));
+      expect(refused.sort()).toEqual(firstInLine.sort());
+      if (name.startsWith("prod")) {
+        expect(guarded.map((a) => a.split(".")[0]).sort()).toEqual(
+          ["aws_dynamodb_table", "aws_globalaccelerator_accelerator", "aws_kms_key", "aws_kms_key"].sort(),
+        );
+      }
     });
   }
 });

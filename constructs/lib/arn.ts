@@ -18,3 +18,13 @@ export function logStreamsArn(logGroupArn: string): string {
 export function bucketObjectsArn(bucketArn: string): string {
   return `${bucketArn}/*`;
 }
+
+/**
+ * ARN pattern of every security group in the account and region of a VPC (`arn:…:ec2:<region>:<account>:
+ * security-group/*`), derived from the VPC's own ARN so partition, region and account are AWS's.
+ * Pair it with an `ec2:Vpc` condition to narrow it to the groups of that one VPC.
+ */
+export function securityGroupsArn(vpcArn: string): string {
+  // Terraform's replace() treats a /…/-wrapped pattern as a regular expression.
+  return Fn.replace(vpcArn, "/:vpc/.*$/", ":security-group/*");
+}

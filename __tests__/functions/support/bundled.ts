@@ -13,11 +13,15 @@ import { bundleHandler, PROJECT_ROOT } from "../../../constructs/lib/bundle";
 
 export type Handler = (event: ALBEvent, context?: Context) => Promise<ALBResult>;
 
-let code: string | undefined;
+const sources = new Map<string, string>();
 
-/** The shipped bundle's source, built once per test file. */
-export function bundleSource(): string {
-  code ??= bundleHandler().code.toString("utf8");
+/** The shipped bundle's source (of `entry`, default the item API), built once per test file. */
+export function bundleSource(entry = "functions/get.ts"): string {
+  let code = sources.get(entry);
+  if (code === undefined) {
+    code = bundleHandler({ entry }).code.toString("utf8");
+    sources.set(entry, code);
+  }
   return code;
 }
 
@@ -38,6 +42,11 @@ export const BASE_ENV: Readonly<Record<string, string>> = {
  * {@link BASE_ENV}; a key set to undefined is removed). Returns its `handler`.
  */
 export function loadBundledHandler(env: Record<string, string | undefined> = {}): Handler {
+  return loadBundle<Handler>("functions/get.ts", env);
+}
+
+/** {@link loadBundledHandler} for any bundled entry (e.g. the tear-down function): its `handler`. */
+export function loadBundle<H>(entry: string, env: Record<string, string | undefined> = {}): H {
   const ownEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...BASE_ENV, ...env })) if (v !== undefined) ownEnv[k] = v;
   const ownProcess = new Proxy(process, {
@@ -46,11 +55,11 @@ export function loadBundledHandler(env: Record<string, string | undefined> = {})
   const file = join(PROJECT_ROOT, ".build", "test-bundle", "index.js");
   const realRequire = createRequire(file);
   const ownRequire = (id: string): unknown => (id === "node:process" || id === "process" ? ownProcess : realRequire(id));
-  const module = { exports: {} as { handler?: Handler } };
+  const module = { exports: {} as { handler?: H } };
   // runInThisContext, not new Function: jest runs tests in a vm context of its own, and errors raised
   // by Node's net module (ECONNREFUSED, …) must be instances of the same Error as the bundle's, as in Lambda.
   const evaluate = runInThisContext(
-    `(function (exports, require, module, __filename, __dirname, process) {${bundleSource()}\n})`,
+    `(function (exports, require, module, __filename, __dirname, process) {${bundleSource(entry)}\n})`,
     { filename: file },
   ) as (...args: unknown[]) => void;
   evaluate(module.exports, ownRequire, module, file, join(file, ".."), ownProcess);
