@@ -1,19 +1,27 @@
 import { App } from "cdktf";
 import { ConfigError, loadConfigFromProject } from "./model/config";
 import { GlobalAppStack, STACK_NAME } from "./constructs/global-app-stack";
+import { normalizeHclRequest, readSynth, reportSynth } from "./constructs/lib/synth-report";
 import { stateBucketStackFor } from "./constructs/state-bucket-stack";
 
-// Composition root: load config → App → stacks → synth. Nothing else belongs here.
+// Composition root: load config → App → stacks → synth → summary. Nothing else belongs here.
 try {
   const config = loadConfigFromProject(__dirname, process.env);
+  normalizeHclRequest(); // cdktf synth --hcl (or SYNTH_HCL_OUTPUT): HCL files, named as such
   const app = new App();
+  const previous = readSynth(app.outdir, STACK_NAME); // to warn about what the change replaces
   stateBucketStackFor(app, config); // "globalapp-state": the S3 state bucket, deployed once first
   new GlobalAppStack(app, STACK_NAME, { config });
   app.synth();
+  reportSynth(app, config, STACK_NAME, previous);
 } catch (err) {
   if (err instanceof ConfigError) {
     console.error(`globalapp: ${err.message}`);
-    process.exit(1);
+  } else {
+    // Not a config problem the validation knows: still one line, no stack trace (GLOBALAPP_DEBUG=1 shows it).
+    console.error(`globalapp: synth failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.GLOBALAPP_DEBUG === "1" && err instanceof Error) console.error(err.stack);
+    else console.error("globalapp: this is a bug in GlobalApp, not in your config; GLOBALAPP_DEBUG=1 shows the stack trace");
   }
-  throw err;
+  process.exit(1);
 }

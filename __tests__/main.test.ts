@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -13,10 +13,13 @@ const ROOT = join(__dirname, "..");
 const SYNTH_SCRIPT = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { synth: string } }).scripts.synth;
 const SYNTH_ARGS = SYNTH_SCRIPT.split(" ").slice(1);
 
-function synth(config?: unknown): Promise<{ code: number; stderr: string; outdir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: join(dir, "out"), CHECKPOINT_DISABLE: "1" };
+function synth(config?: unknown, options: { dir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stderr: string; stdout: string; outdir: string }> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "globalapp-main-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: join(dir, "out"), CHECKPOINT_DISABLE: "1", ...options.env };
   delete env.GLOBALAPP_CONFIG;
+  delete env.CDKTF_CONTEXT_JSON;
+  delete env.SYNTH_HCL_OUTPUT;
+  Object.assign(env, options.env);
   if (config !== undefined) {
     env.GLOBALAPP_CONFIG = join(dir, "config.json");
     writeFileSync(env.GLOBALAPP_CONFIG, JSON.stringify(config));
@@ -24,8 +27,10 @@ function synth(config?: unknown): Promise<{ code: number; stderr: string; outdir
   return new Promise((resolve) => {
     const child = spawn(process.execPath, SYNTH_ARGS, { cwd: ROOT, env });
     let stderr = "";
+    let stdout = "";
     child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code: code ?? -1, stderr, outdir: join(dir, "out") }));
+    child.stdout.on("data", (d) => (stdout += d));
+    child.on("close", (code) => resolve({ code: code ?? -1, stderr, stdout, outdir: join(dir, "out") }));
   });
 }
 
@@ -52,8 +57,8 @@ describe("npm run synth (main.ts)", () => {
 
   it("writes cdktf.out/stacks/globalapp/cdk.tf.json from the embedded default config", () => {
     expect(SYNTH_SCRIPT).toMatch(/^node /);
-    expect(good.stderr).toBe("");
     expect(good.code).toBe(0);
+    expect(good.stdout).toBe("");
     const tf = JSON.parse(readFileSync(join(good.outdir, "stacks", "globalapp", "cdk.tf.json"), "utf8"));
     expect(Object.keys(tf.resource.aws_lambda_function)).toHaveLength(4); // the item API and the tear-down function per region
     expect(existsSync(join(good.outdir, "manifest.json"))).toBe(true);
@@ -77,5 +82,67 @@ describe("npm run synth (main.ts)", () => {
     expect(results[i].stderr).toMatch(message);
     expect(results[i].stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(existsSync(join(results[i].outdir, "stacks"))).toBe(false);
+  });
+
+  it("prints a summary on stderr: stacks and where they were written, regions, resource count, predicted failover, warnings", () => {
+    const lines = good.stderr.trimEnd().split("\n");
+    expect(lines[0]).toBe("globalapp: synthesized 2 stack(s) (globalapp-dev)");
+    expect(good.stderr).toMatch(/^ {2}globalapp-state +\S*stacks\/globalapp-state\/cdk\.tf\.json {2}\(7 resources\)$/m);
+    expect(good.stderr).toMatch(/^ {2}globalapp +\S*stacks\/globalapp\/cdk\.tf\.json {2}\(\d+ resources\)$/m);
+    expect(good.stderr).toMatch(/^ {2}regions {4}us-west-2 \(table home\), eu-central-1$/m);
+    expect(good.stderr).toMatch(/^ {2}state {6}s3:\/\/globalapp-terraform-state\/globalapp\/dev\/terraform\.tfstate/m);
+    expect(good.stderr).toMatch(/^ {2}failover {3}predicted 10–55 s, recovery 10–55 s/m);
+    expect(good.stderr).toMatch(/^warning: https\.certificateArns is empty: .*plain HTTP/m);
+    expect(threeRegions.stderr).toMatch(/^ {2}regions {4}us-west-2, eu-central-1 \(table home\), ap-northeast-1$/m);
+    expect(good.stderr).not.toMatch(/\n\s+at /);
+  });
+  it("warns about opt-in regions an account must enable first", async () => {
+    const r = await synth({ regions: ["us-west-2", "eu-south-2"] });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^warning: regions\[1\] eu-south-2 is an opt-in region: enable it for the account first/m);
+    expect(r.stderr).not.toMatch(/regions\[0\] us-west-2 is an opt-in/);
+  });
+  it("under the cdktf CLI prints the summary on stdout (the CLI shows an app's stderr as errors and prints warnings itself)", async () => {
+    const r = await synth(undefined, { env: { CDKTF_CONTEXT_JSON: "{}" } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^globalapp: synthesized 2 stack\(s\)/);
+    expect(r.stdout).not.toMatch(/warning: https/);
+  });
+  it("leaves each stack folder holding exactly one configuration when switching between HCL and JSON (the exit route)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));
+    const stackDir = join(dir, "out", "stacks", "globalapp");
+    const configs = () => readdirSync(stackDir).filter((f) => /^cdk\.tf(\.json)?$|^metadata\.json$/.test(f)).sort();
+    expect((await synth(undefined, { dir })).code).toBe(0);
+    expect(configs()).toEqual(["cdk.tf.json"]);
+    const hcl = await synth(undefined, { dir, env: { SYNTH_HCL_OUTPUT: "true" } });
+    expect(hcl.code).toBe(0);
+    expect(configs()).toEqual(["cdk.tf", "metadata.json"]);
+    expect(readFileSync(join(stackDir, "cdk.tf"), "utf8")).toMatch(/^resource "aws_lb"/m);
+    expect(hcl.stderr).toMatch(/stacks\/globalapp\/cdk\.tf {2}\(\d+ resources\)/);
+    expect((await synth(undefined, { dir })).code).toBe(0);
+    expect(configs()).toEqual(["cdk.tf.json"]);
+    // "1" means HCL too, and then the file is named for what it holds (cdktf alone would write HCL into cdk.tf.json)
+    expect((await synth(undefined, { dir, env: { SYNTH_HCL_OUTPUT: "1" } })).code).toBe(0);
+    expect(configs()).toEqual(["cdk.tf", "metadata.json"]);
+    expect(() => JSON.parse(readFileSync(join(stackDir, "cdk.tf"), "utf8"))).toThrow();
+  });
+  it("warns what a change replaces or destroys, compared with the last synth", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));
+    expect((await synth({ regions: ["us-west-2", "eu-central-1", "ap-northeast-1"] }, { dir })).code).toBe(0);
+    const changed = await synth({ regions: ["us-west-2", "eu-central-1"], alb: { internal: true } }, { dir });
+    expect(changed.code).toBe(0);
+    expect(changed.stderr).toMatch(/^warning: compared with the last synth, this replaces aws_lb\.backend-us-west-2_alb_\w+ \(internal: false → true\)$/m);
+    expect(changed.stderr).toMatch(/^warning: compared with the last synth, this destroys \d+ resource\(s\) no longer in the configuration: .*aws_vpc\.backend-ap-northeast-1_network_vpc_\w+/m);
+    expect(changed.stderr).toMatch(/^warning: the last synth had a provider for ap-northeast-1 and this one has none: .*Keep "ap-northeast-1" in retiredRegions/m);
+    const again = await synth({ regions: ["us-west-2", "eu-central-1"], alb: { internal: true } }, { dir });
+    expect(again.stderr).not.toMatch(/compared with the last synth/);
+  });
+  it("in prod, says a change that would recreate replicas or replace the table is refused by prevent_destroy", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));
+    expect((await synth({ environment: "prod", table: { customerManagedKey: false } }, { dir })).code).toBe(0);
+    const keys = await synth({ environment: "prod", tableName: "GlobalAppProd" }, { dir });
+    expect(keys.stderr).toMatch(/^warning: compared with the last synth, this deletes and recreates aws_dynamodb_table\.global-table_\w+ \(replica eu-central-1\) \(kms_key_arn: unset → .*\) — refused in this environment by prevent_destroy/m);
+    expect(keys.stderr).toMatch(/^warning: compared with the last synth, this replaces aws_dynamodb_table\.global-table_\w+ \(name: "GlobalApp" → "GlobalAppProd"\) — refused/m);
   });
 });

@@ -8,6 +8,7 @@ import {
   albAccessLogs,
   AppConfig,
   availabilityZones,
+  configWarnings,
   deletionProtection,
   endpointWeight,
   healthCheckMode,
@@ -65,9 +66,9 @@ export class GlobalAppStack extends TerraformStack {
 
     configureBackend(this, backendSettings(config));
 
-    const providerRegions = config.regions.includes(GLOBAL_ACCELERATOR_REGION)
-      ? config.regions
-      : [...config.regions, GLOBAL_ACCELERATOR_REGION];
+    // Serving regions, us-west-2 for Global Accelerator, and retired regions: their provider stays so
+    // terraform can still destroy what is deployed there ("Provider configuration not present" otherwise).
+    const providerRegions = [...new Set([...config.regions, GLOBAL_ACCELERATOR_REGION, ...config.retiredRegions])];
     const providers: Record<string, AwsProvider> = {};
     for (const region of providerRegions) {
       providers[region] = new AwsProvider(this, `aws-${region}`, {
@@ -134,12 +135,8 @@ export class GlobalAppStack extends TerraformStack {
       });
     }
     this.backends = backends;
-    if (!httpsEnabled(config)) {
-      Annotations.of(this).addWarning(
-        "https.certificateArns is empty: the ALBs and the accelerator serve plain HTTP on port 80 only. " +
-          "Set one ACM certificate per region for HTTPS on 443 with HTTP redirected to it.",
-      );
-    }
+    // Allowed but worth knowing (HTTP only, opt-in regions): cdktf synth|diff|deploy print these.
+    for (const w of configWarnings(config)) Annotations.of(this).addWarning(`${w.key} ${w.message}`);
 
     const flowLogsPrefix = "flow-logs";
     const flowLogsBucket = acceleratorFlowLogs(config)

@@ -10,9 +10,11 @@
  *   ./config/defaults.ts  built-in defaults
  *   ./config/load.ts      merging, validation, ConfigError
  *   ./config/resolve.ts   settings derived from a valid config (prod/dev defaults, per region)
+ *   ./config/warnings.ts  what a valid config still deserves a warning for
  */
 export * from "./config/schema";
 export * from "./config/defaults";
 export * from "./config/load";
 export * from "./config/resolve";
+export * from "./config/warnings";
 export { ACM_ARN } from "./config/patterns";

@@ -1,7 +1,16 @@
 /**
  * The AWS commercial regions GlobalApp can serve from, with the approximate location of each
  * (used by the local accelerator emulation to pick the "closest" endpoint group, as Global
- * Accelerator does for a client's edge location).
+ * Accelerator does for a client's edge location), the availability zones that exist there, and
+ * where Global Accelerator can place endpoints.
+ *
+ * Sources (read 2026-12-01):
+ * - AZ IDs: AWS Global Infrastructure guide, "AWS Availability Zones"
+ *   (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html).
+ * - Global Accelerator endpoint Regions and the AZs it does not support: GA developer guide,
+ *   "Supported AWS Regions for client IP address preservation"
+ *   (https://docs.aws.amazon.com/global-accelerator/latest/dg/preserve-client-ip-address.regions.html).
+ * - Opt-in regions: AWS Account Management guide, "Specify which AWS Regions your account can use".
  */
 export interface RegionInfo {
   /** Region code, e.g. "eu-central-1". */
@@ -10,41 +19,55 @@ export interface RegionInfo {
   readonly lat: number;
   /** Longitude of the region's metro area, degrees. */
   readonly lon: number;
+  /**
+   * Opt-in region: an account must enable it first (every region launched after 20 March 2019; AWS
+   * Account Management guide, "Specify which AWS Regions your account can use").
+   */
+  readonly optIn?: true;
+  /** Numbers of the AZ IDs that exist (`<prefix>-az<N>`). @default [1, 2, 3] */
+  readonly azIds?: readonly number[];
+  /** AZ IDs where Global Accelerator cannot use an endpoint with client IP preservation. @default none */
+  readonly gaExcludedAzIds?: readonly number[];
+  /** Global Accelerator cannot place an endpoint group in this region. @default false (it can) */
+  readonly noGaEndpoints?: true;
 }
 
 const REGION_TABLE: readonly RegionInfo[] = [
-  { name: "us-east-1", lat: 38.9, lon: -77.4 },
+  { name: "us-east-1", lat: 38.9, lon: -77.4, azIds: [1, 2, 3, 4, 5, 6] },
   { name: "us-east-2", lat: 40.0, lon: -83.0 },
-  { name: "us-west-1", lat: 37.4, lon: -121.9 },
-  { name: "us-west-2", lat: 45.8, lon: -119.7 },
-  { name: "ca-central-1", lat: 45.5, lon: -73.6 },
-  { name: "ca-west-1", lat: 51.0, lon: -114.1 },
-  { name: "mx-central-1", lat: 20.6, lon: -100.4 },
+  { name: "us-west-1", lat: 37.4, lon: -121.9, gaExcludedAzIds: [2] },
+  { name: "us-west-2", lat: 45.8, lon: -119.7, azIds: [1, 2, 3, 4] },
+  { name: "ca-central-1", lat: 45.5, lon: -73.6, azIds: [1, 2, 4] },
+  { name: "ca-west-1", lat: 51.0, lon: -114.1, optIn: true },
+  { name: "mx-central-1", lat: 20.6, lon: -100.4, optIn: true },
   { name: "sa-east-1", lat: -23.5, lon: -46.6 },
   { name: "eu-west-1", lat: 53.3, lon: -6.3 },
-  { name: "eu-west-2", lat: 51.5, lon: -0.1 },
+  { name: "eu-west-2", lat: 51.5, lon: -0.1, azIds: [1, 2, 3, 4] },
   { name: "eu-west-3", lat: 48.9, lon: 2.4 },
   { name: "eu-central-1", lat: 50.1, lon: 8.7 },
-  { name: "eu-central-2", lat: 47.4, lon: 8.5 },
+  { name: "eu-central-2", lat: 47.4, lon: 8.5, optIn: true },
   { name: "eu-north-1", lat: 59.3, lon: 18.1 },
-  { name: "eu-south-1", lat: 45.5, lon: 9.2 },
-  { name: "eu-south-2", lat: 41.6, lon: -0.9 },
-  { name: "il-central-1", lat: 32.1, lon: 34.8 },
-  { name: "me-south-1", lat: 26.1, lon: 50.6 },
-  { name: "me-central-1", lat: 25.2, lon: 55.3 },
-  { name: "af-south-1", lat: -33.9, lon: 18.4 },
-  { name: "ap-east-1", lat: 22.3, lon: 114.2 },
+  { name: "eu-south-1", lat: 45.5, lon: 9.2, optIn: true },
+  { name: "eu-south-2", lat: 41.6, lon: -0.9, optIn: true },
+  { name: "il-central-1", lat: 32.1, lon: 34.8, optIn: true },
+  { name: "me-south-1", lat: 26.1, lon: 50.6, optIn: true },
+  { name: "me-central-1", lat: 25.2, lon: 55.3, optIn: true },
+  { name: "af-south-1", lat: -33.9, lon: 18.4, optIn: true },
+  { name: "ap-east-1", lat: 22.3, lon: 114.2, optIn: true },
   { name: "ap-south-1", lat: 19.1, lon: 72.9 },
-  { name: "ap-south-2", lat: 17.4, lon: 78.5 },
+  { name: "ap-south-2", lat: 17.4, lon: 78.5, optIn: true },
   { name: "ap-southeast-1", lat: 1.35, lon: 103.8 },
   { name: "ap-southeast-2", lat: -33.9, lon: 151.2 },
-  { name: "ap-southeast-3", lat: -6.2, lon: 106.8 },
-  { name: "ap-southeast-4", lat: -37.8, lon: 145.0 },
-  { name: "ap-southeast-5", lat: 3.1, lon: 101.7 },
-  { name: "ap-southeast-7", lat: 13.8, lon: 100.5 },
-  { name: "ap-northeast-1", lat: 35.7, lon: 139.7 },
-  { name: "ap-northeast-2", lat: 37.6, lon: 127.0 },
+  { name: "ap-southeast-3", lat: -6.2, lon: 106.8, optIn: true },
+  { name: "ap-southeast-4", lat: -37.8, lon: 145.0, optIn: true },
+  { name: "ap-southeast-5", lat: 3.1, lon: 101.7, optIn: true },
+  { name: "ap-southeast-7", lat: 13.8, lon: 100.5, optIn: true },
+  { name: "ap-northeast-1", lat: 35.7, lon: 139.7, azIds: [1, 2, 3, 4], gaExcludedAzIds: [3] },
+  { name: "ap-northeast-2", lat: 37.6, lon: 127.0, azIds: [1, 2, 3, 4] },
   { name: "ap-northeast-3", lat: 34.7, lon: 135.5 },
+  { name: "ap-east-2", lat: 25.0, lon: 121.6, optIn: true },
+  // Auckland: Global Accelerator's list of endpoint Regions does not include it (yet).
+  { name: "ap-southeast-6", lat: -36.8, lon: 174.8, optIn: true, noGaEndpoints: true },
 ];
 
 /** Every region code GlobalApp accepts in `regions`, in a stable order. */
@@ -52,6 +75,26 @@ export const AWS_REGIONS: readonly string[] = REGION_TABLE.map((r) => r.name);
 
 /** The region whose API hosts Global Accelerator; its resources are always created there. */
 export const GLOBAL_ACCELERATOR_REGION = "us-west-2";
+
+/** The AZ IDs that exist in a region, e.g. ["usw2-az1", …, "usw2-az4"]. */
+export function azIdsOf(region: string): string[] {
+  return (regionInfo(region).azIds ?? [1, 2, 3]).map((n) => `${azIdPrefix(region)}-az${n}`);
+}
+
+/** True when Global Accelerator cannot use an endpoint in this AZ ID (client IP preservation). */
+export function gaExcludedAzId(region: string, azId: string): boolean {
+  return (regionInfo(region).gaExcludedAzIds ?? []).some((n) => `${azIdPrefix(region)}-az${n}` === azId);
+}
+
+/** True when Global Accelerator can place an endpoint group in the region. */
+export function gaSupportsRegion(region: string): boolean {
+  return regionInfo(region).noGaEndpoints !== true;
+}
+
+/** True for a region an account must enable before it can deploy there. */
+export function isOptInRegion(name: string): boolean {
+  return regionInfo(name).optIn === true;
+}
 
 /** Looks up a region's metadata; throws on an unknown region code. */
 export function regionInfo(name: string): RegionInfo {

@@ -7,6 +7,7 @@ import {
   albAccessLogs,
   availabilityZones,
   BUILTIN_DEFAULTS,
+  closestKey,
   ConfigError,
   deepMerge,
   deletionProtection,
@@ -14,10 +15,12 @@ import {
   httpsEnabled,
   loadConfig,
   loadConfigFromProject,
+  overridePath,
   parseConfig,
   tableCustomerManagedKey,
   trafficDial,
 } from "../../model/config";
+import { AWS_REGIONS, azIdsOf, gaExcludedAzId, gaSupportsRegion } from "../../model/regions";
 import { cdktfContext, configWith } from "../support/synth";
 
 const withOverride = (o: unknown) => () => configWith(o);
@@ -99,6 +102,18 @@ describe("deepMerge and GLOBALAPP_CONFIG", () => {
   it("a missing override file is a ConfigError naming GLOBALAPP_CONFIG", () => {
     expect(() => loadConfig({ overridePath: "/nonexistent/x.json" })).toThrow(/GLOBALAPP_CONFIG = "\/nonexistent\/x.json": cannot read file/);
   });
+  it("resolves GLOBALAPP_CONFIG from the directory the command was started in (npm's INIT_CWD), else the current one", () => {
+    expect(overridePath({ GLOBALAPP_CONFIG: "prod.json", INIT_CWD: "/home/me/app/envs" }, "/home/me/app")).toBe("/home/me/app/envs/prod.json");
+    expect(overridePath({ GLOBALAPP_CONFIG: "prod.json" }, "/home/me/app")).toBe("/home/me/app/prod.json");
+    expect(overridePath({ GLOBALAPP_CONFIG: "/etc/globalapp.json", INIT_CWD: "/tmp" })).toBe("/etc/globalapp.json");
+    expect(overridePath({ GLOBALAPP_CONFIG: "" })).toBeUndefined();
+  });
+  it("names the absolute path of a GLOBALAPP_CONFIG file that cannot be read", () => {
+    const dir = mkdtempSync(join(tmpdir(), "globalapp-cwd-"));
+    expect(() => loadConfigFromProject(join(__dirname, "..", ".."), { GLOBALAPP_CONFIG: "missing.json", INIT_CWD: dir })).toThrow(
+      `GLOBALAPP_CONFIG = ${JSON.stringify(join(dir, "missing.json"))}: cannot read file (ENOENT)`,
+    );
+  });
   it("an override file with invalid JSON is a ConfigError", () => {
     expect(() => loadConfig({ overridePath: overrideFile("{nope") })).toThrow(/not valid JSON/);
   });
@@ -174,7 +189,90 @@ describe("validation names the key, the value and what is allowed", () => {
     expect(withOverride({ state: { backend: "cloud", organization: "acme", workspace: "w", region: "us-west-2" } })).toThrow(
       /state.region: unknown key for state.backend "cloud" \(allowed: organization, workspace, hostname\)/,
     );
-    expect(withOverride({ healthCheck: { intervall: 10 } })).toThrow(/healthCheck.intervall: unknown key$/m);
+    expect(withOverride({ healthCheck: { intervall: 10 } })).toThrow(/healthCheck.intervall: unknown key — did you mean healthCheck.intervalSeconds\?$/m);
+  });
+
+  it.each([
+    // network: what terraform or AWS would refuse later, refused here naming the key
+    ["VPC CIDR octet over 255", { network: { vpcCidr: "10.256.0.0/16" } }, /network.vpcCidr = "10.256.0.0\/16": must be a \/16 of the form "10.N.0.0\/16" with N 0-255/],
+    ["VPC CIDR with a leading zero", { network: { vpcCidr: "10.01.0.0/16" } }, /network.vpcCidr = "10.01.0.0\/16": must be a \/16/],
+    ["VPC CIDR not a network address", { network: { vpcCidr: "10.0.0.1/16" } }, /network.vpcCidr = "10.0.0.1\/16"/],
+    ["the same zone twice", { network: { availabilityZones: { "us-west-2": ["usw2-az1", "usw2-az1"] } } }, /network.availabilityZones.us-west-2\[1\] = "usw2-az1": must differ from network.availabilityZones.us-west-2\[0\]/],
+    ["an AZ ID the region does not have", { network: { availabilityZones: { "us-west-2": ["usw2-az1", "usw2-az5"] } } }, /network.availabilityZones.us-west-2\[1\] = "usw2-az5": is not an AZ ID of us-west-2 \(it has usw2-az1, usw2-az2, usw2-az3, usw2-az4\)/],
+    ["ca-central-1 has no az3", { regions: ["ca-central-1"], homeRegion: "ca-central-1", network: { availabilityZones: { "ca-central-1": ["cac1-az3", "cac1-az1"] } } }, /network.availabilityZones.ca-central-1\[0\] = "cac1-az3": is not an AZ ID of ca-central-1/],
+    ["an AZ Global Accelerator does not support", { regions: ["us-west-1"], homeRegion: "us-west-1", network: { availabilityZones: { "us-west-1": ["usw1-az1", "usw1-az2"] } } }, /network.availabilityZones.us-west-1\[1\] = "usw1-az2": Global Accelerator does not support endpoints in usw1-az2/],
+    ["apne1-az3 (not supported by Global Accelerator)", { regions: ["ap-northeast-1"], homeRegion: "ap-northeast-1", network: { availabilityZones: { "ap-northeast-1": ["apne1-az3", "apne1-az1"] } } }, /\[0\] = "apne1-az3": Global Accelerator does not support/],
+    ["a zone of another region", { network: { availabilityZones: { "us-west-2": ["us-east-1a", "usw2-az1"] } } }, /network.availabilityZones.us-west-2\[0\] = "us-east-1a": must be an availability zone of us-west-2/],
+    ["zones for an unknown region", { network: { availabilityZones: { "mars-1": ["x", "y"] } } }, /network.availabilityZones.mars-1/],
+    // names AWS refuses
+    ["appName internal (ALB names may not begin with internal-)", { appName: "internal" }, /appName = "internal": must not be "internal" or start with "internal-"/],
+    ["appName internal-…", { appName: "internal-api" }, /appName = "internal-api": must not be "internal"/],
+    ["accelerator name starting with a hyphen", { accelerator: { name: "-ga" } }, /accelerator.name = "-ga": must be 1-64 letters, digits or hyphens, not starting or ending with a hyphen/],
+    ["accelerator name ending with a hyphen", { accelerator: { name: "ga-" } }, /accelerator.name = "ga-"/],
+    // health-check matcher as ALB accepts it
+    ["matcher below 200", { healthCheck: { matcher: "199" } }, /healthCheck.matcher = "199": codes must be between 200 and 499/],
+    ["matcher 5xx", { healthCheck: { matcher: "200,500" } }, /healthCheck.matcher = "200,500": codes must be between 200 and 499/],
+    ["matcher range backwards", { healthCheck: { matcher: "299-200" } }, /healthCheck.matcher = "299-200": must be a range from low to high, e.g. "200-299"/],
+    ["matcher mixing a list and a range", { healthCheck: { matcher: "200,202-299" } }, /healthCheck.matcher = "200,202-299": must be HTTP codes 200-499/],
+    // regions
+    ["a region Global Accelerator cannot serve", { regions: ["us-west-2", "ap-southeast-6"] }, /regions\[1\] = "ap-southeast-6": Global Accelerator cannot place an endpoint group in ap-southeast-6/],
+    ["a retired region still served", { retiredRegions: ["eu-central-1"] }, /retiredRegions\[0\] = "eu-central-1": is still in regions/],
+    ["a retired region twice", { retiredRegions: ["ap-south-1", "ap-south-1"] }, /retiredRegions\[1\] = "ap-south-1": duplicate region/],
+    ["an unknown retired region", { retiredRegions: ["moon-1"] }, /retiredRegions\[0\] = "moon-1": unknown AWS region/],
+    // misspelt keys say what they probably meant
+    ["misspelt top-level key", { regionz: ["us-west-2"] }, /^ {2}- regionz: unknown key — did you mean regions\?$/m],
+    ["wrong case", { healthcheck: { path: "/x" } }, /healthcheck: unknown key — did you mean healthCheck\?$/m],
+    ["misspelt nested key", { accelerator: { trafficDial: { "us-west-2": 50 } } }, /accelerator.trafficDial: unknown key — did you mean accelerator.trafficDials\?$/m],
+    ["an unknown key like nothing known", { zzz: 1 }, /^ {2}- zzz: unknown key$/m],
+    // JSON's odd keys are keys: reported, never a prototype change or a crash
+    ["__proto__ as a key", JSON.parse('{"__proto__": {"appName": "x"}}'), /__proto__: unknown key/],
+    // wrong types in plain words
+    ["a list where an object goes", { accelerator: { trafficDials: [1] } }, /accelerator.trafficDials = \[1\]: must be a JSON object$/m],
+    ["null where an object goes", { healthCheck: null }, /healthCheck = null: must be a JSON object$/m],
+  ])("%s", (_name, override, message) => {
+    expect(withOverride(override)).toThrow(ConfigError);
+    expect(withOverride(override)).toThrow(message);
+  });
+
+  it("reports one problem per key, not a cascade (a malformed certificate ARN is not also 'in the wrong region')", () => {
+    const problems = (override: object) => {
+      try {
+        withOverride(override)();
+        return [];
+      } catch (err) {
+        return [...(err as ConfigError).problems];
+      }
+    };
+    const arn = problems({ https: { certificateArns: { "us-west-2": "not-an-arn", "eu-central-1": "arn:aws:acm:eu-central-1:123456789012:certificate/x" } } });
+    expect(arn).toEqual(['https.certificateArns.us-west-2 = "not-an-arn": must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)']);
+    const zones = problems({ network: { availabilityZones: { "us-west-2": "usw2-az1" } } });
+    expect(zones).toEqual(['network.availabilityZones.us-west-2 = "usw2-az1": must be a list']);
+  });
+  it("points a certificate filed under the wrong region at the right key", () => {
+    expect(withOverride({ https: { certificateArns: { "us-west-2": "arn:aws:acm:eu-central-1:123456789012:certificate/x" } } })).toThrow(
+      /is a certificate in eu-central-1; an ALB in us-west-2 only uses certificates from its own region — did you mean https.certificateArns.eu-central-1\?/,
+    );
+  });
+  it("accepts every region's default zones, and the regions Global Accelerator serves", () => {
+    for (const region of AWS_REGIONS.filter(gaSupportsRegion)) {
+      expect(() => configWith({ regions: [region], homeRegion: region })).not.toThrow();
+    }
+    expect(AWS_REGIONS.filter((r) => !gaSupportsRegion(r))).toEqual(["ap-southeast-6"]);
+  });
+  it("accepts every AZ ID a region has (except Global Accelerator's exclusions), as IDs or names", () => {
+    for (const region of AWS_REGIONS.filter(gaSupportsRegion)) {
+      const ids = azIdsOf(region).filter((id) => !gaExcludedAzId(region, id));
+      expect(() => configWith({ regions: [region], homeRegion: region, network: { availabilityZones: { [region]: [ids[0], ids[ids.length - 1]] } } })).not.toThrow();
+    }
+    expect(() => configWith({ network: { availabilityZones: { "us-west-2": ["us-west-2a", "us-west-2d"] } } })).not.toThrow();
+  });
+  it("keeps a retired region's name for its provider and accepts it beside the served ones", () => {
+    expect(configWith({ regions: ["us-west-2"], retiredRegions: ["eu-central-1"] }).retiredRegions).toEqual(["eu-central-1"]);
+  });
+  it("suggests nothing for a key that is far from every known one", () => {
+    expect(closestKey("zzz", ["regions", "homeRegion"])).toBeUndefined();
+    expect(closestKey("homeregion", ["regions", "homeRegion"])).toBe("homeRegion");
+    expect(closestKey("intervall", ["intervalSeconds", "timeoutSeconds"])).toBe("intervalSeconds");
   });
 
   it("reports every problem at once", () => {
@@ -214,7 +312,7 @@ describe("security and observability settings", () => {
 
   it.each([
     ["not an ACM ARN", { https: { certificateArns: { ...both, "us-west-2": "arn:aws:iam::123456789012:server-certificate/x" } } }, /https.certificateArns.us-west-2 = "arn:aws:iam::.*must be an ACM certificate ARN/],
-    ["certificate from another region", { https: { certificateArns: { ...both, "us-west-2": CERT("us-east-1") } } }, /https.certificateArns.us-west-2 = .*must be an ACM certificate in us-west-2/],
+    ["certificate from another region", { https: { certificateArns: { ...both, "us-west-2": CERT("us-east-1") } } }, /https.certificateArns.us-west-2 = .*: is a certificate in us-east-1; an ALB in us-west-2 only uses certificates from its own region$/m],
     ["certificate for an unserved region", { https: { certificateArns: { ...both, "us-east-1": CERT("us-east-1") } } }, /https.certificateArns.us-east-1 = .*is not one of regions/],
     ["a region without a certificate", { https: { certificateArns: { "us-west-2": CERT("us-west-2") } } }, /https.certificateArns.eu-central-1 = missing: with HTTPS on, every region needs its own certificate/],
     ["unknown https key", { https: { certificateArn: "x" } }, /https.certificateArn: unknown key/],

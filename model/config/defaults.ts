@@ -8,6 +8,7 @@ export const BUILTIN_DEFAULTS: AppConfig = {
   appName: "globalapp",
   environment: "dev",
   regions: ["us-west-2", "eu-central-1"],
+  retiredRegions: [],
   homeRegion: "us-west-2",
   tableName: "GlobalApp",
   healthCheck: {

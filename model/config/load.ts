@@ -3,9 +3,9 @@
  * GLOBALAPP_CONFIG (later wins, objects deep-merged, arrays replaced), validated once.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { BUILTIN_DEFAULTS } from "./defaults";
-import { type AppConfig, CONFIG_SCHEMA, STATE_FIELDS } from "./schema";
+import { type AppConfig, CONFIG_SCHEMA, CONFIG_SHAPE, STATE_FIELDS } from "./schema";
 
 /** A configuration that fails validation; the message names every bad key and value. */
 export class ConfigError extends Error {
@@ -33,7 +33,12 @@ export function deepMerge(base: unknown, over: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
   if ("backend" in over && over.backend !== base.backend) return over;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+  for (const [k, v] of Object.entries(over)) {
+    // defineProperty, not assignment: a key named "__proto__" stays a key (and is reported as unknown)
+    // instead of replacing the merged object's prototype.
+    const merged = deepMerge(Object.prototype.hasOwnProperty.call(base, k) ? base[k] : undefined, v);
+    Object.defineProperty(out, k, { value: merged, enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }
 
@@ -52,24 +57,99 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /**
- * Validates a raw (already merged) configuration object.
+ * Validates a raw (already merged) configuration object. One line per bad key (the first problem
+ * found for it), each naming the key, the value given and what is allowed; an unknown key says which
+ * known key it probably meant.
  * @throws ConfigError naming every bad key, the value given and what is allowed.
  */
 export function parseConfig(raw: unknown): AppConfig {
   const result = CONFIG_SCHEMA.safeParse(raw);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  const byKey = new Map<string, string>();
+  for (const issue of result.error.issues) {
     if (issue.code === "unrecognized_keys") {
-      const fields = formatPath(issue.path) === "state" ? STATE_FIELDS[String(valueAt(raw, [...issue.path, "backend"]))] : undefined;
-      const hint = fields ? ` for state.backend "${String(valueAt(raw, [...issue.path, "backend"]))}" (allowed: ${fields.join(", ")})` : "";
-      return issue.keys.map((k) => `${formatPath([...issue.path, k])}: unknown key${hint}`).join("; ");
+      for (const k of issue.keys) byKey.set(formatPath([...issue.path, k]), unknownKeyMessage(raw, issue.path, k));
+      continue;
     }
     const key = formatPath(issue.path) || "(config)";
+    if (byKey.has(key)) continue; // one message per key: the first problem, not a cascade of follow-ups
     const value = valueAt(raw, issue.path);
     const shown = value === undefined ? "missing" : JSON.stringify(value);
-    return `${key} = ${shown}: ${issue.message}`;
-  });
-  return failWith(problems);
+    byKey.set(key, `${key} = ${shown}: ${issue.code === "invalid_type" && value !== undefined ? typeMessage(issue.expected) : issue.message}`);
+  }
+  return failWith([...byKey.values()]);
+}
+
+/** "must be a JSON object" instead of zod's "Invalid input: expected record, received array". */
+function typeMessage(expected: string): string {
+  const names: Record<string, string> = {
+    object: "a JSON object",
+    record: "a JSON object",
+    array: "a list",
+    string: "a string",
+    number: "a number",
+    int: "a whole number",
+    boolean: "true or false",
+  };
+  return `must be ${names[expected] ?? expected}`;
+}
+
+function unknownKeyMessage(raw: unknown, path: readonly PropertyKey[], key: string): string {
+  const at = formatPath(path);
+  const backend = at === "state" ? String(valueAt(raw, [...path, "backend"])) : undefined;
+  const known = backend !== undefined ? (STATE_FIELDS[backend] ?? []) : knownKeysAt(path);
+  const guess = closestKey(key, known);
+  const hint = guess ? ` — did you mean ${formatPath([...path, guess])}?` : "";
+  const fields = backend !== undefined && STATE_FIELDS[backend] ? ` for state.backend "${backend}" (allowed: ${STATE_FIELDS[backend].join(", ")})` : "";
+  return `${formatPath([...path, key])}: unknown key${fields}${hint}`;
+}
+
+/** The keys an object of the schema takes at `path` (empty where the path is not an object). */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let schema: unknown = CONFIG_SHAPE;
+  for (const p of path) {
+    const shape = (schema as { shape?: Record<string, unknown> }).shape;
+    if (!shape || typeof p !== "string" || !(p in shape)) return [];
+    schema = shape[p];
+    // optional(...) wraps the object schema
+    while ((schema as { unwrap?: () => unknown }).unwrap && !(schema as { shape?: unknown }).shape) schema = (schema as { unwrap: () => unknown }).unwrap();
+  }
+  return Object.keys((schema as { shape?: Record<string, unknown> }).shape ?? {});
+}
+
+/**
+ * The known key a misspelt one most likely meant: same letters in another case, one a prefix of the
+ * other, all but the last two letters in common ("intervall" → intervalSeconds), or ≤ 2 edits.
+ */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  const k = key.toLowerCase();
+  const exact = known.find((c) => c.toLowerCase() === k);
+  if (exact) return exact;
+  const common = (c: string) => {
+    let n = 0;
+    while (n < k.length && n < c.length && k[n] === c[n]) n++;
+    return n;
+  };
+  const prefix =
+    k.length >= 4 ? known.find((c) => c.toLowerCase().startsWith(k) || k.startsWith(c.toLowerCase()) || common(c.toLowerCase()) >= k.length - 2) : undefined;
+  if (prefix) return prefix;
+  let best: { key: string; distance: number } | undefined;
+  for (const c of known) {
+    const d = editDistance(k, c.toLowerCase());
+    if (d <= 2 && (!best || d < best.distance)) best = { key: c, distance: d };
+  }
+  return best?.key;
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }
 
 function failWith(problems: string[]): never {
@@ -119,5 +199,15 @@ export function loadConfig(sources: ConfigSources = {}): AppConfig {
  */
 export function loadConfigFromProject(projectRoot: string, env: Readonly<Record<string, string | undefined>>): AppConfig {
   const cdktfJson = JSON.parse(readFileSync(join(projectRoot, "cdktf.json"), "utf8")) as { context?: { globalapp?: unknown } };
-  return loadConfig({ context: cdktfJson.context?.globalapp, overridePath: env.GLOBALAPP_CONFIG || undefined });
+  return loadConfig({ context: cdktfJson.context?.globalapp, overridePath: overridePath(env) });
+}
+
+/**
+ * The absolute path of the GLOBALAPP_CONFIG file, resolved from the directory the command was started
+ * in: npm runs scripts in the project root but keeps the caller's directory in INIT_CWD, so
+ * `GLOBALAPP_CONFIG=prod.json npm run synth` in a subdirectory means that subdirectory's prod.json.
+ */
+export function overridePath(env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): string | undefined {
+  const file = env.GLOBALAPP_CONFIG;
+  return file ? resolve(env.INIT_CWD || cwd, file) : undefined;
 }

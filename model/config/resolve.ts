@@ -79,3 +79,16 @@ export function localStatePath(config: AppConfig): string {
   const state = config.state;
   return (state.backend === "local" ? state.path : undefined) ?? `../../../terraform.${config.appName}-${config.environment}.tfstate`;
 }
+
+/** Where the `globalapp` stack's state lives, in words: for the synth summary. */
+export function backendDescription(config: AppConfig): string {
+  const state = config.state;
+  switch (state.backend) {
+    case "s3":
+      return `s3://${state.bucket}/${stateKey(config)} (${state.region}, lockfile locking)`;
+    case "cloud":
+      return `Terraform Cloud ${state.hostname ? `${state.hostname} ` : ""}organization ${state.organization}, workspace ${state.workspace}`;
+    case "local":
+      return `local file ${localStatePath(config)} (relative to cdktf.out/stacks/globalapp)`;
+  }
+}

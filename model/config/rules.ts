@@ -3,23 +3,45 @@
  * problem is reported against the key a user has to change, with what is allowed.
  */
 import { ITEM_ROUTE } from "../../functions/lib/env";
-import { zoneInRegion } from "../regions";
-import { ACM_ARN } from "./patterns";
+import { AWS_REGIONS, azIdsOf, gaExcludedAzId, gaSupportsRegion, isAzId, zoneInRegion } from "../regions";
+import { ACM_ARN, MATCHER } from "./patterns";
 import type { AppConfig } from "./schema";
 
 /** Reports one problem: the path of the key to change and what is allowed. */
 export type ReportIssue = (path: (string | number)[], message: string) => void;
 
-/** Checks the relations between keys of an otherwise well-typed config, reporting each problem. */
+/**
+ * Checks the relations between keys of an otherwise well-typed config, reporting each problem.
+ * Values that failed their own check still arrive here (zod runs these rules alongside), so every
+ * lookup in the region tables first checks that the region is one it knows.
+ */
 export function relationRules(c: AppConfig, issue: ReportIssue): void {
+  const known = (r: string) => AWS_REGIONS.includes(r);
+  // ELB: a load balancer name must not begin with "internal-" (ours is `${appName}-${environment}`).
+  if (c.appName === "internal" || c.appName.startsWith("internal-")) {
+    issue(["appName"], 'must not be "internal" or start with "internal-": ALB names (appName-environment) may not begin with "internal-"');
+  }
   c.regions.forEach((r, i) => {
     if (c.regions.indexOf(r) !== i) issue(["regions", i], `duplicate region (already at regions[${c.regions.indexOf(r)}])`);
+    else if (known(r) && !gaSupportsRegion(r)) {
+      issue(["regions", i], `Global Accelerator cannot place an endpoint group in ${r} (not in AWS's list of Global Accelerator endpoint Regions)`);
+    }
+  });
+  c.retiredRegions.forEach((r, i) => {
+    if (c.regions.includes(r)) issue(["retiredRegions", i], `is still in regions: a region is either served or being retired`);
+    else if (c.retiredRegions.indexOf(r) !== i) issue(["retiredRegions", i], `duplicate region (already at retiredRegions[${c.retiredRegions.indexOf(r)}])`);
   });
   if (!c.regions.includes(c.homeRegion)) {
     issue(["homeRegion"], `must be one of regions (${c.regions.join(", ")})`);
   }
   if (ITEM_ROUTE.test(c.healthCheck.path)) {
     issue(["healthCheck", "path"], "must be outside /get/ and /items/ (those are the item routes)");
+  }
+  const range = MATCHER.test(c.healthCheck.matcher) ? c.healthCheck.matcher.split(/[,-]/).map(Number) : [];
+  if (range.some((code) => code < 200 || code > 499)) {
+    issue(["healthCheck", "matcher"], "codes must be between 200 and 499 (what an ALB health check accepts)");
+  } else if (c.healthCheck.matcher.includes("-") && range[0] >= range[1]) {
+    issue(["healthCheck", "matcher"], `must be a range from low to high, e.g. "${Math.min(...range)}-${Math.max(...range)}"`);
   }
   if (c.healthCheck.timeoutSeconds >= c.healthCheck.intervalSeconds) {
     issue(
@@ -41,9 +63,12 @@ export function relationRules(c: AppConfig, issue: ReportIssue): void {
   if (c.local.port === c.local.adminPort) issue(["local", "adminPort"], `must differ from local.port (${c.local.port})`);
   const certRegions = Object.keys(c.https.certificateArns);
   for (const [r, arn] of Object.entries(c.https.certificateArns)) {
+    const certRegion = ACM_ARN.exec(arn)?.[2];
     if (!c.regions.includes(r)) issue(["https", "certificateArns", r], `is not one of regions (${c.regions.join(", ")})`);
-    else if (ACM_ARN.exec(arn)?.[2] !== r) {
-      issue(["https", "certificateArns", r], `must be an ACM certificate in ${r} (an ALB only uses certificates from its own region)`);
+    // A malformed ARN is reported once, by the schema; only a well-formed one can be in the wrong region.
+    else if (certRegion !== undefined && certRegion !== r) {
+      const hint = c.regions.includes(certRegion) && !certRegions.includes(certRegion) ? ` — did you mean https.certificateArns.${certRegion}?` : "";
+      issue(["https", "certificateArns", r], `is a certificate in ${certRegion}; an ALB in ${r} only uses certificates from its own region${hint}`);
     }
   }
   if (certRegions.length > 0) {
@@ -56,11 +81,18 @@ export function relationRules(c: AppConfig, issue: ReportIssue): void {
     issue(["alarms", "email"], "needs alarms.enabled true (or unset): there is no topic without alarms");
   }
   for (const r of Object.keys(c.network.availabilityZones)) {
-    if (!c.regions.includes(r)) {
-      issue(["network", "availabilityZones", r], `is not one of regions (${c.regions.join(", ")})`);
+    if (!c.regions.includes(r) || !known(r)) {
+      if (known(r)) issue(["network", "availabilityZones", r], `is not one of regions (${c.regions.join(", ")})`);
+      continue;
     }
+    const [first, second] = c.network.availabilityZones[r];
+    if (second === first) issue(["network", "availabilityZones", r, 1], `must differ from network.availabilityZones.${r}[0]: an ALB needs two zones`);
     c.network.availabilityZones[r].forEach((az, i) => {
-      if (!zoneInRegion(az, r)) issue(["network", "availabilityZones", r, i], `must be an availability zone of ${r}`);
+      const path = ["network", "availabilityZones", r, i];
+      if (!zoneInRegion(az, r)) issue(path, `must be an availability zone of ${r}`);
+      else if (isAzId(az) && !azIdsOf(r).includes(az)) issue(path, `is not an AZ ID of ${r} (it has ${azIdsOf(r).join(", ")})`);
+      // Client IP preservation (every endpoint here) is not available in a few zones.
+      else if (isAzId(az) && gaExcludedAzId(r, az)) issue(path, `Global Accelerator does not support endpoints in ${az}; choose another of ${azIdsOf(r).join(", ")}`);
     });
   }
 }

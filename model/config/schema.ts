@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { HEALTH_PATH } from "../../functions/lib/env";
 import { AWS_REGIONS } from "../regions";
-import { ACM_ARN } from "./patterns";
+import { ACM_ARN, MATCHER, VPC_CIDR } from "./patterns";
 import { relationRules } from "./rules";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -38,8 +38,10 @@ const healthCheckSchema = z.strictObject({
   timeoutSeconds: intRange(2, 120, " s"),
   healthyThreshold: intRange(2, 10),
   unhealthyThreshold: intRange(2, 10),
-  matcher: z.string().regex(/^[1-5][0-9]{2}([,-][1-5][0-9]{2})*$/, {
-    error: 'must be HTTP codes such as "200", "200,204" or "200-299"',
+  // ALB health-check matcher for HTTP(S) and Lambda targets: codes 200-499, a list or one range (ELB API
+  // Matcher.HttpCode). The provider does not validate it, so a bad value would fail only in AWS.
+  matcher: z.string().regex(MATCHER, {
+    error: 'must be HTTP codes 200-499: one ("200"), a list ("200,204") or a range ("200-299")',
   }),
 });
 
@@ -59,7 +61,9 @@ const functionSchema = z.strictObject({
 });
 
 const networkSchema = z.strictObject({
-  vpcCidr: z.string().regex(/^10\.(\d{1,3})\.0\.0\/16$/, { error: 'must be a /16 such as "10.0.0.0/16"' }),
+  // The public subnets are 10.N.0.0/24 and 10.N.1.0/24: N is the only free part, written canonically
+  // (aws_vpc wants the network address; Go's parser rejects leading zeros).
+  vpcCidr: z.string().regex(VPC_CIDR, { error: 'must be a /16 of the form "10.N.0.0/16" with N 0-255 (subnets 10.N.0.0/24 and 10.N.1.0/24)' }),
   availabilityZones: z.record(
     region,
     z
@@ -73,7 +77,10 @@ const networkSchema = z.strictObject({
 });
 
 const acceleratorSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: "must be 1-64 letters, digits or hyphens" }).optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?$/, { error: "must be 1-64 letters, digits or hyphens, not starting or ending with a hyphen" })
+    .optional(),
   clientAffinity: oneOf(["NONE", "SOURCE_IP"]),
   ipAddressType: oneOf(["IPV4", "DUAL_STACK"]),
   trafficDials: z.record(region, intRange(0, 100, " %")),
@@ -165,6 +172,11 @@ export const CONFIG_SHAPE = z
       .array(region, { error: "must be a list of AWS region codes" })
       .min(1, { error: "must name at least one region" })
       .max(MAX_REGIONS, { error: `must name at most ${MAX_REGIONS} regions` }),
+    /**
+     * Regions just removed from `regions` whose resources are still deployed: their provider stays in
+     * the configuration so terraform can destroy them. Empty them once that deploy has run.
+     */
+    retiredRegions: z.array(region, { error: "must be a list of AWS region codes" }),
     homeRegion: region,
     tableName: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: "must be 3-255 of A-Z a-z 0-9 _ - ." }),
     deletionProtection: z.boolean().optional(),

@@ -1,0 +1,146 @@
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { App } from "cdktf";
+import { type AppConfig, backendDescription, deletionProtection, overridePath } from "../../model/config";
+import { changeImpact, type Impact, type SynthesizedConfig } from "../../model/change-impact";
+import { GA_PROPAGATION_SECONDS, predictFailover, predictRecovery } from "../../model/failover";
+
+/**
+ * What `npm run synth` (main.ts) does around `app.synth()`:
+ * - before: read the last synthesized `globalapp` configuration, to tell what the new one replaces;
+ * - after: leave each stack folder with exactly one configuration (`cdktf synth --hcl` writes
+ *   `cdk.tf` beside an earlier `cdk.tf.json`, and terraform would then load both and fail with
+ *   duplicate definitions on the next `cdktf diff`), and print a summary with the warnings.
+ */
+
+/** The files cdktf writes a stack as, per form; a stack folder holds exactly one form's files. */
+const STACK_FILES = { json: ["cdk.tf.json"], hcl: ["cdk.tf", "metadata.json"] } as const;
+
+/**
+ * cdktf 0.21 reads `SYNTH_HCL_OUTPUT` in two places that disagree: the App (file names, manifest)
+ * accepts only "true", each stack's synthesizer (file contents) also "1" — so "1" would write HCL into
+ * a file named cdk.tf.json. Call before `new App()`: "1" becomes "true" so both agree.
+ */
+export function normalizeHclRequest(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.SYNTH_HCL_OUTPUT === "1") env.SYNTH_HCL_OUTPUT = "true";
+}
+
+/** The synthesized configuration of `stack` in `outdir`, if any (JSON form only): call it before
+ * `app.synth()` for the last synth, after it for the new one. */
+export function readSynth(outdir: string, stack: string): SynthesizedConfig | undefined {
+  try {
+    return JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as SynthesizedConfig;
+  } catch {
+    return undefined; // first synth, HCL output, or an unreadable file: nothing to compare with
+  }
+}
+
+/** One synthesized stack as the summary lists it. */
+export interface SynthesizedStack {
+  readonly name: string;
+  /** The configuration file, relative to the current directory. */
+  readonly file: string;
+  readonly resources: number;
+  /** Warnings cdktf collected for the stack (annotations). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Removes the configuration file a stack folder should no longer hold (the other form than the one
+ * just written) and describes each stack. Returns them in the manifest's order.
+ */
+export function tidyStackFolders(app: App, cwd = process.cwd()): SynthesizedStack[] {
+  const stale = app.hclOutput ? STACK_FILES.json : STACK_FILES.hcl;
+  return Object.values(app.manifest.stacks).map((stack) => {
+    const dir = join(app.outdir, stack.workingDirectory);
+    for (const file of stale) rmSync(join(dir, file), { force: true });
+    const path = join(app.outdir, stack.synthesizedStackPath);
+    return {
+      name: stack.name,
+      file: relative(cwd, path) || path,
+      resources: existsSync(path) ? countResources(path, app.hclOutput) : 0,
+      warnings: stack.annotations.filter((a) => a.level === "@cdktf/warn").map((a) => a.message),
+    };
+  });
+}
+
+function countResources(path: string, hcl: boolean): number {
+  const text = readFileSync(path, "utf8");
+  if (hcl) return [...text.matchAll(/^resource\s+"/gm)].length;
+  const tf = JSON.parse(text) as SynthesizedConfig;
+  return Object.values(tf.resource ?? {}).reduce((n, r) => n + Object.keys(r).length, 0);
+}
+
+/**
+ * Warning lines for what the change since the last synth replaces or destroys: one per replacement
+ * and per stateful resource; other destroyed resources in one line.
+ */
+export function impactWarnings(impacts: readonly Impact[], guarded: boolean): string[] {
+  const since = "compared with the last synth, this";
+  const consequence = (i: Impact) =>
+    i.stateful && guarded ? " — refused in this environment by prevent_destroy (see README, \"What a change does\")" : i.stateful ? " — its data or static IPs are lost" : "";
+  const lines = impacts
+    .filter((i) => i.kind !== "destroy" || i.stateful)
+    .map((i) => `${since} ${i.kind === "replace" ? "replaces" : i.kind === "destroy" ? "destroys" : "deletes and recreates"} ${i.address} (${i.reason})${consequence(i)}`);
+  const destroyed = impacts.filter((i) => i.kind === "destroy" && !i.stateful).map((i) => i.address);
+  if (destroyed.length > 0) {
+    lines.push(`${since} destroys ${destroyed.length} resource(s) no longer in the configuration: ${destroyed.join(", ")}`);
+  }
+  return lines;
+}
+
+/**
+ * Regions whose provider the last synth had and this one lacks: terraform cannot destroy what is
+ * still deployed there without it ("Provider configuration not present"), so the plan would fail.
+ */
+export function droppedProviderWarnings(previous: SynthesizedConfig, current: SynthesizedConfig): string[] {
+  const aliases = (tf: SynthesizedConfig) => new Set(((tf as { provider?: { aws?: Array<{ alias?: string }> } }).provider?.aws ?? []).map((p) => p.alias));
+  const now = aliases(current);
+  return [...aliases(previous)]
+    .filter((alias): alias is string => alias !== undefined && !now.has(alias))
+    .map(
+      (region) =>
+        `the last synth had a provider for ${region} and this one has none: terraform cannot destroy what is deployed there without it. ` +
+        `Keep "${region}" in retiredRegions until a deploy has removed it (README, "What a change does").`,
+    );
+}
+
+/** The summary `npm run synth` prints: stacks, regions, resources, predicted failover, warnings. */
+export function synthSummary(
+  config: AppConfig,
+  stacks: readonly SynthesizedStack[],
+  extraWarnings: readonly string[] = [],
+  overrideFile?: string,
+): string[] {
+  const failover = predictFailover(config.healthCheck, GA_PROPAGATION_SECONDS);
+  const recovery = predictRecovery(config.healthCheck, GA_PROPAGATION_SECONDS);
+  const hc = config.healthCheck;
+  const width = Math.max(...stacks.map((s) => s.name.length));
+  const lines = [
+    `globalapp: synthesized ${stacks.length} stack(s) (${config.appName}-${config.environment})`,
+    ...stacks.map((s) => `  ${s.name.padEnd(width)}  ${s.file}  (${s.resources} resources)`),
+    `  config     cdktf.json context.globalapp${overrideFile ? ` + ${overrideFile} (GLOBALAPP_CONFIG)` : ""}`,
+    `  regions    ${config.regions.map((r) => (r === config.homeRegion ? `${r} (table home)` : r)).join(", ")}`,
+    `  state      ${backendDescription(config)}`,
+    `  failover   predicted ${failover.min}–${failover.max} s, recovery ${recovery.min}–${recovery.max} s ` +
+      `(health check every ${hc.intervalSeconds} s, ${hc.unhealthyThreshold}/${hc.healthyThreshold} checks, timeout ${hc.timeoutSeconds} s, ` +
+      `+ up to ${GA_PROPAGATION_SECONDS} s Global Accelerator propagation)`,
+  ];
+  const warnings = [...new Set([...stacks.flatMap((s) => s.warnings), ...extraWarnings])];
+  return [...lines, ...warnings.map((w) => `warning: ${w}`)];
+}
+
+/**
+ * Tidies the stack folders and prints the summary, with what the change since `previous` (the last
+ * synth of `stack`) replaces or destroys: on stderr for `npm run synth`; on stdout under the cdktf
+ * CLI, which shows an app's stderr as errors and prints the stacks' annotations (warnings) itself.
+ */
+export function reportSynth(app: App, config: AppConfig, stack: string, previous: SynthesizedConfig | undefined, env: NodeJS.ProcessEnv = process.env): void {
+  const stacks = tidyStackFolders(app, env.INIT_CWD || process.cwd()); // paths as seen from where the command was started
+  const current = readSynth(app.outdir, stack);
+  const impacts =
+    previous && current ? [...droppedProviderWarnings(previous, current), ...impactWarnings(changeImpact(previous, current), deletionProtection(config))] : [];
+  const underCli = env.CDKTF_CONTEXT_JSON !== undefined;
+  const lines = synthSummary(config, underCli ? stacks.map((s) => ({ ...s, warnings: [] })) : stacks, impacts, overridePath(env));
+  (underCli ? process.stdout : process.stderr).write(`${lines.join("\n")}\n`);
+}

@@ -1,0 +1,122 @@
+/**
+ * What a change to the synthesized stack does to real resources, predicted offline by comparing two
+ * synthesized configurations (the last synth in cdktf.out and the new one). Terraform replaces a
+ * resource when an attribute the provider marks ForceNew changes; it destroys one that disappears.
+ * `npm run synth` warns about both, because a replaced table, ALB or accelerator is data lost, an
+ * outage, or new static IPs. This is a prediction from the configuration alone: `cdktf diff` (a real
+ * plan against state) remains the authority.
+ *
+ * The attribute table is taken from the hashicorp/aws provider 5.100 schemas (`ForceNew: true`, or a
+ * CustomizeDiff that forces a new resource), for the resource types this stack synthesizes; see the
+ * README table "What a change does".
+ */
+
+/** A synthesized Terraform JSON configuration, as far as this model reads it. */
+export interface SynthesizedConfig {
+  readonly resource?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
+}
+
+/**
+ * Attributes whose change makes the provider replace the resource (destroy, then create), per type.
+ * `provider` stands for the aliased provider: a resource that moves to another region's provider is a
+ * new resource in that region, the old one is destroyed.
+ */
+export const REPLACING_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  aws_vpc: ["provider", "cidr_block", "instance_tenancy"],
+  aws_subnet: ["provider", "vpc_id", "cidr_block", "availability_zone", "availability_zone_id"],
+  aws_internet_gateway: ["provider"],
+  aws_route_table: ["provider", "vpc_id"],
+  aws_route_table_association: ["provider", "subnet_id", "gateway_id"],
+  aws_default_security_group: ["provider", "vpc_id"],
+  aws_security_group: ["provider", "name", "name_prefix", "description", "vpc_id"],
+  aws_lb: ["provider", "name", "name_prefix", "internal", "load_balancer_type"],
+  aws_lb_target_group: ["provider", "name", "name_prefix", "target_type", "port", "protocol", "vpc_id"],
+  aws_lb_listener: ["provider", "load_balancer_arn"],
+  aws_lb_listener_rule: ["provider", "listener_arn"],
+  aws_lb_target_group_attachment: ["provider", "target_group_arn", "target_id", "port", "availability_zone"],
+  aws_lambda_function: ["provider", "function_name"],
+  aws_lambda_permission: ["provider", "function_name", "statement_id", "action", "principal", "source_arn", "qualifier"],
+  aws_lambda_invocation: ["provider", "function_name", "qualifier"],
+  aws_iam_role: ["provider", "name", "name_prefix"],
+  aws_iam_role_policy: ["provider", "name", "name_prefix", "role"],
+  aws_cloudwatch_log_group: ["provider", "name", "name_prefix"],
+  aws_dynamodb_table: ["provider", "name", "hash_key", "range_key"],
+  aws_dynamodb_table_item: ["provider", "table_name", "hash_key", "range_key"],
+  aws_kms_key: ["provider", "customer_master_key_spec", "key_usage"],
+  aws_kms_alias: ["provider", "name", "name_prefix"],
+  aws_globalaccelerator_accelerator: ["provider"],
+  aws_globalaccelerator_listener: ["provider", "accelerator_arn"],
+  aws_globalaccelerator_endpoint_group: ["provider", "listener_arn", "endpoint_group_region"],
+  aws_s3_bucket: ["provider", "bucket", "bucket_prefix"],
+  aws_sns_topic: ["provider", "name", "name_prefix", "fifo_topic"],
+  aws_sns_topic_subscription: ["provider", "topic_arn", "protocol", "endpoint"],
+  aws_cloudwatch_metric_alarm: ["provider", "alarm_name"],
+  aws_cloudwatch_dashboard: ["provider", "dashboard_name"],
+};
+
+/**
+ * Resource types that hold data or identity users cannot get back: a replaced or destroyed table
+ * loses its items, a deleted key makes what it encrypted unreadable, a new accelerator has new static
+ * IPs. In prod (deletion protection on) `prevent_destroy` makes terraform refuse such a plan.
+ */
+export const STATEFUL_TYPES: readonly string[] = ["aws_dynamodb_table", "aws_kms_key", "aws_globalaccelerator_accelerator"];
+
+/** One predicted consequence of the change. */
+export interface Impact {
+  readonly kind: "replace" | "destroy" | "recreate-replica";
+  /** `type.logicalId` */
+  readonly address: string;
+  /** What changed, e.g. `internal: false → true`. */
+  readonly reason: string;
+  /** True for {@link STATEFUL_TYPES}: data or static IPs are lost. */
+  readonly stateful: boolean;
+}
+
+const show = (v: unknown) => (v === undefined ? "unset" : JSON.stringify(v));
+
+/** What terraform will replace or destroy when `after` is applied over what `before` deployed. */
+export function changeImpact(before: SynthesizedConfig, after: SynthesizedConfig): Impact[] {
+  const impacts: Impact[] = [];
+  for (const [type, resources] of Object.entries(before.resource ?? {})) {
+    for (const [id, old] of Object.entries(resources)) {
+      const address = `${type}.${id}`;
+      const stateful = STATEFUL_TYPES.includes(type);
+      const now = after.resource?.[type]?.[id];
+      if (now === undefined) {
+        impacts.push({ kind: "destroy", address, reason: "no longer in the configuration", stateful });
+        continue;
+      }
+      const changed = (REPLACING_ATTRIBUTES[type] ?? []).filter((attr) => JSON.stringify(old[attr]) !== JSON.stringify(now[attr]));
+      if (changed.length > 0) {
+        impacts.push({ kind: "replace", address, reason: changed.map((a) => `${a}: ${show(old[a])} → ${show(now[a])}`).join(", "), stateful });
+      }
+      if (type === "aws_dynamodb_table") impacts.push(...replicaImpacts(address, old, now));
+    }
+  }
+  return impacts;
+}
+
+/**
+ * A replica whose `kms_key_arn` changes (customer-managed keys switched on or off) is deleted and
+ * created again by the provider (a replica's key cannot be changed in place): DynamoDB copies the data
+ * back from the other regions, and until then the region has no copy to serve.
+ */
+function replicaImpacts(address: string, old: Readonly<Record<string, unknown>>, now: Readonly<Record<string, unknown>>): Impact[] {
+  type Replica = { region_name?: string; kms_key_arn?: string };
+  const byRegion = (v: unknown) => new Map(((v as Replica[] | undefined) ?? []).map((r) => [r.region_name, r]));
+  const before = byRegion(old.replica);
+  const after = byRegion(now.replica);
+  const impacts: Impact[] = [];
+  for (const [region, replica] of before) {
+    const next = after.get(region);
+    if (next && JSON.stringify(next.kms_key_arn) !== JSON.stringify(replica.kms_key_arn)) {
+      impacts.push({
+        kind: "recreate-replica",
+        address: `${address} (replica ${region})`,
+        reason: `kms_key_arn: ${show(replica.kms_key_arn)} → ${show(next.kms_key_arn)}`,
+        stateful: true,
+      });
+    }
+  }
+  return impacts;
+}
