@@ -67,6 +67,7 @@ export class GlobalAccelerator extends Construct {
     super(scope, id);
     GlobalAccelerator.validate(props);
 
+    const dualStack = props.ipAddressType === "DUAL_STACK";
     this.accelerator = new GlobalacceleratorAccelerator(this, "accelerator", {
       provider: props.provider,
       name: props.name,
@@ -80,10 +81,15 @@ export class GlobalAccelerator extends Construct {
               flowLogsS3Bucket: props.flowLogsBucket.bucket.bucket,
               flowLogsS3Prefix: props.flowLogsPrefix ?? "flow-logs",
             },
-            // Delivery is checked when flow logs are switched on: the bucket policy must exist first.
-            dependsOn: [props.flowLogsBucket.policy],
           }
         : {}),
+      dependsOn: [
+        // Delivery is checked when flow logs are switched on: the bucket policy must exist first.
+        ...(props.flowLogsBucket ? [props.flowLogsBucket.policy] : []),
+        // A dual-stack accelerator accepts only dual-stack endpoints: when an existing stack switches
+        // IPV4 → DUAL_STACK, every ALB must have become dual-stack before the accelerator is updated.
+        ...(dualStack ? props.endpoints.map((e) => e.backend.loadBalancer) : []),
+      ],
     });
 
     const ports = props.ports ?? [80];

@@ -5,7 +5,9 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { AcceleratorEndpoint, GlobalAccelerator, GlobalAcceleratorProps } from "../../constructs/global-accelerator";
 import { RegionalBackend } from "../../constructs/regional-backend";
+import { ResourceGraph } from "../support/graph";
 import { buildBackends } from "../support/regional";
+import { resourcesOf, synthGlobalApp } from "../support/synth";
 
 function build(props: Partial<GlobalAcceleratorProps> = {}, mapEndpoints?: (backends: RegionalBackend[]) => AcceleratorEndpoint[]) {
   const { stack, backends, providers } = buildBackends({}, ["us-west-2", "eu-central-1"]);
@@ -79,5 +81,22 @@ describe("GlobalAccelerator", () => {
   });
   it("rejects an invalid port", () => {
     expect(() => build({ ports: [0] })).toThrow(/port 0 is not 1-65535/);
+  });
+});
+
+describe("GlobalAccelerator: switching to DUAL_STACK on an existing stack", () => {
+  it("updates the accelerator only after every ALB is dual-stack (it accepts no IPv4-only endpoint)", () => {
+    const { tf } = synthGlobalApp({ accelerator: { ipAddressType: "DUAL_STACK" } });
+    const graph = new ResourceGraph(tf);
+    const [accelerator] = resourcesOf(tf, "aws_globalaccelerator_accelerator").map(([id]) => `aws_globalaccelerator_accelerator.${id}`);
+    const albs = resourcesOf(tf, "aws_lb").map(([id]) => `aws_lb.${id}`);
+    expect(albs).toHaveLength(2);
+    for (const alb of albs) expect(graph.dependsOn(accelerator, alb)).toBe(true);
+  });
+  it("an IPV4 accelerator is created beside the ALBs, not after them", () => {
+    const { tf } = synthGlobalApp();
+    const graph = new ResourceGraph(tf);
+    const [accelerator] = resourcesOf(tf, "aws_globalaccelerator_accelerator").map(([id]) => `aws_globalaccelerator_accelerator.${id}`);
+    for (const [id] of resourcesOf(tf, "aws_lb")) expect(graph.dependsOn(accelerator, `aws_lb.${id}`)).toBe(false);
   });
 });
