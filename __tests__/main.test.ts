@@ -134,6 +134,7 @@ describe("npm run synth (main.ts)", () => {
     expect(changed.code).toBe(0);
     expect(changed.stderr).toMatch(/^warning: compared with the last synth, this replaces aws_lb\.backend-us-west-2_alb_\w+ \(internal: false → true\)$/m);
     expect(changed.stderr).toMatch(/^warning: compared with the last synth, this destroys \d+ resource\(s\) no longer in the configuration: .*aws_vpc\.backend-ap-northeast-1_network_vpc_\w+/m);
+    expect(changed.stderr).toMatch(/^warning: compared with the last synth, this deletes aws_dynamodb_table\.global-table_\w+ \(replica ap-northeast-1\) \(ap-northeast-1 is no longer a replica region\) — the other regions keep the data/m);
     expect(changed.stderr).toMatch(/^warning: the last synth had a provider for ap-northeast-1 and this one has none: .*Keep "ap-northeast-1" in retiredRegions/m);
     const again = await synth({ regions: ["us-west-2", "eu-central-1"], alb: { internal: true } }, { dir });
     expect(again.stderr).not.toMatch(/compared with the last synth/);
@@ -142,7 +143,7 @@ describe("npm run synth (main.ts)", () => {
     const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));
     expect((await synth({ environment: "prod", table: { customerManagedKey: false } }, { dir })).code).toBe(0);
     const keys = await synth({ environment: "prod", tableName: "GlobalAppProd" }, { dir });
-    expect(keys.stderr).toMatch(/^warning: compared with the last synth, this deletes and recreates aws_dynamodb_table\.global-table_\w+ \(replica eu-central-1\) \(kms_key_arn: unset → .*\) — refused in this environment by prevent_destroy/m);
+    expect(keys.stderr).toMatch(/^warning: compared with the last synth, this deletes and recreates aws_dynamodb_table\.global-table_\w+ \(replica eu-central-1\) \(kms_key_arn: unset → .*\) — DynamoDB copies the data back from the other regions; prevent_destroy cannot stop this/m);
     expect(keys.stderr).toMatch(/^warning: compared with the last synth, this replaces aws_dynamodb_table\.global-table_\w+ \(name: "GlobalApp" → "GlobalAppProd"\) — refused/m);
   });
 });

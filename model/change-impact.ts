@@ -48,6 +48,12 @@ export const REPLACING_ATTRIBUTES: Readonly<Record<string, readonly string[]>> =
   aws_globalaccelerator_listener: ["provider", "accelerator_arn"],
   aws_globalaccelerator_endpoint_group: ["provider", "listener_arn", "endpoint_group_region"],
   aws_s3_bucket: ["provider", "bucket", "bucket_prefix"],
+  aws_s3_bucket_ownership_controls: ["provider", "bucket"],
+  aws_s3_bucket_public_access_block: ["provider", "bucket"],
+  aws_s3_bucket_versioning: ["provider", "bucket", "expected_bucket_owner"],
+  aws_s3_bucket_server_side_encryption_configuration: ["provider", "bucket", "expected_bucket_owner"],
+  aws_s3_bucket_policy: ["provider", "bucket"],
+  aws_s3_bucket_lifecycle_configuration: ["provider", "bucket", "expected_bucket_owner"],
   aws_sns_topic: ["provider", "name", "name_prefix", "fifo_topic"],
   aws_sns_topic_subscription: ["provider", "topic_arn", "protocol", "endpoint"],
   aws_cloudwatch_metric_alarm: ["provider", "alarm_name"],
@@ -63,7 +69,7 @@ export const STATEFUL_TYPES: readonly string[] = ["aws_dynamodb_table", "aws_kms
 
 /** One predicted consequence of the change. */
 export interface Impact {
-  readonly kind: "replace" | "destroy" | "recreate-replica";
+  readonly kind: "replace" | "destroy" | "recreate-replica" | "delete-replica";
   /** `type.logicalId` */
   readonly address: string;
   /** What changed, e.g. `internal: false → true`. */
@@ -109,7 +115,11 @@ function replicaImpacts(address: string, old: Readonly<Record<string, unknown>>,
   const impacts: Impact[] = [];
   for (const [region, replica] of before) {
     const next = after.get(region);
-    if (next && JSON.stringify(next.kms_key_arn) !== JSON.stringify(replica.kms_key_arn)) {
+    // A replica block that goes away is an in-place update of the table that deletes that copy
+    // (prevent_destroy does not apply: the table itself stays). The other copies keep the data.
+    if (!next && old.name === now.name && old.provider === now.provider) {
+      impacts.push({ kind: "delete-replica", address: `${address} (replica ${region})`, reason: `${region} is no longer a replica region`, stateful: true });
+    } else if (next && JSON.stringify(next.kms_key_arn) !== JSON.stringify(replica.kms_key_arn)) {
       impacts.push({
         kind: "recreate-replica",
         address: `${address} (replica ${region})`,

@@ -77,11 +77,16 @@ function countResources(path: string, hcl: boolean): number {
  */
 export function impactWarnings(impacts: readonly Impact[], guarded: boolean): string[] {
   const since = "compared with the last synth, this";
-  const consequence = (i: Impact) =>
-    i.stateful && guarded ? " — refused in this environment by prevent_destroy (see README, \"What a change does\")" : i.stateful ? " — its data or static IPs are lost" : "";
+  const verbs: Record<Impact["kind"], string> = { replace: "replaces", destroy: "destroys", "recreate-replica": "deletes and recreates", "delete-replica": "deletes" };
+  const consequence = (i: Impact) => {
+    if (i.kind === "delete-replica") return " — the other regions keep the data; prevent_destroy cannot stop this (an in-place update)";
+    if (i.kind === "recreate-replica") return " — DynamoDB copies the data back from the other regions; prevent_destroy cannot stop this (an in-place update)";
+    if (!i.stateful) return "";
+    return guarded ? ' — refused in this environment by prevent_destroy (see README, "What a change does")' : " — its data or static IPs are lost";
+  };
   const lines = impacts
     .filter((i) => i.kind !== "destroy" || i.stateful)
-    .map((i) => `${since} ${i.kind === "replace" ? "replaces" : i.kind === "destroy" ? "destroys" : "deletes and recreates"} ${i.address} (${i.reason})${consequence(i)}`);
+    .map((i) => `${since} ${verbs[i.kind]} ${i.address} (${i.reason})${consequence(i)}`);
   const destroyed = impacts.filter((i) => i.kind === "destroy" && !i.stateful).map((i) => i.address);
   if (destroyed.length > 0) {
     lines.push(`${since} destroys ${destroyed.length} resource(s) no longer in the configuration: ${destroyed.join(", ")}`);
