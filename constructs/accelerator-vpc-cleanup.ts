@@ -1,16 +1,12 @@
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { FunctionAsset } from "./function-asset";
-import { logStreamsArn, securityGroupsArn } from "./lib/arn";
-import { assumeRolePolicy, policyDocument } from "./lib/iam";
+import { securityGroupsArn } from "./lib/arn";
+import { functionWithOwnRole } from "./lib/lambda";
 import { RegionalNetwork } from "./regional-network";
-import { FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from "./regional-backend";
 
 /** EC2 actions the cleanup function calls (functions/accelerator-cleanup.ts), and no others. */
 export const CLEANUP_DESCRIBE_ACTIONS = ["ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces"] as const;
@@ -59,23 +55,17 @@ export class AcceleratorVpcCleanup extends Construct {
     if (region !== provider.region) {
       throw new Error(`AcceleratorVpcCleanup: provider region "${provider.region}" does not match region "${region}"`);
     }
-    const functionName = `${namePrefix}-ga-cleanup`;
-
-    const logGroup = new CloudwatchLogGroup(this, "logs", {
+    this.function = functionWithOwnRole(this, {
       provider,
-      name: `/aws/lambda/${functionName}`,
-      retentionInDays: props.logRetentionDays ?? 365,
-    });
-    const role = new IamRole(this, "role", {
-      provider,
-      name: `${namePrefix}-ga-cleanup-${region}`,
-      assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"),
-    });
-    const policy = new IamRolePolicy(this, "policy", {
-      provider,
-      role: role.id,
-      name: "least-privilege",
-      policy: policyDocument([
+      functionName: `${namePrefix}-ga-cleanup`,
+      roleName: `${namePrefix}-ga-cleanup-${region}`,
+      description: `GlobalApp tear-down: removes Global Accelerator's security group from the VPC in ${region}`,
+      code: props.code,
+      memoryMb: 128,
+      // GA can take minutes to release its interfaces: wait as long as Lambda allows.
+      timeoutSeconds: CLEANUP_TIMEOUT_SECONDS,
+      logRetentionDays: props.logRetentionDays ?? 365,
+      statements: (ownLogGroup) => [
         // Describe* have no resource-level permissions in EC2: "*" is the only valid resource.
         { sid: "FindGroupAndInterfaces", actions: [...CLEANUP_DESCRIBE_ACTIONS], resources: ["*"] },
         // Only security groups of this one VPC.
@@ -85,29 +75,9 @@ export class AcceleratorVpcCleanup extends Construct {
           resources: [securityGroupsArn(network.vpc.arn)],
           conditions: { ArnEquals: { "ec2:Vpc": network.vpc.arn } },
         },
-        { sid: "OwnLogGroupOnly", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logStreamsArn(logGroup.arn)] },
-        // X-Ray has no resource-level permissions for these two actions; "*" is the only valid resource.
-        { sid: "XRayTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
-      ]),
-    });
-
-    this.function = new LambdaFunction(this, "function", {
-      provider,
-      functionName,
-      description: `GlobalApp tear-down: removes Global Accelerator's security group from the VPC in ${region}`,
-      role: role.arn,
-      runtime: FUNCTION_RUNTIME,
-      architectures: [FUNCTION_ARCHITECTURE],
-      handler: props.code.handler,
-      filename: props.code.path,
-      sourceCodeHash: props.code.sourceCodeHash,
-      memorySize: 128,
-      // GA can take minutes to release its interfaces: wait as long as Lambda allows.
-      timeout: CLEANUP_TIMEOUT_SECONDS,
-      tracingConfig: { mode: "Active" },
-      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-      dependsOn: [logGroup, policy],
-    });
+        ownLogGroup,
+      ],
+    }).function;
 
     this.invocation = new LambdaInvocation(this, "invocation", {
       provider,

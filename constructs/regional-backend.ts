@@ -1,6 +1,4 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
@@ -16,9 +14,8 @@ import type { FunctionSettings, HealthCheckSettings } from "../model/config";
 import { functionEnvironment } from "../functions/lib/env";
 import { FunctionAsset } from "./function-asset";
 import { GlobalTable } from "./global-table";
-import { logStreamsArn } from "./lib/arn";
 import { targetGroupHealthCheck } from "./lib/health-check";
-import { assumeRolePolicy, policyDocument } from "./lib/iam";
+import { functionWithOwnRole } from "./lib/lambda";
 import { RegionalNetwork } from "./regional-network";
 
 /** The DynamoDB item actions the function uses (functions/lib/store.ts), and no others. */
@@ -28,8 +25,7 @@ export const FUNCTION_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "
 export const FUNCTION_TABLE_KEY_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"] as const;
 
 /** The Lambda runtime and architecture the bundle targets (constructs/lib/bundle.ts: node22). */
-export const FUNCTION_RUNTIME = "nodejs22.x";
-export const FUNCTION_ARCHITECTURE = "arm64";
+export { FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME } from "./lib/lambda";
 
 /** Path patterns the ALB forwards to the function; anything else gets a fixed 404 from the ALB itself. */
 export const ROUTED_PATHS = ["/get/*", "/items/*"] as const;
@@ -123,26 +119,27 @@ export class RegionalBackend extends Construct {
     });
 
     // --- function ----------------------------------------------------------------------------
-    const functionName = `${namePrefix}-get`;
-    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+    const fn = functionWithOwnRole(this, {
       provider,
-      name: `/aws/lambda/${functionName}`,
-      retentionInDays: props.function.logRetentionDays,
-    });
-
-    const role = new IamRole(this, "role", {
-      provider,
-      name: `${namePrefix}-get-${region}`,
-      assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"),
-    });
-    const policy = new IamRolePolicy(this, "policy", {
-      provider,
-      role: role.id,
-      name: "least-privilege",
-      policy: policyDocument([
+      functionName: `${namePrefix}-get`,
+      roleName: `${namePrefix}-get-${region}`,
+      description: `GlobalApp item and health API in ${region}`,
+      code: props.code,
+      memoryMb: props.function.memoryMb,
+      timeoutSeconds: props.function.timeoutSeconds,
+      logRetentionDays: props.function.logRetentionDays,
+      reservedConcurrency: props.function.reservedConcurrency,
+      // STATUS=200; the article's failover switch is setting it to 400. The function answers the
+      // health check on the target group's own path.
+      environment: functionEnvironment({
+        tableName: props.table.table.name,
+        healthCheckMode: props.function.healthCheckMode ?? "shallow",
+        healthPath: props.healthCheck.path,
+      }),
+      statements: (ownLogGroup) => [
         // Only this region's copy of the table: each region reads and writes its own replica.
         { sid: "ItemsInRegionalReplica", actions: [...FUNCTION_TABLE_ACTIONS], resources: [props.table.arnIn(region)] },
-        { sid: "OwnLogGroupOnly", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logStreamsArn(this.logGroup.arn)] },
+        ownLogGroup,
         // A customer-managed table key is used with the caller's permissions: only this region's key,
         // only through DynamoDB in this region.
         ...(props.table.kmsKeyArns[region]
@@ -155,40 +152,10 @@ export class RegionalBackend extends Construct {
               },
             ]
           : []),
-        // X-Ray has no resource-level permissions for these two actions; "*" is the only valid resource.
-        { sid: "XRayTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
-      ]),
+      ],
     });
-
-    this.function = new LambdaFunction(this, "function", {
-      provider,
-      functionName,
-      description: `GlobalApp item and health API in ${region}`,
-      role: role.arn,
-      runtime: FUNCTION_RUNTIME,
-      architectures: [FUNCTION_ARCHITECTURE],
-      handler: props.code.handler,
-      filename: props.code.path,
-      sourceCodeHash: props.code.sourceCodeHash,
-      memorySize: props.function.memoryMb,
-      timeout: props.function.timeoutSeconds,
-      ...(props.function.reservedConcurrency !== undefined
-        ? { reservedConcurrentExecutions: props.function.reservedConcurrency }
-        : {}),
-      environment: {
-        // STATUS=200; the article's failover switch is setting it to 400. The function answers the
-        // health check on the target group's own path.
-        variables: functionEnvironment({
-          tableName: props.table.table.name,
-          healthCheckMode: props.function.healthCheckMode ?? "shallow",
-          healthPath: props.healthCheck.path,
-        }),
-      },
-      tracingConfig: { mode: "Active" },
-      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
-      // The role's policy first: active tracing and the first log lines need it from the start.
-      dependsOn: [this.logGroup, policy],
-    });
+    this.logGroup = fn.logGroup;
+    this.function = fn.function;
 
     // --- load balancer -----------------------------------------------------------------------
     const listenerPorts = props.certificateArn ? [80, 443] : [80];
