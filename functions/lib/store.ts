@@ -2,12 +2,12 @@
  * {@link ItemStore} on DynamoDB, with timeouts and retries sized so that a failing request ends
  * well inside the function's 3 s timeout and the handler can still answer 503.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, type PutItemCommandInput } from "@aws-sdk/client-dynamodb";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import { KEY, type Item, type ItemStore } from "./items";
+import { KEY } from "./attributes";
+import type { Item, ItemStore } from "./items";
 
 /** Timeouts and retries of the DynamoDB client, all in ms. */
 export interface StoreTimeouts {
@@ -39,13 +39,19 @@ export const DEFAULT_TIMEOUTS: StoreTimeouts = {
 export const HEALTH_PROBE_ID = "__health__";
 
 /**
- * A DynamoDB document client for `region`, built once per execution environment. The endpoint is
- * the SDK's own: `AWS_ENDPOINT_URL_DYNAMODB` when set (local DynamoDB), else the regional one.
+ * A DynamoDB client for `region`, built once per execution environment. The endpoint is the SDK's
+ * own: `AWS_ENDPOINT_URL_DYNAMODB` when set (local DynamoDB), else the regional one.
+ *
+ * The low-level client, not the DocumentClient: items travel as DynamoDB's own AttributeValues
+ * (numbers as their decimal text, binary as bytes, sets as sets), and item-json.ts converts them
+ * to and from the API's JSON exactly. The DocumentClient's marshalling would turn numbers into
+ * doubles (or `NumberValue`s that still need a lossless JSON writer), sets into `Set`s and maps
+ * into objects built by assignment, where a `__proto__` key is lost.
  */
-export function createDocumentClient(region: string, timeouts: StoreTimeouts = DEFAULT_TIMEOUTS): DynamoDBDocumentClient {
+export function createClient(region: string, timeouts: StoreTimeouts = DEFAULT_TIMEOUTS): DynamoDBClient {
   // Keep-alive: a warm function reuses its TLS connection instead of a handshake per request.
   const agentOptions = { keepAlive: true, maxSockets: 50 };
-  const client = new DynamoDBClient({
+  return new DynamoDBClient({
     region,
     maxAttempts: timeouts.maxAttempts,
     requestHandler: new NodeHttpHandler({
@@ -56,23 +62,19 @@ export function createDocumentClient(region: string, timeouts: StoreTimeouts = D
       httpsAgent: new HttpsAgent(agentOptions),
     }),
   });
-  return DynamoDBDocumentClient.from(client, {
-    // Items written by other tools may hold numbers beyond 2^53; answer them (rounded) instead of a 500.
-    unmarshallOptions: { wrapNumbers: (value: string) => Number(value) },
-  });
 }
 
 /** Items in one DynamoDB table (the region's replica), key `item_id` (S). */
 export class DynamoItemStore implements ItemStore {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DynamoDBClient,
     private readonly tableName: string,
     private readonly timeouts: StoreTimeouts = DEFAULT_TIMEOUTS,
   ) {}
 
   async get(id: string, signal?: AbortSignal): Promise<Item | undefined> {
     const out = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { [KEY]: id } }),
+      new GetItemCommand({ TableName: this.tableName, Key: { [KEY]: { S: id } } }),
       { abortSignal: this.deadline(signal) },
     );
     return out.Item as Item | undefined;
@@ -80,7 +82,7 @@ export class DynamoItemStore implements ItemStore {
 
   async put(item: Item, signal?: AbortSignal): Promise<"created" | "replaced"> {
     const out = await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: item, ReturnValues: "ALL_OLD" }),
+      new PutItemCommand({ TableName: this.tableName, Item: item as PutItemCommandInput["Item"], ReturnValues: "ALL_OLD" }),
       { abortSignal: this.deadline(signal) },
     );
     return out.Attributes ? "replaced" : "created";
@@ -88,7 +90,7 @@ export class DynamoItemStore implements ItemStore {
 
   async delete(id: string, signal?: AbortSignal): Promise<Item | undefined> {
     const out = await this.client.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { [KEY]: id }, ReturnValues: "ALL_OLD" }),
+      new DeleteItemCommand({ TableName: this.tableName, Key: { [KEY]: { S: id } }, ReturnValues: "ALL_OLD" }),
       { abortSignal: this.deadline(signal) },
     );
     return out.Attributes as Item | undefined;
@@ -97,7 +99,7 @@ export class DynamoItemStore implements ItemStore {
   async ping(): Promise<void> {
     // A data-plane read on the replica (the same GetItem permission the function already has).
     await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { [KEY]: HEALTH_PROBE_ID }, ProjectionExpression: KEY }),
+      new GetItemCommand({ TableName: this.tableName, Key: { [KEY]: { S: HEALTH_PROBE_ID } }, ProjectionExpression: KEY }),
       { abortSignal: AbortSignal.timeout(this.timeouts.pingMs) },
     );
   }
