@@ -8,6 +8,7 @@ import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { KEY } from "./attributes";
 import type { Item, ItemStore } from "./items";
+import { attributesFromResponse } from "./wire";
 
 /** Timeouts and retries of the DynamoDB client, all in ms. */
 export interface StoreTimeouts {
@@ -64,6 +65,48 @@ export function createClient(region: string, timeouts: StoreTimeouts = DEFAULT_T
   });
 }
 
+/** A command of the low-level client, as far as reading its raw response needs. */
+interface RawReadable {
+  readonly middlewareStack: {
+    add(
+      middleware: (next: (args: unknown) => Promise<{ response: unknown }>) => (args: unknown) => Promise<{ response: unknown }>,
+      options: { step: "deserialize"; priority: "low"; name: string },
+    ): void;
+  };
+}
+
+const EMPTY_BODY = new TextEncoder().encode("{}");
+
+async function readBody(body: unknown): Promise<Buffer> {
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.length);
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Makes `command` keep the attributes under `field` of DynamoDB's successful response body, read by
+ * wire.ts instead of by the SDK (which loses `__proto__` keys, see there). The SDK then parses an
+ * empty object, so nothing is parsed twice; error responses are left to the SDK untouched.
+ */
+function keepRawAttributes(command: RawReadable, field: "Item" | "Attributes"): { attributes?: Item } {
+  const kept: { attributes?: Item } = {};
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      const out = await next(args);
+      const response = out.response as { statusCode?: number; body?: unknown };
+      if (response.statusCode === 200 && response.body !== undefined) {
+        kept.attributes = attributesFromResponse((await readBody(response.body)).toString("utf8"), field);
+        response.body = EMPTY_BODY;
+      }
+      return out;
+    },
+    // Inside the SDK's deserializer (low priority in its step): it sees the raw response first.
+    { step: "deserialize", priority: "low", name: "globalappRawAttributes" },
+  );
+  return kept;
+}
+
 /** Items in one DynamoDB table (the region's replica), key `item_id` (S). */
 export class DynamoItemStore implements ItemStore {
   constructor(
@@ -73,11 +116,10 @@ export class DynamoItemStore implements ItemStore {
   ) {}
 
   async get(id: string, signal?: AbortSignal): Promise<Item | undefined> {
-    const out = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: { [KEY]: { S: id } } }),
-      { abortSignal: this.deadline(signal) },
-    );
-    return out.Item as Item | undefined;
+    const command = new GetItemCommand({ TableName: this.tableName, Key: { [KEY]: { S: id } } });
+    const kept = keepRawAttributes(command as unknown as RawReadable, "Item");
+    await this.client.send(command, { abortSignal: this.deadline(signal) });
+    return kept.attributes;
   }
 
   async put(item: Item, signal?: AbortSignal): Promise<"created" | "replaced"> {
@@ -89,11 +131,10 @@ export class DynamoItemStore implements ItemStore {
   }
 
   async delete(id: string, signal?: AbortSignal): Promise<Item | undefined> {
-    const out = await this.client.send(
-      new DeleteItemCommand({ TableName: this.tableName, Key: { [KEY]: { S: id } }, ReturnValues: "ALL_OLD" }),
-      { abortSignal: this.deadline(signal) },
-    );
-    return out.Attributes as Item | undefined;
+    const command = new DeleteItemCommand({ TableName: this.tableName, Key: { [KEY]: { S: id } }, ReturnValues: "ALL_OLD" });
+    const kept = keepRawAttributes(command as unknown as RawReadable, "Attributes");
+    await this.client.send(command, { abortSignal: this.deadline(signal) });
+    return kept.attributes;
   }
 
   async ping(): Promise<void> {
