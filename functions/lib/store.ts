@@ -65,16 +65,6 @@ export function createClient(region: string, timeouts: StoreTimeouts = DEFAULT_T
   });
 }
 
-/** A command of the low-level client, as far as reading its raw response needs. */
-interface RawReadable {
-  readonly middlewareStack: {
-    add(
-      middleware: (next: (args: unknown) => Promise<{ response: unknown }>) => (args: unknown) => Promise<{ response: unknown }>,
-      options: { step: "deserialize"; priority: "low"; name: string },
-    ): void;
-  };
-}
-
 const EMPTY_BODY = new TextEncoder().encode("{}");
 
 async function readBody(body: unknown): Promise<Buffer> {
@@ -84,42 +74,51 @@ async function readBody(body: unknown): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** Which response field holds the item, per command whose item the function reads. */
+const ITEM_FIELDS: Readonly<Record<string, "Item" | "Attributes">> = { GetItemCommand: "Item", DeleteItemCommand: "Attributes" };
+
 /**
- * Makes `command` keep the attributes under `field` of DynamoDB's successful response body, read by
- * wire.ts instead of by the SDK (which loses `__proto__` keys, see there). The SDK then parses an
- * empty object, so nothing is parsed twice; error responses are left to the SDK untouched.
+ * Items of successful GetItem/DeleteItem responses, read from DynamoDB's raw response body by
+ * wire.ts instead of by the SDK (which loses `__proto__` keys, see there), keyed by the command's
+ * input object. The SDK then parses an empty object, so nothing is parsed twice; error responses
+ * are left to the SDK untouched. One middleware on the client, not one per command: a command
+ * with middleware of its own makes the SDK rebuild its handler stack on every call.
  */
-function keepRawAttributes(command: RawReadable, field: "Item" | "Attributes"): { attributes?: Item } {
-  const kept: { attributes?: Item } = {};
-  command.middlewareStack.add(
-    (next) => async (args) => {
+function keepRawItems(client: DynamoDBClient): WeakMap<object, Item | undefined> {
+  const kept = new WeakMap<object, Item | undefined>();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
       const out = await next(args);
+      const field = ITEM_FIELDS[context.commandName ?? ""];
       const response = out.response as { statusCode?: number; body?: unknown };
-      if (response.statusCode === 200 && response.body !== undefined) {
-        kept.attributes = attributesFromResponse((await readBody(response.body)).toString("utf8"), field);
+      if (field && response.statusCode === 200 && response.body !== undefined) {
+        kept.set(args.input as object, attributesFromResponse((await readBody(response.body)).toString("utf8"), field));
         response.body = EMPTY_BODY;
       }
       return out;
     },
     // Inside the SDK's deserializer (low priority in its step): it sees the raw response first.
-    { step: "deserialize", priority: "low", name: "globalappRawAttributes" },
+    { step: "deserialize", priority: "low", name: "globalappRawItems" },
   );
   return kept;
 }
 
 /** Items in one DynamoDB table (the region's replica), key `item_id` (S). */
 export class DynamoItemStore implements ItemStore {
+  private readonly rawItems: WeakMap<object, Item | undefined>;
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
     private readonly timeouts: StoreTimeouts = DEFAULT_TIMEOUTS,
-  ) {}
+  ) {
+    this.rawItems = keepRawItems(client);
+  }
 
   async get(id: string, signal?: AbortSignal): Promise<Item | undefined> {
     const command = new GetItemCommand({ TableName: this.tableName, Key: { [KEY]: { S: id } } });
-    const kept = keepRawAttributes(command as unknown as RawReadable, "Item");
     await this.client.send(command, { abortSignal: this.deadline(signal) });
-    return kept.attributes;
+    return this.rawItems.get(command.input);
   }
 
   async put(item: Item, signal?: AbortSignal): Promise<"created" | "replaced"> {
@@ -132,9 +131,8 @@ export class DynamoItemStore implements ItemStore {
 
   async delete(id: string, signal?: AbortSignal): Promise<Item | undefined> {
     const command = new DeleteItemCommand({ TableName: this.tableName, Key: { [KEY]: { S: id } }, ReturnValues: "ALL_OLD" });
-    const kept = keepRawAttributes(command as unknown as RawReadable, "Attributes");
     await this.client.send(command, { abortSignal: this.deadline(signal) });
-    return kept.attributes;
+    return this.rawItems.get(command.input);
   }
 
   async ping(): Promise<void> {
