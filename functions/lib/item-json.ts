@@ -39,7 +39,8 @@ export const TAGS: ReadonlySet<string> = new Set(["$B", "$SS", "$NS", "$BS", "$M
 // With the u flag a valid surrogate pair is one code point, so this matches only lone surrogates,
 // which UTF-8 cannot encode (they would be stored as U+FFFD: a different value than the one sent).
 export const LONE_SURROGATE = /\p{Cs}/u;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** Standard base64 with padding (RFC 4648 §4), no whitespace: `$B` values and base64 request bodies. */
+export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * JSON nesting that a valid item can reach: the item's object, up to 32 levels of which each may be

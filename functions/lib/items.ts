@@ -10,7 +10,7 @@ import {
   type AttributeValue,
 } from "./attributes";
 import { BadRequestError, NotFoundError, ServiceUnavailableError } from "./errors";
-import { itemFromJson, itemToJson, LONE_SURROGATE } from "./item-json";
+import { BASE64, itemFromJson, itemToJson, LONE_SURROGATE } from "./item-json";
 import { ALB_RESPONSE_LIMIT, JsonText, worstCaseBytes, type ServiceResponse } from "./response";
 
 /** An item as DynamoDB holds it: attribute values by name, `item_id` the partition key (S). */
@@ -51,7 +51,6 @@ export function parseItemId(raw: string): string {
   return id;
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Decodes the raw ALB body (plain or base64) to text, rejecting invalid base64 or UTF-8. */
