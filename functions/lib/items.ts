@@ -11,7 +11,7 @@ import {
 } from "./attributes";
 import { BadRequestError, NotFoundError, ServiceUnavailableError } from "./errors";
 import { BASE64, itemFromJson, itemToJson, LONE_SURROGATE } from "./item-json";
-import { ALB_RESPONSE_LIMIT, JsonText, worstCaseBytes, type ServiceResponse } from "./response";
+import { ALB_RESPONSE_LIMIT, alwaysFits, JsonText, worstCaseBytes, type ServiceResponse } from "./response";
 
 /** An item as DynamoDB holds it: attribute values by name, `item_id` the partition key (S). */
 export type Item = AttributeMap;
@@ -112,10 +112,10 @@ export class ItemService {
   ): Promise<ServiceResponse> {
     const item = parseItemBody(id, body, isBase64Encoded);
     const json = new JsonText(itemToJson(item));
-    const readBack = worstCaseBytes(this.answer(200, json, `retrieved from ${this.region}`), this.region);
-    if (readBack > ALB_RESPONSE_LIMIT) {
+    const readBack = this.answer(200, json, `retrieved from ${this.region}`);
+    if (!alwaysFits(readBack, this.region)) {
       throw new BadRequestError(
-        `the item's GET response would be ${readBack} bytes of JSON, over the ALB's limit of ${ALB_RESPONSE_LIMIT} bytes for Lambda responses ` +
+        `the item's GET response would be ${worstCaseBytes(readBack, this.region)} bytes of JSON, over the ALB's limit of ${ALB_RESPONSE_LIMIT} bytes for Lambda responses ` +
           "(quotes, backslashes and control characters count several times once escaped)",
       );
     }

@@ -100,12 +100,22 @@ function headersOf(response: ServiceResponse, region: string): Record<string, st
   return { ...response.headers, "content-type": "application/json", "x-served-by-region": region };
 }
 
-/**
- * Size of the largest ALBResult that could carry `response`: uncompressed, in the multi-value
- * header form (the larger one). Used to refuse writes whose answers could not be read back.
- */
+/** The largest ALBResult that could carry `response`: uncompressed, in the multi-value header form. */
+function worstCase(response: ServiceResponse, region: string): ALBResult {
+  return build(response.statusCode, headersOf(response, region), bodyJson(response.body), false, true);
+}
+
+/** Size of the largest ALBResult that could carry `response` (see {@link worstCase}). */
 export function worstCaseBytes(response: ServiceResponse, region: string): number {
-  return resultBytes(build(response.statusCode, headersOf(response, region), bodyJson(response.body), false, true));
+  return resultBytes(worstCase(response, region));
+}
+
+/**
+ * Whether `response` can reach every client, whatever its header form and Accept-Encoding: its
+ * largest ALBResult fits the ALB's limit. Used to refuse writes whose answers could not be read back.
+ */
+export function alwaysFits(response: ServiceResponse, region: string): boolean {
+  return fitsAlb(worstCase(response, region));
 }
 
 /** Called when a response had to be compressed, shortened or refused; for the log. */
