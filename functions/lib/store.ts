@@ -67,11 +67,17 @@ export function createClient(region: string, timeouts: StoreTimeouts = DEFAULT_T
 
 const EMPTY_BODY = new TextEncoder().encode("{}");
 
-async function readBody(body: unknown): Promise<Buffer> {
-  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.length);
-  const chunks: Buffer[] = [];
-  for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
-  return Buffer.concat(chunks);
+/** The whole body of a response: a stream (Node's IncomingMessage) or, already read, bytes. */
+function readBody(body: unknown): Promise<Buffer> {
+  if (body instanceof Uint8Array) return Promise.resolve(Buffer.from(body.buffer, body.byteOffset, body.length));
+  const stream = body as NodeJS.ReadableStream;
+  // Events rather than `for await`: no async-iterator machinery per request on the hot path.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer | string) => chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk));
+    stream.once("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    stream.once("error", reject);
+  });
 }
 
 /** Which response field holds the item, per command whose item the function reads. */
