@@ -225,7 +225,7 @@ describe("random items round-trip exactly", () => {
     );
   }
 
-  test("300 items through dynalite (names without __proto__, which dynalite drops)", async () => {
+  test("200 items through dynalite (names without __proto__, which dynalite drops)", async () => {
     const client = new DynamoDBClient({ ...db.clientConfig });
     const readStored = async (id: string) => {
       const out = await client.send(new GetItemCommand({ TableName: "GlobalApp", Key: { item_id: { S: id } } }));
@@ -233,13 +233,13 @@ describe("random items round-trip exactly", () => {
     };
     try {
       const items = itemArb.filter(({ body }) => !body.includes('"__proto__"'));
-      await roundTrip(loadBundledHandler({ AWS_ENDPOINT_URL_DYNAMODB: db.endpoint }), readStored, items, 300);
+      await roundTrip(loadBundledHandler({ AWS_ENDPOINT_URL_DYNAMODB: db.endpoint }), readStored, items, 200);
     } finally {
       client.destroy();
     }
   });
 
-  test("300 items, __proto__ keys included, through a stand-in that stores exactly the PutItem it receives", async () => {
+  test("150 items, __proto__ keys included, through a stand-in that stores exactly the PutItem it receives", async () => {
     // An echo of DynamoDB's wire: PutItem's Item is kept as sent and answered to GetItem as is.
     const stored = new Map<string, string>();
     const echo = createServer((req, res) => {
@@ -266,7 +266,7 @@ describe("random items round-trip exactly", () => {
         const raw = stored.get(id);
         return raw === undefined ? undefined : mapFromWire(JSON.parse(raw) as Record<string, unknown>);
       };
-      await roundTrip(loadBundledHandler({ AWS_ENDPOINT_URL_DYNAMODB: endpoint }), readStored, itemArb, 300);
+      await roundTrip(loadBundledHandler({ AWS_ENDPOINT_URL_DYNAMODB: endpoint }), readStored, itemArb, 150);
     } finally {
       echo.closeAllConnections();
       await new Promise((resolve) => echo.close(resolve));

@@ -61,7 +61,7 @@ describe("parseJson", () => {
       fc.property(fc.json({ maxDepth: 4 }), (text) => {
         expect(plain(parseJson(text, 100))).toEqual(JSON.parse(text));
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
     // Random text and mutated JSON: both parsers refuse or both accept.
     const mutated = fc.tuple(fc.json({ maxDepth: 2 }), fc.nat(), fc.string({ maxLength: 2 })).map(([t, at, ins]) => {
@@ -91,7 +91,7 @@ describe("parseJson", () => {
         }
         expect(parsed.v).toEqual(expected);
       }),
-      { numRuns: 3000 },
+      { numRuns: 1500 },
     );
   });
 });
