@@ -4,14 +4,15 @@
  * Compares, in one run and printed side by side:
  * 1. bundle size, raw and zipped, with the AWS SDK bundled (what ships) vs external (the runtime's);
  * 2. cold start: a fresh Node process loads the bundle and serves its first request (median of N);
- * 3. warm latency per request: the handler vs a raw `GetCommand` on the same dynalite (p50/p99 and
- *    the overhead ratio), interleaved so both see the same machine load.
+ * 3. warm latency per request: the handler vs a raw `GetItemCommand` (the low-level call the handler
+ *    makes) and a DocumentClient `GetCommand` on the same dynalite (p50/p99 and the overhead ratio),
+ *    interleaved so all see the same machine load.
  *
  * dynalite runs in its own process so that its CPU time does not count against either side.
  * For the "external" variant the SDK is resolved from node_modules through NODE_PATH, the way
  * Lambda resolves it from /var/runtime/node_modules.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { ALBEvent, ALBResult } from "aws-lambda";
 import { execFileSync, spawn } from "node:child_process";
@@ -153,15 +154,18 @@ async function main(): Promise<void> {
 
     Object.assign(process.env, functionEnv(dynalite.endpoint));
     const { handler } = require(variants[0].file) as { handler: Handler };
-    const raw = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-west-2", endpoint: dynalite.endpoint, credentials: { accessKeyId: "b", secretAccessKey: "b" } }));
+    const lowLevel = new DynamoDBClient({ region: "us-west-2", endpoint: dynalite.endpoint, credentials: { accessKeyId: "b", secretAccessKey: "b" } });
+    const raw = DynamoDBDocumentClient.from(lowLevel);
     const event = { httpMethod: "GET", path: "/get/bench", headers: {}, body: "", isBase64Encoded: false } as unknown as ALBEvent;
     const notFound = { ...event, path: "/unknown" } as ALBEvent;
-    const getRaw = () => raw.send(new GetCommand({ TableName: TABLE, Key: { item_id: "bench" } }));
+    const getRaw = () => lowLevel.send(new GetItemCommand({ TableName: TABLE, Key: { item_id: { S: "bench" } } }));
+    const getDocument = () => raw.send(new GetCommand({ TableName: TABLE, Key: { item_id: "bench" } }));
     for (let i = 0; i < WARMUP; i++) {
       await handler(event);
       await getRaw();
+      await getDocument();
     }
-    const samples = { handler: [] as number[], raw: [] as number[], routing: [] as number[] };
+    const samples = { handler: [] as number[], raw: [] as number[], document: [] as number[], routing: [] as number[] };
     for (let i = 0; i < WARM_REQUESTS; i++) {
       // Interleaved, so load spikes on the machine hit both sides alike.
       let t = performance.now();
@@ -172,6 +176,9 @@ async function main(): Promise<void> {
       await getRaw();
       samples.raw.push(performance.now() - t);
       t = performance.now();
+      await getDocument();
+      samples.document.push(performance.now() - t);
+      t = performance.now();
       await handler(notFound);
       samples.routing.push(performance.now() - t);
     }
@@ -181,12 +188,14 @@ async function main(): Promise<void> {
     };
     const h = stats(samples.handler);
     const r = stats(samples.raw);
+    const d = stats(samples.document);
     const n = stats(samples.routing);
     table(
       `Warm latency per request (${WARM_REQUESTS} interleaved requests after ${WARMUP} warm-up, bundled handler in-process)`,
       ["what", "p50", "p99", "p50 vs raw", "p99 vs raw"],
       [
-        ["raw GetCommand (DocumentClient)", ms(r.p50), ms(r.p99), "1.00×", "1.00×"],
+        ["raw GetItemCommand (low-level, as the handler)", ms(r.p50), ms(r.p99), "1.00×", "1.00×"],
+        ["raw GetCommand (DocumentClient)", ms(d.p50), ms(d.p99), `${(d.p50 / r.p50).toFixed(2)}×`, `${(d.p99 / r.p99).toFixed(2)}×`],
         ["handler GET /get/{id}", ms(h.p50), ms(h.p99), `${(h.p50 / r.p50).toFixed(2)}×`, `${(h.p99 / r.p99).toFixed(2)}×`],
         ["handler 404 (no DynamoDB call)", ms(n.p50), ms(n.p99), "", ""],
       ],

@@ -11,7 +11,7 @@ import type { ALBEvent, ALBResult, Context } from "aws-lambda";
 import { readEnv } from "./lib/env";
 import { HealthCheck, ItemService } from "./lib/items";
 import { createRouter } from "./lib/router";
-import { createDocumentClient, DynamoItemStore } from "./lib/store";
+import { createClient, DynamoItemStore } from "./lib/store";
 
 const env = readEnv(process.env);
 const logger = new Logger({ serviceName: "globalapp-get", persistentKeys: { region: env.region } });
@@ -20,7 +20,7 @@ const logger = new Logger({ serviceName: "globalapp-get", persistentKeys: { regi
 // crash, which would leave the ALB with a 502 and no log line saying why).
 if (env.problems.length > 0) logger.error("invalid configuration", { problems: env.problems });
 
-const store = env.tableName ? new DynamoItemStore(createDocumentClient(env.region), env.tableName) : undefined;
+const store = env.tableName ? new DynamoItemStore(createClient(env.region), env.tableName) : undefined;
 
 const route = createRouter({
   env,

@@ -6,7 +6,7 @@
  */
 import type { AppConfig } from "../model/config";
 import { endpointWeight, healthCheckMode, trafficDial } from "../model/config";
-import { functionEnvironment } from "../functions/lib/env";
+import { functionEnvironment, parseStatus, STATUS_RULE } from "../functions/lib/env";
 import { startAdminServer, type AdminServer } from "./admin";
 import { RegionalAlb } from "./alb";
 import { LocalAccelerator } from "./accelerator";
@@ -112,8 +112,6 @@ export interface LocalSystem {
   now(): number;
   close(): Promise<void>;
 }
-
-const STATUS_PATTERN = /^[1-5][0-9]{2}$/;
 
 /** Starts everything; on failure, stops what was started and rethrows. */
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
@@ -221,7 +219,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       propagationSeconds,
       now,
       async setStatus(region, status) {
-        if (!STATUS_PATTERN.test(status)) throw new RangeError(`STATUS must be an HTTP status code 100-599, got "${status}"`);
+        if (parseStatus(status) === undefined) throw new RangeError(`STATUS must be ${STATUS_RULE}, got "${status}"`);
         await regionOf(region).fn.updateEnvironment({ STATUS: status });
         emit({ t: now(), type: "status", region, status });
       },

@@ -1,17 +1,27 @@
 /**
- * Property: for any event, well-formed or not, the bundled handler answers (never throws) with a
- * well-formed ALBResult whose status is a documented one.
+ * Properties of the bundled handler.
  *
- * 10,000 events go to a stub DynamoDB endpoint that answers every call at once like an empty table
- * (dynalite takes ~3 ms per write, too slow for 10,000 runs in a few seconds); 1,000 more go to
- * dynalite, so a request the function lets through but DynamoDB would reject shows up as a 500.
+ * 1. For any event, well-formed or not, it answers (never throws) with a well-formed ALBResult whose
+ *    status is a documented one. 10,000 events go to a stub DynamoDB endpoint that answers every
+ *    call at once like an empty table (dynalite takes ~3 ms per write, too slow for 10,000 runs in a
+ *    few seconds); 1,000 more go to dynalite, so a request the function lets through but DynamoDB
+ *    would reject shows up as a 500.
+ * 2. Random items (many-digit numbers, odd keys, nested lists and maps, sets, binary, Unicode)
+ *    written through it are stored exactly (read back with the low-level client) and read back
+ *    through it exactly (parsed by lossless-json, an independent lossless parser).
  */
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import fc from "fast-check";
 import type { ALBResult } from "aws-lambda";
+import { parse as losslessParse } from "lossless-json";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startDynalite, type LocalDynamo } from "../../local/dynalite";
+import type { AttributeMap } from "../../functions/lib/attributes";
+import { mapFromWire } from "../../functions/lib/wire";
 import { loadBundledHandler, type Handler } from "./support/bundled";
+import { albEvent as makeEvent } from "./support/events";
+import { canonicalFromJson, canonicalMap, item as itemArb } from "./support/items";
 
 /** With valid configuration and a healthy table: 500 and 503 would be bugs here. */
 const EXPECTED = new Set([200, 201, 400, 404, 405]);
@@ -175,4 +185,91 @@ test("10,000 random and malformed ALB events (stub DynamoDB): never a throw, alw
 
 test("1,000 more against dynalite: nothing the function accepts is rejected by the table", async () => {
   await checkEvents(loadBundledHandler({ AWS_ENDPOINT_URL_DYNAMODB: db.endpoint }), 1000);
+});
+
+describe("random items round-trip exactly", () => {
+  const form = fc.record({
+    multiValue: fc.boolean(),
+    base64: fc.boolean(),
+    gzip: fc.boolean(),
+    id: fc.string({ unit: "binary", minLength: 1, maxLength: 8 }),
+  });
+  /** The item in a response body, canonical, as a client reading the README's form sees it. */
+  const answered = (result: ALBResult) => canonicalFromJson((losslessParse(result.body ?? "") as { item: unknown }).item, true);
+  const withKey = (item: AttributeMap, id: string): AttributeMap => ({ ...item, item_id: { S: id } });
+
+  async function roundTrip(
+    handler: Handler,
+    readStored: (id: string) => Promise<AttributeMap | undefined>,
+    items: fc.Arbitrary<{ item: AttributeMap; body: string }>,
+    numRuns: number,
+  ): Promise<void> {
+    await fc.assert(
+      fc.asyncProperty(items, form, async ({ item, body }, f) => {
+        const path = `/items/${encodeURIComponent(f.id)}`;
+        const headers: Record<string, string> = f.gzip ? { "accept-encoding": "gzip" } : {};
+        const put = await handler(
+          makeEvent({ method: "PUT", path, body: f.base64 ? Buffer.from(body).toString("base64") : body, isBase64Encoded: f.base64, multiValue: f.multiValue, headers }),
+        );
+        if (put.statusCode !== 200 && put.statusCode !== 201) throw new Error(`PUT answered ${put.statusCode} ${put.body ?? ""}\nbody: ${body}`);
+        const expected = canonicalMap(withKey(item, f.id));
+        expect(answered(put)).toBe(expected);
+        // What DynamoDB holds, through the low-level client: byte for byte (N as text, B as bytes).
+        const stored = await readStored(f.id);
+        expect(stored && canonicalMap(stored)).toBe(expected);
+        const get = await handler(makeEvent({ path: `/get/${encodeURIComponent(f.id)}`, multiValue: f.multiValue, headers }));
+        expect(get.statusCode).toBe(200);
+        expect(answered(get)).toBe(expected);
+      }),
+      { numRuns },
+    );
+  }
+
+  test("200 items through dynalite (names without __proto__, which dynalite drops)", async () => {
+    const client = new DynamoDBClient({ ...db.clientConfig });
+    const readStored = async (id: string) => {
+      const out = await client.send(new GetItemCommand({ TableName: "GlobalApp", Key: { item_id: { S: id } } }));
+      return out.Item as AttributeMap | undefined;
+    };
+    try {
+      const items = itemArb.filter(({ body }) => !body.includes('"__proto__"'));
+      await roundTrip(loadBundledHandler({ AWS_ENDPOINT_URL_DYNAMODB: db.endpoint }), readStored, items, 200);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  test("150 items, __proto__ keys included, through a stand-in that stores exactly the PutItem it receives", async () => {
+    // An echo of DynamoDB's wire: PutItem's Item is kept as sent and answered to GetItem as is.
+    const stored = new Map<string, string>();
+    const echo = createServer((req, res) => {
+      let text = "";
+      req.on("data", (c: Buffer) => (text += c.toString("utf8")));
+      req.on("end", () => {
+        const target = String(req.headers["x-amz-target"] ?? "");
+        const input = JSON.parse(text) as { Item?: { item_id: { S: string } }; Key?: { item_id: { S: string } } };
+        let answer = "{}";
+        if (target.endsWith(".PutItem")) {
+          // JSON.parse and JSON.stringify keep __proto__ keys as plain own properties.
+          stored.set(input.Item?.item_id.S ?? "", JSON.stringify(input.Item));
+        } else if (target.endsWith(".GetItem")) {
+          const item = stored.get(input.Key?.item_id.S ?? "");
+          answer = item === undefined ? "{}" : `{"Item":${item}}`;
+        }
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.0" }).end(answer);
+      });
+    });
+    await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+      const readStored = async (id: string) => {
+        const raw = stored.get(id);
+        return raw === undefined ? undefined : mapFromWire(JSON.parse(raw) as Record<string, unknown>);
+      };
+      await roundTrip(loadBundledHandler({ AWS_ENDPOINT_URL_DYNAMODB: endpoint }), readStored, itemArb, 150);
+    } finally {
+      echo.closeAllConnections();
+      await new Promise((resolve) => echo.close(resolve));
+    }
+  });
 });

@@ -90,6 +90,8 @@ describe("the local system (default config: us-west-2 and eu-central-1, affinity
     await admin.setStatus("eu-central-1", "200");
     expect((await probe(`${system.snapshot().regions[1].albUrl}/health`)).status).toBe(200);
     await expect(admin.setStatus("eu-central-1", "abc")).rejects.toThrow(/400 STATUS must be an HTTP status code/);
+    // The function's own rule (parseStatus): no status /health could not answer with a body.
+    await expect(admin.setStatus("eu-central-1", "204")).rejects.toThrow(/400 STATUS must be an HTTP status code of a final response with a body/);
     await expect(admin.setStatus("mars-1", "200")).rejects.toThrow(/404 unknown region/);
     const wrongMethod = await fetch(`${system.adminUrl}/regions/us-west-2/kill`, { method: "PUT" });
     expect(wrongMethod.status).toBe(405);

@@ -16,7 +16,7 @@ export interface FunctionEnv {
   readonly region: string;
   /** `TABLE_NAME`: the DynamoDB table (the region's replica). Undefined when missing: see `problems`. */
   readonly tableName?: string;
-  /** `STATUS`: the status `/health` answers, an integer 100–599. Undefined when invalid: see `problems`. */
+  /** `STATUS`: the status `/health` answers ({@link parseStatus}). Undefined when invalid: see `problems`. */
   readonly status?: number;
   /** `HEALTH_CHECK_MODE`. @default "shallow" */
   readonly healthCheckMode: HealthCheckMode;
@@ -40,7 +40,7 @@ export const ITEM_ROUTE = /^\/(get|items)(\/|$)/;
 export interface FunctionEnvSettings {
   /** The table (each region's function reads its own replica under the same name). */
   readonly tableName: string;
-  /** The status `/health` answers: 200, or 400 to fail the region over (the article's switch). @default 200 */
+  /** The status `/health` answers: 200, or 400 to fail the region over (the article's switch); {@link STATUS_RULE}. @default 200 */
   readonly status?: number;
   readonly healthCheckMode: HealthCheckMode;
   /** The target group's health-check path. */
@@ -52,12 +52,36 @@ export interface FunctionEnvSettings {
  * both set them: the one place producer and consumer agree on names and formats.
  */
 export function functionEnvironment(s: FunctionEnvSettings): Record<string, string> {
+  const status = s.status ?? 200;
+  if (parseStatus(status) === undefined) throw new RangeError(`STATUS must be ${STATUS_RULE}, got ${status}`);
   return {
     TABLE_NAME: s.tableName,
-    STATUS: String(s.status ?? 200),
+    STATUS: String(status),
     HEALTH_CHECK_MODE: s.healthCheckMode,
     HEALTH_CHECK_PATH: s.healthPath,
   };
+}
+
+/**
+ * What `STATUS` may be, for messages: `/health` answers it as the status of a final response that
+ * carries a JSON body, so informational codes (1xx) and the codes that must not have a body
+ * (204 No Content, 205 Reset Content, 304 Not Modified; RFC 9110 §15.3.5, §15.3.6, §15.4.5) are out.
+ */
+export const STATUS_RULE = "an HTTP status code of a final response with a body: an integer 200-599 other than 204, 205 and 304";
+
+/** Statuses in 200–599 that must not carry a body. */
+const BODYLESS = new Set([204, 205, 304]);
+
+/**
+ * The one check of a `STATUS` value, shared by the function, the stack's and the local system's
+ * env vars and the local admin API: the status as a number, or undefined when it is not
+ * {@link STATUS_RULE}. Surrounding whitespace is ignored; "2e2", "0x12C" and "200.0" are not integers.
+ */
+export function parseStatus(value: string | number | undefined): number | undefined {
+  const text = typeof value === "number" ? String(value) : value?.trim();
+  if (text === undefined || !/^[0-9]{3}$/.test(text)) return undefined;
+  const status = Number(text);
+  return status >= 200 && status <= 599 && !BODYLESS.has(status) ? status : undefined;
 }
 
 /** Default of `HEALTH_CHECK_CACHE_MS`: ALB nodes each probe every interval (≥ 5 s); one read serves them all. */
@@ -81,10 +105,8 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>): Func
     bad("TABLE_NAME", tableName, "must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ - .)");
   }
 
-  const rawStatus = env.STATUS?.trim();
-  const status = rawStatus !== undefined && INTEGER.test(rawStatus) ? Number(rawStatus) : undefined;
-  const statusOk = status !== undefined && status >= 100 && status <= 599;
-  if (!statusOk) bad("STATUS", env.STATUS, "must be an integer HTTP status code between 100 and 599");
+  const status = parseStatus(env.STATUS);
+  if (status === undefined) bad("STATUS", env.STATUS, `must be ${STATUS_RULE}`);
 
   const mode = env.HEALTH_CHECK_MODE ?? "shallow";
   if (mode !== "shallow" && mode !== "deep") bad("HEALTH_CHECK_MODE", mode, "allowed: shallow | deep");
@@ -103,7 +125,7 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>): Func
   return {
     region: region || "unknown",
     tableName: tableName !== undefined && TABLE_NAME.test(tableName) ? tableName : undefined,
-    status: statusOk ? status : undefined,
+    status,
     healthCheckMode: mode === "deep" ? "deep" : "shallow",
     healthCacheMs,
     healthPath: healthPathOk ? healthPath : DEFAULT_HEALTH_PATH,

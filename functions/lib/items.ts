@@ -2,10 +2,19 @@
  * The service logic, pure over an {@link ItemStore}: id and body validation, item reads, writes and
  * deletes, and the health check. No AWS SDK, no ALB types here.
  */
+import {
+  checkItemSize,
+  KEY,
+  MAX_ID_BYTES,
+  type AttributeMap,
+  type AttributeValue,
+} from "./attributes";
 import { BadRequestError, NotFoundError, ServiceUnavailableError } from "./errors";
+import { BASE64, itemFromJson, itemToJson, LONE_SURROGATE } from "./item-json";
+import { ALB_RESPONSE_LIMIT, alwaysFits, JsonText, worstCaseBytes, type ServiceResponse } from "./response";
 
-/** An item as stored: a JSON object whose `item_id` is the partition key. */
-export type Item = Record<string, unknown> & { item_id: string };
+/** An item as DynamoDB holds it: attribute values by name, `item_id` the partition key (S). */
+export type Item = AttributeMap;
 
 /**
  * Where items live: `DynamoItemStore` in production. `signal` aborts the operation (the
@@ -21,26 +30,6 @@ export interface ItemStore {
   /** Resolves when the store answers a read within its short health-check timeout; rejects otherwise. */
   ping(): Promise<void>;
 }
-
-/** A response before it becomes an ALBResult: status, JSON body, extra headers. */
-export interface ServiceResponse {
-  readonly statusCode: number;
-  readonly body: Record<string, unknown>;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-/** DynamoDB's partition key limit, in UTF-8 bytes (a local emulator may count characters instead). */
-export const MAX_ID_BYTES = 2048;
-/** DynamoDB's item size limit: 400 KB, attribute names included. */
-export const MAX_ITEM_BYTES = 400 * 1024;
-/** DynamoDB's nesting limit for maps and lists. */
-export const MAX_DEPTH = 32;
-/** The key attribute. */
-export const KEY = "item_id";
-
-// With the u flag a valid surrogate pair is one code point, so this matches only lone surrogates,
-// which UTF-8 cannot encode (they would be stored as U+FFFD: a different value than the one sent).
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * Validates an id as it appears in the path: URL-decoded, not empty, at most 2048 UTF-8 bytes.
@@ -62,7 +51,6 @@ export function parseItemId(raw: string): string {
   return id;
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Decodes the raw ALB body (plain or base64) to text, rejecting invalid base64 or UTF-8. */
@@ -78,67 +66,21 @@ function bodyText(body: string | null | undefined, isBase64Encoded: boolean): st
 }
 
 /**
- * Size of a value as DynamoDB counts it (strings in UTF-8 bytes, numbers ≤ 21 bytes, 1 byte for
- * null and booleans, 3 bytes plus 1 per element for maps and lists, attribute names included).
- * Numbers are counted at their 21-byte maximum, so the estimate never undercounts.
- * @throws BadRequestError for what DynamoDB would reject: nesting beyond 32 levels, empty or
- * invalid attribute names, numbers it cannot store exactly.
- */
-export function dynamoSize(value: unknown, depth = 0): number {
-  if (value === null || typeof value === "boolean") return 1;
-  if (typeof value === "string") {
-    if (LONE_SURROGATE.test(value)) throw new BadRequestError("body contains invalid Unicode");
-    return Buffer.byteLength(value, "utf8");
-  }
-  if (typeof value === "number") {
-    // JSON.parse turns 1e400 into Infinity, and the SDK refuses numbers it cannot represent exactly.
-    if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) {
-      throw new BadRequestError(`numbers must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`);
-    }
-    if (value !== 0 && Math.abs(value) < 1e-130) throw new BadRequestError("numbers must not be smaller than 1e-130");
-    return 21;
-  }
-  if (depth > MAX_DEPTH) throw new BadRequestError(`body nests deeper than ${MAX_DEPTH} levels`);
-  if (Array.isArray(value)) return value.reduce<number>((n, v) => n + 1 + dynamoSize(v, depth + 1), 3);
-  let size = 3;
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (k.length === 0) throw new BadRequestError("attribute names must not be empty");
-    if (LONE_SURROGATE.test(k)) throw new BadRequestError("body contains invalid Unicode");
-    size += 1 + Buffer.byteLength(k, "utf8") + dynamoSize(v, depth + 1);
-  }
-  return size;
-}
-
-/**
- * Validates a PUT body for item `id`: a JSON object (plain or base64), no `item_id` other than `id`,
- * within DynamoDB's 400 KB item size. Returns the item to store, `item_id` set.
+ * Validates a PUT body for item `id`: a JSON object (plain or base64) in the form of item-json.ts,
+ * no `item_id` other than `id`, everything DynamoDB would refuse refused here first (numbers,
+ * names, nesting, sets, the 400 KB item size as DynamoDB counts it). Returns the item to store,
+ * `item_id` set. (No cheap refusal by body length: JSON whitespace and escapes make the text
+ * any size for a given item; the ALB passes at most 1 MB of body anyway.)
  * @throws BadRequestError with the reason.
  */
 export function parseItemBody(id: string, body: string | null | undefined, isBase64Encoded: boolean): Item {
-  const text = bodyText(body, isBase64Encoded);
-  if (Buffer.byteLength(text, "utf8") > MAX_ITEM_BYTES * 2) {
-    // Cheap early refusal before parsing; the exact check follows.
-    throw new BadRequestError(`item exceeds DynamoDB's ${MAX_ITEM_BYTES}-byte item size limit`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new BadRequestError("body is not valid JSON");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new BadRequestError("body must be a JSON object");
-  }
-  const fields = parsed as Record<string, unknown>;
-  if (KEY in fields && fields[KEY] !== id) {
+  const item = itemFromJson(bodyText(body, isBase64Encoded));
+  const given: AttributeValue | undefined = item[KEY];
+  if (given !== undefined && !("S" in given && given.S === id)) {
     throw new BadRequestError(`${KEY} in the body must be absent or equal the id in the path`);
   }
-  const item: Item = { ...fields, [KEY]: id };
-  // Top-level attributes are counted without the map overhead; the item itself is not a map value.
-  const size = dynamoSize(item) - 3 - Object.keys(item).length;
-  if (size > MAX_ITEM_BYTES) {
-    throw new BadRequestError(`item is ${size} bytes, DynamoDB's item size limit is ${MAX_ITEM_BYTES} bytes`);
-  }
+  item[KEY] = { S: id };
+  checkItemSize(item);
   return item;
 }
 
@@ -154,10 +96,14 @@ export class ItemService {
   async get(id: string, signal?: AbortSignal): Promise<ServiceResponse> {
     const item = await this.store.get(id, signal);
     if (!item) throw new NotFoundError("no such item", { details: { [KEY]: id } });
-    return { statusCode: 200, body: { item, region: this.region, message: `retrieved from ${this.region}` } };
+    return this.answer(200, new JsonText(itemToJson(item)), `retrieved from ${this.region}`);
   }
 
-  /** PUT: 201 when the item is new, 200 when it replaced one. */
+  /**
+   * PUT: 201 when the item is new, 200 when it replaced one. Refuses (400) an item whose GET answer
+   * would exceed the ALB's response limit uncompressed, so that every client can read back what
+   * was written, compression or not.
+   */
   async put(
     id: string,
     body: string | null | undefined,
@@ -165,18 +111,34 @@ export class ItemService {
     signal?: AbortSignal,
   ): Promise<ServiceResponse> {
     const item = parseItemBody(id, body, isBase64Encoded);
+    const json = new JsonText(itemToJson(item));
+    const readBack = this.answer(200, json, `retrieved from ${this.region}`);
+    if (!alwaysFits(readBack, this.region)) {
+      throw new BadRequestError(
+        `the item's GET response would be ${worstCaseBytes(readBack, this.region)} bytes of JSON, over the ALB's limit of ${ALB_RESPONSE_LIMIT} bytes for Lambda responses ` +
+          "(quotes, backslashes and control characters count several times once escaped)",
+      );
+    }
     const outcome = await this.store.put(item, signal);
-    return {
-      statusCode: outcome === "created" ? 201 : 200,
-      body: { item, region: this.region, message: `${outcome} in ${this.region}` },
-    };
+    return this.answer(outcome === "created" ? 201 : 200, json, `${outcome} in ${this.region}`);
   }
 
-  /** DELETE: 200 with the removed item, 404 when there was none. */
+  /** DELETE: 200 with the removed item (without it, if it is too large to send), 404 when there was none. */
   async delete(id: string, signal?: AbortSignal): Promise<ServiceResponse> {
     const item = await this.store.delete(id, signal);
     if (!item) throw new NotFoundError("no such item", { details: { [KEY]: id } });
-    return { statusCode: 200, body: { item, region: this.region, message: `deleted in ${this.region}` } };
+    const message = `deleted in ${this.region}`;
+    return {
+      ...this.answer(200, new JsonText(itemToJson(item)), message),
+      tooLarge: {
+        statusCode: 200,
+        body: { [KEY]: id, region: this.region, message, item_omitted: `the removed item's JSON is over the ALB's ${ALB_RESPONSE_LIMIT}-byte response limit` },
+      },
+    };
+  }
+
+  private answer(statusCode: number, item: JsonText, message: string): ServiceResponse {
+    return { statusCode, body: { item, region: this.region, message } };
   }
 }
 

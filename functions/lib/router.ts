@@ -5,10 +5,10 @@
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ALBEvent, ALBResult, Context } from "aws-lambda";
-import { STATUS_CODES } from "node:http";
 import type { FunctionEnv } from "./env";
 import { ConfigurationError, HttpError, MethodNotAllowedError, NotFoundError, toHttpError } from "./errors";
-import { parseItemId, type HealthCheck, type ItemService, type ServiceResponse } from "./items";
+import { parseItemId, type HealthCheck, type ItemService } from "./items";
+import { encodeResponse, errorResponse, type OversizeListener, type ServiceResponse } from "./response";
 
 /** What a path resolves to. */
 export type Route = { readonly name: "health" } | { readonly name: "get" | "item"; readonly rawId: string };
@@ -54,12 +54,43 @@ export interface RequestView {
   readonly isBase64Encoded: boolean;
   /** The target group has multi-value headers on: answer with `multiValueHeaders`. */
   readonly multiValue: boolean;
+  /** `Accept-Encoding` allows gzip: a response too large for the ALB may be sent compressed. */
+  readonly acceptsGzip: boolean;
   /** The ALB's `X-Amzn-Trace-Id`, for the log. */
   readonly traceId?: string;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+/** Every value of header `name` (any case), from either header form, joined with commas. */
+function headerValue(headers: Record<string, unknown>, multi: Record<string, unknown> | undefined, name: string): string | undefined {
+  const values: string[] = [];
+  for (const [key, value] of Object.entries(multi ?? headers)) {
+    if (key.toLowerCase() !== name) continue;
+    if (typeof value === "string") values.push(value);
+    else if (Array.isArray(value)) values.push(...value.filter((v): v is string => typeof v === "string"));
+  }
+  return values.length > 0 ? values.join(",") : undefined;
+}
+
+/**
+ * Whether an Accept-Encoding value allows gzip (RFC 9110 §12.5.3): `gzip` or `x-gzip` with a
+ * q-value above 0, or `*` above 0 when gzip is not listed itself.
+ */
+export function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  if (acceptEncoding === undefined) return false;
+  let gzip: boolean | undefined;
+  let any = false;
+  for (const part of acceptEncoding.split(",")) {
+    const [coding, ...params] = part.split(";").map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith("q="));
+    const allowed = q === undefined || Number(q.slice(2)) > 0;
+    if (coding === "gzip" || coding === "x-gzip") gzip = allowed;
+    else if (coding === "*") any = allowed;
+  }
+  return gzip ?? any;
+}
 
 /** Reads an ALB event (either header form) without trusting its shape. */
 export function readRequest(event: unknown): RequestView {
@@ -73,33 +104,19 @@ export function readRequest(event: unknown): RequestView {
     body: str(e.body),
     isBase64Encoded: e.isBase64Encoded === true,
     multiValue: multi !== undefined || isRecord(e.multiValueQueryStringParameters),
+    acceptsGzip: acceptsGzip(headerValue(headers, multi, "accept-encoding")),
     traceId: str(headers["x-amzn-trace-id"]) ?? (Array.isArray(multiTrace) ? str(multiTrace[0]) : undefined),
   };
 }
 
 /**
  * Builds the ALBResult: JSON body (empty for HEAD), `content-type` and `x-served-by-region` always,
- * in `multiValueHeaders` when the request came in that form, else `headers`.
+ * in `multiValueHeaders` when the request came in that form, else `headers`; never beyond the ALB's
+ * 1 MB response limit (response.ts).
  */
-export function toALBResult(request: RequestView, response: ServiceResponse, region: string): ALBResult {
-  const headers: Record<string, string> = {
-    ...response.headers,
-    "content-type": "application/json",
-    "x-served-by-region": region,
-  };
-  const statusCode = response.statusCode;
-  const result: ALBResult = {
-    statusCode,
-    statusDescription: `${statusCode} ${STATUS_CODES[statusCode] ?? "Unknown"}`,
-    isBase64Encoded: false,
-    body: request.method === "HEAD" ? "" : JSON.stringify(response.body),
-  };
-  if (request.multiValue) {
-    result.multiValueHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]]));
-  } else {
-    result.headers = headers;
-  }
-  return result;
+export function toALBResult(request: RequestView, response: ServiceResponse, region: string, onOversize?: OversizeListener): ALBResult {
+  const form = { multiValue: request.multiValue, head: request.method === "HEAD", acceptsGzip: request.acceptsGzip };
+  return encodeResponse(form, response, region, onOversize);
 }
 
 /** What the router dispatches to; built once per execution environment by the handler. */
@@ -114,11 +131,6 @@ export interface RouterDeps {
   readonly logger: Logger;
   /** Time kept back from the Lambda deadline to log and answer after aborting a DynamoDB call, ms. @default 300 */
   readonly reserveMs?: number;
-}
-
-/** The body of an error response: the public message only, never a cause. */
-function errorResponse(error: HttpError, region: string): ServiceResponse {
-  return { statusCode: error.statusCode, headers: error.headers, body: { error: error.message, region, ...error.details } };
 }
 
 /** Logs an error at the level its status deserves, with the cause (stack included) for 5xx. */
@@ -188,7 +200,9 @@ export function createRouter(deps: RouterDeps): (event: ALBEvent, context?: Cont
         response = errorResponse(error, env.region);
       }
       logger.debug("request", { method: request.method, path: request.path, route: routeName, status: response.statusCode });
-      return toALBResult(request, response, env.region);
+      return toALBResult(request, response, env.region, (what) =>
+        logger.warn("response over the ALB's size limit", { route: routeName, bytes: what.bytes, outcome: what.outcome }),
+      );
     } catch (err) {
       try {
         logger.error("response failed", { error: err });

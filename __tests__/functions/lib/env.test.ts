@@ -1,4 +1,4 @@
-import { DEFAULT_HEALTH_CACHE_MS, readEnv } from "../../../functions/lib/env";
+import { DEFAULT_HEALTH_CACHE_MS, functionEnvironment, parseStatus, readEnv } from "../../../functions/lib/env";
 
 const GOOD = { AWS_REGION: "us-west-2", TABLE_NAME: "GlobalApp", STATUS: "200" };
 
@@ -34,16 +34,35 @@ describe("readEnv", () => {
     expect(env.problems).toEqual([]);
   });
 
-  test.each(["100", "200", "400", "503", "599", " 200 "])("STATUS %j is valid", (STATUS) => {
+  test.each(["200", "201", "299", "301", "400", "418", "503", "599", " 200 "])("STATUS %j is valid", (STATUS) => {
     const env = readEnv({ ...GOOD, STATUS });
     expect(env.status).toBe(Number(STATUS));
     expect(env.problems).toEqual([]);
   });
 
-  test.each(["99", "600", "200.5", "abc", "", "-200", "2e2", "0x12C", "1000"])("STATUS %j is a configuration problem", (STATUS) => {
+  test.each(["99", "600", "200.5", "abc", "", "-200", "2e2", "0x12C", "1000", "0200"])("STATUS %j is a configuration problem", (STATUS) => {
     const env = readEnv({ ...GOOD, STATUS });
     expect(env.status).toBeUndefined();
-    expect(env.problems).toEqual([expect.stringMatching(/^STATUS = .*100 and 599/)]);
+    expect(env.problems).toEqual([expect.stringMatching(/^STATUS = .*: must be an HTTP status code of a final response with a body/)]);
+  });
+
+  // A final response with a body: not informational, not one of the codes that must not have a body.
+  test.each(["100", "101", "103", "199", "204", "205", "304"])("STATUS %j cannot answer /health with a body", (STATUS) => {
+    expect(readEnv({ ...GOOD, STATUS }).problems).toEqual([
+      `STATUS = "${STATUS}": must be an HTTP status code of a final response with a body: an integer 200-599 other than 204, 205 and 304`,
+    ]);
+  });
+
+  test("parseStatus is the one rule, for strings and numbers", () => {
+    expect([200, "200", " 418", 599].map(parseStatus)).toEqual([200, 200, 418, 599]);
+    expect([199, 204, "205", 304, 600, undefined].map(parseStatus)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  test("functionEnvironment refuses a STATUS the function would refuse", () => {
+    const settings = { tableName: "GlobalApp", healthCheckMode: "shallow", healthPath: "/health" } as const;
+    expect(functionEnvironment(settings).STATUS).toBe("200");
+    expect(functionEnvironment({ ...settings, status: 400 }).STATUS).toBe("400");
+    expect(() => functionEnvironment({ ...settings, status: 204 })).toThrow(/STATUS must be an HTTP status code of a final response with a body/);
   });
 
   test("missing STATUS is a problem (no silent default)", () => {

@@ -1,13 +1,7 @@
+import { MAX_ID_BYTES, MAX_ITEM_BYTES } from "../../../functions/lib/attributes";
 import { BadRequestError, NotFoundError, ServiceUnavailableError } from "../../../functions/lib/errors";
-import {
-  dynamoSize,
-  HealthCheck,
-  ItemService,
-  MAX_ID_BYTES,
-  MAX_ITEM_BYTES,
-  parseItemBody,
-  parseItemId,
-} from "../../../functions/lib/items";
+import { HealthCheck, ItemService, parseItemBody, parseItemId } from "../../../functions/lib/items";
+import { ALB_RESPONSE_LIMIT, bodyJson, JsonText, worstCaseBytes } from "../../../functions/lib/response";
 import { MemoryStore } from "../support/memory-store";
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
@@ -46,20 +40,29 @@ describe("parseItemId", () => {
 describe("parseItemBody", () => {
   test("a plain JSON object gets item_id from the path", () => {
     expect(parseItemBody("k", '{"name":"x","n":1,"tags":["a"],"m":{"z":null,"t":true}}', false)).toEqual({
-      name: "x",
-      n: 1,
-      tags: ["a"],
-      m: { z: null, t: true },
-      item_id: "k",
+      name: { S: "x" },
+      n: { N: "1" },
+      tags: { L: [{ S: "a" }] },
+      m: { M: { z: { NULL: true }, t: { BOOL: true } } },
+      item_id: { S: "k" },
     });
   });
 
   test("a base64 body is decoded (the ALB base64-encodes bodies it cannot pass as text)", () => {
-    expect(parseItemBody("k", b64('{"name":"café"}'), true)).toEqual({ name: "café", item_id: "k" });
+    expect(parseItemBody("k", b64('{"name":"café"}'), true)).toEqual({ name: { S: "café" }, item_id: { S: "k" } });
   });
 
   test("item_id equal to the path id is accepted", () => {
-    expect(parseItemBody("k", '{"item_id":"k","v":1}', false)).toEqual({ item_id: "k", v: 1 });
+    expect(parseItemBody("k", '{"item_id":"k","v":1}', false)).toEqual({ item_id: { S: "k" }, v: { N: "1" } });
+  });
+
+  test("numbers keep every digit DynamoDB keeps", () => {
+    const item = parseItemBody("k", '{"a":19.999999999999999999,"b":123456789.123456789,"c":12345678901234567890123456789012345678}', false);
+    expect(item).toMatchObject({
+      a: { N: "19.999999999999999999" },
+      b: { N: "123456789.123456789" },
+      c: { N: "12345678901234567890123456789012345678" },
+    });
   });
 
   test.each<[string, string | null | undefined, boolean, RegExp]>([
@@ -73,18 +76,25 @@ describe("parseItemBody", () => {
     ["a null body", null, false, /JSON object/],
     ["a different item_id", '{"item_id":"other"}', false, /item_id/],
     ["a non-string item_id", '{"item_id":1}', false, /item_id/],
+    ["a binary item_id", '{"item_id":{"$B":"aw=="}}', false, /item_id/],
     ["invalid base64", "not base64!", true, /base64/],
     ["base64 without padding", "eyJhIjoxfQ", true, /base64/],
     ["base64 of invalid UTF-8", Buffer.from([0x7b, 0xff, 0x7d]).toString("base64"), true, /UTF-8/],
     ["base64 of plain text", b64("hello"), true, /not valid JSON/],
     ["an empty attribute name", '{"":1}', false, /attribute names/],
-    ["an infinite number", '{"n":1e400}', false, /numbers/],
-    ["a number beyond 2^53", '{"n":12345678901234567890}', false, /numbers/],
-    ["a number below DynamoDB's smallest", '{"n":1e-200}', false, /1e-130/],
+    ["a number over 38 digits", '{"n":123456789012345678901234567890123456789}', false, /39 significant digits.*38/],
+    ["a number above the range", '{"n":1e126}', false, /too large.*9\.9999999999999999999999999999999999999E\+125/],
+    ["a number below DynamoDB's smallest", '{"n":1e-131}', false, /too small.*1E-130/],
     ["an escaped lone surrogate", '{"s":"\\ud800"}', false, /Unicode/],
+    ["a duplicate key", '{"a":1,"a":2}', false, /duplicate key "a"/],
   ])("%s is a 400", (_label, body, base64, reason) => {
     expect(() => parseItemBody("k", body, base64)).toThrow(BadRequestError);
     expect(() => parseItemBody("k", body, base64)).toThrow(reason);
+  });
+
+  test("the error names where in the item the problem is", () => {
+    expect(() => parseItemBody("k", '{"a":{"b":[1,2,1e999]}}', false)).toThrow(/too large.*\(at a\.b\[2\]\)/);
+    expect(() => parseItemBody("k", '{"odd key":{"$NS":[1,1.0]}}', false)).toThrow(/duplicate.*\(at \["odd key"\]\["\$NS"\]\[1\]\)/);
   });
 
   test("nesting: 32 levels are accepted, 33 are not", () => {
@@ -92,32 +102,30 @@ describe("parseItemBody", () => {
     // The item itself is level 0, its attribute value level 1.
     expect(() => parseItemBody("k", `{"a":${nest(32)}}`, false)).not.toThrow();
     expect(() => parseItemBody("k", `{"a":${nest(33)}}`, false)).toThrow(/32 levels/);
+    // $M wrappers are JSON levels, not DynamoDB levels: 32 maps of one "$B" key each.
+    const maps = (depth: number) => '{"$M":{"$B":'.repeat(depth) + '"x"' + "}}".repeat(depth);
+    expect(() => parseItemBody("k", `{"a":${maps(32)}}`, false)).not.toThrow();
+    expect(() => parseItemBody("k", `{"a":${maps(33)}}`, false)).toThrow(/32 levels/);
+  });
+
+  test("pathological nesting is a 400, not a stack overflow", () => {
+    expect(() => parseItemBody("k", `{"a":${"[".repeat(200_000)}`, false)).toThrow(/32 levels/);
   });
 
   test("the 400 KB item limit counts names and values in bytes, item_id included", () => {
     // Attribute "d" (1 byte) + item_id (7 + 1 bytes): the string value may take the rest.
     const room = MAX_ITEM_BYTES - 1 - ("item_id".length + 1);
     expect(() => parseItemBody("k", JSON.stringify({ d: "x".repeat(room) }), false)).not.toThrow();
-    expect(() => parseItemBody("k", JSON.stringify({ d: "x".repeat(room + 1) }), false)).toThrow(/item size limit/);
+    expect(() => parseItemBody("k", JSON.stringify({ d: "x".repeat(room + 1) }), false)).toThrow(/409601 bytes.*409600/);
     // Multi-byte characters count as their UTF-8 size.
     expect(() => parseItemBody("k", JSON.stringify({ d: "é".repeat(room / 2 + 1) }), false)).toThrow(/item size limit/);
   });
 
-  test("a body far beyond the limit is refused before parsing", () => {
-    expect(() => parseItemBody("k", "x".repeat(MAX_ITEM_BYTES * 2 + 1), false)).toThrow(/item size limit/);
-  });
-});
-
-describe("dynamoSize", () => {
-  test("follows DynamoDB's rules", () => {
-    expect(dynamoSize("abc")).toBe(3);
-    expect(dynamoSize("é")).toBe(2);
-    expect(dynamoSize(null)).toBe(1);
-    expect(dynamoSize(true)).toBe(1);
-    expect(dynamoSize(7)).toBe(21);
-    expect(dynamoSize([])).toBe(3);
-    expect(dynamoSize(["ab", null])).toBe(3 + 1 + 2 + 1 + 1);
-    expect(dynamoSize({ ab: "c" })).toBe(3 + 1 + 2 + 1);
+  test("JSON escapes and whitespace do not count: the limit is on what DynamoDB stores", () => {
+    const room = MAX_ITEM_BYTES - 1 - ("item_id".length + 1);
+    // 409,591 characters written as \u0078 escapes: 2.4 MB of JSON, exactly 409,600 bytes stored.
+    const escaped = `{ "d" : "${"\\u0078".repeat(room)}" }`;
+    expect(parseItemBody("k", escaped, false).d).toEqual({ S: "x".repeat(room) });
   });
 });
 
@@ -126,14 +134,14 @@ describe("ItemService", () => {
     const store = new MemoryStore();
     return { store, service: new ItemService(store, "eu-central-1") };
   };
+  const text = (r: { body: Readonly<Record<string, unknown>> }) => bodyJson(r.body);
 
-  test("get: 200 with the item and the serving region", async () => {
+  test("get: 200 with the item, exactly as stored, and the serving region", async () => {
     const { store, service } = setup();
-    store.items.set("a", { item_id: "a", v: 1 });
-    await expect(service.get("a")).resolves.toEqual({
-      statusCode: 200,
-      body: { item: { item_id: "a", v: 1 }, region: "eu-central-1", message: "retrieved from eu-central-1" },
-    });
+    store.items.set("a", { item_id: { S: "a" }, v: { N: "1.10" } });
+    const response = await service.get("a");
+    expect(response.statusCode).toBe(200);
+    expect(text(response)).toBe('{"item":{"item_id":"a","v":1.10},"region":"eu-central-1","message":"retrieved from eu-central-1"}');
   });
 
   test("get: no item → NotFoundError naming the id", async () => {
@@ -146,11 +154,10 @@ describe("ItemService", () => {
   test("put: 201 when new, 200 when it replaces; the store holds the item", async () => {
     const { store, service } = setup();
     await expect(service.put("a", '{"v":1}', false)).resolves.toMatchObject({ statusCode: 201 });
-    await expect(service.put("a", '{"v":2}', false)).resolves.toMatchObject({
-      statusCode: 200,
-      body: { item: { item_id: "a", v: 2 }, region: "eu-central-1" },
-    });
-    expect(store.items.get("a")).toEqual({ item_id: "a", v: 2 });
+    const replaced = await service.put("a", '{"v":2.50}', false);
+    expect(replaced.statusCode).toBe(200);
+    expect(text(replaced)).toBe('{"item":{"v":2.5,"item_id":"a"},"region":"eu-central-1","message":"replaced in eu-central-1"}');
+    expect(store.items.get("a")).toEqual({ item_id: { S: "a" }, v: { N: "2.5" } });
   });
 
   test("put: an invalid body never reaches the store", async () => {
@@ -159,10 +166,49 @@ describe("ItemService", () => {
     expect(store.items.size).toBe(0);
   });
 
+  test("put: an item DynamoDB takes but whose answer the ALB could not pass is refused, naming the limit", async () => {
+    const { store, service } = setup();
+    // A control character is 1 byte stored and 7 bytes in the ALB's response JSON (\\u0001).
+    const answer = (n: number) =>
+      worstCaseBytes(
+        {
+          statusCode: 200,
+          body: { item: new JsonText(`{"d":"${"\\u0001".repeat(n)}","item_id":"a"}`), region: "eu-central-1", message: "retrieved from eu-central-1" },
+        },
+        "eu-central-1",
+      );
+    expect(answer(140_000)).toBeLessThanOrEqual(ALB_RESPONSE_LIMIT);
+    expect(answer(150_000)).toBeGreaterThan(ALB_RESPONSE_LIMIT);
+    await expect(service.put("a", JSON.stringify({ d: "\u0001".repeat(150_000) }), false)).rejects.toThrow(
+      new RegExp(`GET response would be ${answer(150_000)} bytes of JSON, over the ALB's limit of 1000000 bytes`),
+    );
+    expect(store.items.size).toBe(0);
+    await expect(service.put("a", JSON.stringify({ d: "\u0001".repeat(140_000) }), false)).resolves.toMatchObject({ statusCode: 201 });
+  });
+
+  test("put: the ALB check is exact at the limit (one byte either side)", async () => {
+    const { service } = setup();
+    const region = "eu-central-1";
+    // x characters make the rest: find the string length whose GET answer is exactly the limit.
+    const answer = (n: number) =>
+      worstCaseBytes({ statusCode: 200, body: { item: new JsonText(`{"d":"${"\\u0001".repeat(140_000)}${"x".repeat(n)}","item_id":"a"}`), region, message: `retrieved from ${region}` } }, region);
+    const n = ALB_RESPONSE_LIMIT - answer(0);
+    expect(answer(n)).toBe(ALB_RESPONSE_LIMIT);
+    const body = (extra: number) => JSON.stringify({ d: "\u0001".repeat(140_000) + "x".repeat(extra) });
+    await expect(service.put("a", body(n), false)).resolves.toMatchObject({ statusCode: 201 });
+    await expect(service.put("a", body(n + 1), false)).rejects.toThrow(/1000001 bytes of JSON/);
+  });
+
   test("delete: 200 with the removed item, then 404", async () => {
     const { store, service } = setup();
-    store.items.set("a", { item_id: "a" });
-    await expect(service.delete("a")).resolves.toMatchObject({ statusCode: 200, body: { item: { item_id: "a" } } });
+    store.items.set("a", { item_id: { S: "a" } });
+    const deleted = await service.delete("a");
+    expect(deleted.statusCode).toBe(200);
+    expect(text(deleted)).toBe('{"item":{"item_id":"a"},"region":"eu-central-1","message":"deleted in eu-central-1"}');
+    expect(deleted.tooLarge).toMatchObject({
+      statusCode: 200,
+      body: { item_id: "a", message: "deleted in eu-central-1", item_omitted: expect.stringMatching(/1000000-byte/) },
+    });
     await expect(service.delete("a")).rejects.toThrow(NotFoundError);
   });
 

@@ -56,8 +56,30 @@ describe("readRequest", () => {
       body: "e30=",
       isBase64Encoded: true,
       multiValue: false,
+      acceptsGzip: false,
       traceId: "Root=1-67891233-abcdef012345678912345678",
     });
+  });
+
+  test.each<[string, boolean]>([
+    ["gzip", true],
+    ["gzip, deflate, br", true],
+    ["br;q=1.0, GZIP;q=0.5", true],
+    ["x-gzip", true],
+    ["*", true],
+    ["deflate, br", false],
+    ["gzip;q=0", false],
+    ["gzip;q=0.000, *", false],
+    ["*;q=0", false],
+    ["identity", false],
+  ])("Accept-Encoding %j → gzip allowed: %s", (value, expected) => {
+    expect(readRequest(albEvent({ path: "/x", headers: { "accept-encoding": value } })).acceptsGzip).toBe(expected);
+    expect(readRequest(albEvent({ path: "/x", headers: { "Accept-Encoding": value }, multiValue: true })).acceptsGzip).toBe(expected);
+  });
+
+  test("Accept-Encoding split over several multi-value header lines is read as one list", () => {
+    const event = { httpMethod: "GET", path: "/x", multiValueHeaders: { "accept-encoding": ["br", "gzip;q=0.2"] } };
+    expect(readRequest(event).acceptsGzip).toBe(true);
   });
 
   test("multi-value event", () => {
@@ -73,7 +95,7 @@ describe("readRequest", () => {
   test.each([null, undefined, 42, "GET /health", [], { httpMethod: 1, path: ["/health"], body: {}, headers: "x" }])(
     "garbage %j reads as an empty request",
     (event) => {
-      expect(readRequest(event)).toEqual({ method: "", path: "", body: undefined, isBase64Encoded: false, multiValue: false, traceId: undefined });
+      expect(readRequest(event)).toEqual({ method: "", path: "", body: undefined, isBase64Encoded: false, multiValue: false, acceptsGzip: false, traceId: undefined });
     },
   );
 });
@@ -155,7 +177,7 @@ describe("createRouter", () => {
     const env = readEnv({ AWS_REGION: "eu-west-1", TABLE_NAME: "GlobalApp", STATUS: "ok" });
     const { route, store, logger } = setup(env);
     const error = jest.spyOn(logger, "error");
-    store.items.set("a", { item_id: "a" });
+    store.items.set("a", { item_id: { S: "a" } });
     const health = await route(albEvent({ path: "/health" }));
     expect(health.statusCode).toBe(500);
     expect(bodyOf(health)).toEqual({ error: "internal error", region: "eu-west-1" });

@@ -1,4 +1,5 @@
 /** An ItemStore in a Map, for unit tests of the pure logic (integration tests use dynalite). */
+import { itemId } from "../../../functions/lib/item-json";
 import type { Item, ItemStore } from "../../../functions/lib/items";
 
 export class MemoryStore implements ItemStore {
@@ -14,8 +15,9 @@ export class MemoryStore implements ItemStore {
 
   async put(item: Item): Promise<"created" | "replaced"> {
     this.fail();
-    const existed = this.items.has(item.item_id);
-    this.items.set(item.item_id, item);
+    const id = itemId(item) ?? "";
+    const existed = this.items.has(id);
+    this.items.set(id, item);
     return existed ? "replaced" : "created";
   }
 
