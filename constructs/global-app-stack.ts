@@ -138,43 +138,7 @@ export class GlobalAppStack extends TerraformStack {
     // Allowed but worth knowing (HTTP only, opt-in regions): cdktf synth|diff|deploy print these.
     for (const w of configWarnings(config)) Annotations.of(this).addWarning(`${w.key} ${w.message}`);
 
-    const flowLogsPrefix = "flow-logs";
-    const flowLogsBucket = acceleratorFlowLogs(config)
-      ? new PrivateBucket(this, "accelerator-flow-logs", {
-          provider: providers[GLOBAL_ACCELERATOR_REGION],
-          bucketPrefix: `${namePrefix}-ga-flow-`,
-          expirationDays: config.alb.accessLogRetentionDays,
-          forceDestroy,
-          writers: (arn) => vendedLogDelivery(arn, { accountId: accountId(), prefix: flowLogsPrefix }),
-        })
-      : undefined;
-
-    // Client IP preservation leaves GA's interfaces and security group in every VPC; this removes them
-    // on destroy, between the endpoint group and the VPC (constructs/accelerator-vpc-cleanup.ts).
-    const cleanupCode = new FunctionAsset(this, "cleanup-code", { entry: "functions/accelerator-cleanup.ts" });
-    this.accelerator = new GlobalAccelerator(this, "global-accelerator", {
-      provider: providers[GLOBAL_ACCELERATOR_REGION],
-      name: config.accelerator.name ?? namePrefix,
-      clientAffinity: config.accelerator.clientAffinity,
-      ipAddressType: config.accelerator.ipAddressType,
-      ports: httpsEnabled(config) ? [80, 443] : [80],
-      flowLogsBucket,
-      flowLogsPrefix,
-      preventDestroy: guarded,
-      endpoints: config.regions.map((region) => ({
-        backend: backends[region],
-        trafficDial: trafficDial(config, region),
-        weight: endpointWeight(config, region),
-        cleanup: new AcceleratorVpcCleanup(this, `ga-cleanup-${region}`, {
-          provider: providers[region],
-          region,
-          namePrefix,
-          network: backends[region].network,
-          code: cleanupCode,
-          logRetentionDays: config.function.logRetentionDays,
-        }),
-      })),
-    });
+    this.accelerator = this.buildAccelerator(config, { namePrefix, forceDestroy, guarded, accountId });
 
     if (alarmsEnabled(config)) {
       for (const region of config.regions) {
@@ -203,6 +167,54 @@ export class GlobalAppStack extends TerraformStack {
     }
 
     this.outputs(config);
+  }
+
+  /**
+   * Global Accelerator in front of the regional ALBs (routing "accelerator" or "both"): flow logs when
+   * configured, one endpoint group per region, and each region's tear-down helper.
+   */
+  private buildAccelerator(
+    config: AppConfig,
+    ctx: { namePrefix: string; forceDestroy: boolean; guarded: boolean; accountId: () => string },
+  ): GlobalAccelerator {
+    const { namePrefix, forceDestroy, guarded, accountId } = ctx;
+    const flowLogsPrefix = "flow-logs";
+    const flowLogsBucket = acceleratorFlowLogs(config)
+      ? new PrivateBucket(this, "accelerator-flow-logs", {
+          provider: this.providers[GLOBAL_ACCELERATOR_REGION],
+          bucketPrefix: `${namePrefix}-ga-flow-`,
+          expirationDays: config.alb.accessLogRetentionDays,
+          forceDestroy,
+          writers: (arn) => vendedLogDelivery(arn, { accountId: accountId(), prefix: flowLogsPrefix }),
+        })
+      : undefined;
+
+    // Client IP preservation leaves GA's interfaces and security group in every VPC; this removes them
+    // on destroy, between the endpoint group and the VPC (constructs/accelerator-vpc-cleanup.ts).
+    const cleanupCode = new FunctionAsset(this, "cleanup-code", { entry: "functions/accelerator-cleanup.ts" });
+    return new GlobalAccelerator(this, "global-accelerator", {
+      provider: this.providers[GLOBAL_ACCELERATOR_REGION],
+      name: config.accelerator.name ?? namePrefix,
+      clientAffinity: config.accelerator.clientAffinity,
+      ipAddressType: config.accelerator.ipAddressType,
+      ports: httpsEnabled(config) ? [80, 443] : [80],
+      flowLogsBucket,
+      flowLogsPrefix,
+      preventDestroy: guarded,
+      endpoints: config.regions.map((region) => ({
+        backend: this.backends[region],
+        trafficDial: trafficDial(config, region),
+        weight: endpointWeight(config, region),
+        cleanup: new AcceleratorVpcCleanup(this, `ga-cleanup-${region}`, {
+          provider: this.providers[region],
+          region,
+          namePrefix,
+          network: this.backends[region].network,
+          code: cleanupCode,
+          logRetentionDays: config.function.logRetentionDays,
+        }),
+      })),
+    });
   }
 
   private outputs(config: AppConfig): void {
