@@ -191,12 +191,32 @@ describe("alarms (RegionalAlarms, AlarmTopic)", () => {
     const [, key] = resourcesOf(prod.tf, "aws_kms_key").find(([n]) => n.startsWith("alarm-topic-us-west-2"))!;
     expect(JSON.stringify(decodeJsonencode(key.policy))).toContain("cloudwatch.amazonaws.com");
   });
-  it("prod without an email has alarms but no topics; dev has neither", () => {
+  it("are on by default in dev too: every region's alarms and the dashboard, with no topic and no actions without an email", () => {
+    const devAlarms = bodies(dev.tf, "aws_cloudwatch_metric_alarm");
+    for (const region of ["us-west-2", "eu-central-1"]) {
+      expect(devAlarms.filter((a) => a.provider === `aws.${region}`).map((a) => a.metric_name).sort()).toEqual(
+        ["Errors", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "ReadThrottleEvents", "ReplicationLatency", "Throttles", "UnHealthyHostCount", "WriteThrottleEvents"].sort(),
+      );
+    }
+    for (const a of devAlarms) expect([a.alarm_actions, a.ok_actions]).toEqual([[], []]);
+    expect(resourcesOf(dev.tf, "aws_cloudwatch_dashboard")).toHaveLength(1);
+    expect(resourcesOf(dev.tf, "aws_sns_topic")).toEqual([]);
+    expect(resourcesOf(dev.tf, "aws_sns_topic_subscription")).toEqual([]);
+    // No topic, no topic key: the default stack still needs no account-id lookup.
+    expect(dev.tf.data?.aws_caller_identity).toBeUndefined();
+  });
+  it("prod without an email has alarms but no topics", () => {
     const p = synthGlobalApp({ environment: "prod" });
     expect(resourcesOf(p.tf, "aws_cloudwatch_metric_alarm").length).toBeGreaterThan(0);
     expect(resourcesOf(p.tf, "aws_sns_topic")).toEqual([]);
-    expect(resourcesOf(dev.tf, "aws_cloudwatch_metric_alarm")).toEqual([]);
-    expect(resourcesOf(dev.tf, "aws_cloudwatch_dashboard")).toEqual([]);
+  });
+  it("alarms.enabled false turns alarms, dashboard and topics off, in dev and prod", () => {
+    for (const environment of ["dev", "prod"]) {
+      const off = synthGlobalApp({ environment, alarms: { enabled: false } });
+      for (const type of ["aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard", "aws_sns_topic", "aws_sns_topic_subscription"]) {
+        expect(resourcesOf(off.tf, type)).toEqual([]);
+      }
+    }
   });
   it("a single region has no replication alarm", () => {
     const r = synthGlobalApp({ regions: ["eu-west-1"], homeRegion: "eu-west-1", alarms: { enabled: true } });
