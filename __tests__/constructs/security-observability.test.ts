@@ -2,7 +2,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { AlarmTopic } from "../../constructs/alarm-topic";
 import { AlbAccessLogs } from "../../constructs/alb-access-logs";
-import { DASHBOARD_ROWS } from "../../constructs/failover-dashboard";
+import { DASHBOARD_ROWS, requestMetricsSearch } from "../../constructs/failover-dashboard";
+import { LATENCY_METRIC, METRICS_NAMESPACE, REQUESTS_METRIC } from "../../functions/lib/metrics";
 import { ELB_LOG_DELIVERY_PRINCIPAL } from "../../constructs/lib/log-delivery";
 import { PrivateBucket } from "../../constructs/private-bucket";
 import { TLS_POLICY } from "../../constructs/regional-backend";
@@ -245,5 +246,24 @@ describe("failover dashboard", () => {
     for (const m of ["HealthyHostCount", "UnHealthyHostCount", "TargetResponseTime", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "Errors", "Duration", "ReplicationLatency"]) {
       expect(names).toContain(m);
     }
+  });
+  it("charts the function's request metrics per region, right below target health, from the region's own series", () => {
+    const { widgets } = decodeJsonencode(bodies(dev.tf, "aws_cloudwatch_dashboard")[0].dashboard_body) as {
+      widgets: Array<{ properties: { title: string; region: string; metrics: Array<Array<{ expression?: string }>> } }>;
+    };
+    expect(DASHBOARD_ROWS.indexOf("Requests by route and status")).toBe(DASHBOARD_ROWS.indexOf("Target health") + 1);
+    for (const [row, metric, stat] of [["Requests by route and status", REQUESTS_METRIC, "Sum"], ["Function latency by route (p99)", LATENCY_METRIC, "p99"]]) {
+      const inRow = widgets.filter((w) => w.properties.title.startsWith(`${row} — `));
+      expect(inRow.map((w) => w.properties.region)).toEqual(["us-west-2", "eu-central-1"]);
+      for (const w of inRow) {
+        expect(w.properties.metrics).toEqual([
+          [expect.objectContaining({ expression: requestMetricsSearch(metric, stat, { namespace: METRICS_NAMESPACE, service: "globalapp-dev" }, w.properties.region) })],
+        ]);
+      }
+    }
+    // The SEARCH names exactly the dimensions the function publishes, so it matches its series.
+    expect(requestMetricsSearch("Requests", "Sum", { namespace: "GlobalApp", service: "globalapp-dev" }, "us-west-2")).toBe(
+      `SEARCH('{GlobalApp,region,route,service,status_class} MetricName="Requests" service="globalapp-dev" region="us-west-2"', 'Sum', 60)`,
+    );
   });
 });
