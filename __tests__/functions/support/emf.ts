@@ -4,6 +4,7 @@
  * and against what functions/lib/metrics.ts promises: one dimension set of bounded values, two metrics.
  * Plain checks returning a list of problems, cheap enough to run on 10,000 lines.
  */
+import { ASSUMPTIONS } from "../../../model/cost";
 import {
   LATENCY_METRIC,
   METRIC_DIMENSIONS,
@@ -39,8 +40,11 @@ export function emfLines(lines: readonly string[]): EmfLine[] {
   return out;
 }
 
-/** The most bytes one EMF line may take: far below CloudWatch's 256 KB log-event and 1 MB EMF limits. */
-export const MAX_EMF_LINE_BYTES = 512;
+/**
+ * The most bytes one EMF line may take: what the cost model assumes per invocation (so the logs
+ * line of `npm run cost` holds), far below CloudWatch's 256 KB log-event and 1 MB EMF limits.
+ */
+export const MAX_EMF_LINE_BYTES = ASSUMPTIONS.emfLineBytes;
 
 /** What is wrong with one stdout line as the function's EMF line; empty when nothing is. */
 export function emfProblems(line: string, expected: { service: string; region: string; statusCode?: number }): string[] {
