@@ -260,7 +260,7 @@ export function estimateCost(config: AppConfig, usage: Usage = usageAtMonthlyRat
     byService,
     notes: [
       "Route 53 is not part of this configuration (no routing/domain settings yet); route53Cost() in model/cost.ts prices zones, queries and health checks from counts.",
-      "Not counted: KMS requests (DynamoDB caches data keys; 20,000 a month are free), X-Ray traces (Active tracing; 100,000 a month free), CloudWatch API calls, and requests to the internet-facing ALBs that bypass the accelerator.",
+      "Not counted: the tear-down function (invoked once per apply or destroy), KMS requests (DynamoDB caches data keys; 20,000 a month are free), X-Ray traces (Active tracing; 100,000 a month free), CloudWatch API calls, and requests to the internet-facing ALBs that bypass the accelerator.",
     ],
   };
 }

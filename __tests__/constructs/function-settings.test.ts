@@ -37,7 +37,7 @@ describe("function settings in step with the handler", () => {
 
   it("switches request metrics on, named per deployment, with JSON logs that keep EMF lines top-level", () => {
     for (const environment of ["dev", "prod"]) {
-      for (const [, f] of resourcesOf(synthGlobalApp({ environment }).tf, "aws_lambda_function")) {
+      for (const [, f] of itemFunctions(synthGlobalApp({ environment }).tf)) {
         const vars = (f as { environment: { variables: Record<string, string> } }).environment.variables;
         expect(readMetricsSettings(vars)).toEqual({ namespace: METRICS_NAMESPACE, service: `globalapp-${environment}` });
         // POWERTOOLS_DEV would make Powertools print through the console Lambda wraps in its JSON format.
