@@ -6,7 +6,8 @@
  * 2. cold start: a fresh Node process loads the bundle and serves its first request (median of N);
  * 3. warm latency per request: the handler vs a raw `GetItemCommand` (the low-level call the handler
  *    makes) and a DocumentClient `GetCommand` on the same dynalite (p50/p99 and the overhead ratio),
- *    interleaved so all see the same machine load.
+ *    and the handler with its EMF request metrics on (what ships) vs off, all interleaved so every
+ *    side sees the same machine load.
  *
  * dynalite runs in its own process so that its CPU time does not count against either side.
  * For the "external" variant the SDK is resolved from node_modules through NODE_PATH, the way
@@ -16,11 +17,12 @@ import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { ALBEvent, ALBResult } from "aws-lambda";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
 import { BUNDLE_TARGET, bundleHandler, PROJECT_ROOT } from "../constructs/lib/bundle";
 import { createZip } from "../constructs/lib/zip";
+import { METRICS_NAMESPACE, metricsEnvironment } from "../functions/lib/metrics";
 import { startDynalite } from "../local/dynalite";
 
 const QUICK = process.argv.includes("--quick");
@@ -96,7 +98,8 @@ const loaded = performance.now();
 handler({ httpMethod: "GET", path: "/get/bench", headers: {}, body: "", isBase64Encoded: false }).then((r) => {
   const served = performance.now();
   if (r.statusCode !== 200) { console.error(r.statusCode, r.body); process.exit(1); }
-  process.stdout.write(JSON.stringify({ loadMs: loaded - t0, firstRequestMs: served - loaded }));
+  // On a line of its own after the request's EMF line, as Lambda's stdout would carry both.
+  process.stdout.write("\\n" + JSON.stringify({ loadMs: loaded - t0, firstRequestMs: served - loaded }));
 });
 `;
 
@@ -110,6 +113,8 @@ function functionEnv(endpoint: string): NodeJS.ProcessEnv {
     AWS_SECRET_ACCESS_KEY: "bench",
     POWERTOOLS_LOG_LEVEL: "WARN",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    // Request metrics on, as the stack configures the function.
+    ...metricsEnvironment({ namespace: METRICS_NAMESPACE, service: "globalapp-bench" }),
   };
 }
 
@@ -119,7 +124,7 @@ function coldStartOnce(bundleFile: string, endpoint: string, nodePath?: string):
     env: { PATH: process.env.PATH, ...functionEnv(endpoint), ...(nodePath ? { NODE_PATH: nodePath } : {}) },
     encoding: "utf8",
   });
-  return JSON.parse(out) as { loadMs: number; firstRequestMs: number };
+  return JSON.parse(out.trim().split("\n").pop() ?? "") as { loadMs: number; firstRequestMs: number };
 }
 
 async function main(): Promise<void> {
@@ -152,8 +157,25 @@ async function main(): Promise<void> {
       variants.map((v, i) => [v.name, kb(v.code.length), kb(v.zip), ms(cold[i].loadMs), ms(cold[i].firstRequestMs), ms(cold[i].loadMs + cold[i].firstRequestMs)]),
     );
 
+    // Two copies of the shipped bundle, loaded with and without the metrics variables (read at load).
     Object.assign(process.env, functionEnv(dynalite.endpoint));
     const { handler } = require(variants[0].file) as { handler: Handler };
+    delete require.cache[require.resolve(variants[0].file)];
+    for (const name of Object.keys(metricsEnvironment({ namespace: "", service: "" }))) delete process.env[name];
+    const { handler: withoutMetrics } = require(variants[0].file) as { handler: Handler };
+    // Each request prints one EMF line: send those to /dev/null with a synchronous write, as a Lambda
+    // function's stdout write is one, and keep this report's own lines on the terminal.
+    const devNull = openSync("/dev/null", "w");
+    let emfLines = 0;
+    const stdoutWrite = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      if (String(chunk).startsWith('{"_aws"')) {
+        emfLines++;
+        writeSync(devNull, String(chunk));
+        return true;
+      }
+      return (stdoutWrite as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof process.stdout.write;
     const lowLevel = new DynamoDBClient({ region: "us-west-2", endpoint: dynalite.endpoint, credentials: { accessKeyId: "b", secretAccessKey: "b" } });
     const raw = DynamoDBDocumentClient.from(lowLevel);
     const event = { httpMethod: "GET", path: "/get/bench", headers: {}, body: "", isBase64Encoded: false } as unknown as ALBEvent;
@@ -162,45 +184,87 @@ async function main(): Promise<void> {
     const getDocument = () => raw.send(new GetCommand({ TableName: TABLE, Key: { item_id: "bench" } }));
     for (let i = 0; i < WARMUP; i++) {
       await handler(event);
+      await withoutMetrics(event);
       await getRaw();
       await getDocument();
     }
-    const samples = { handler: [] as number[], raw: [] as number[], document: [] as number[], routing: [] as number[] };
+    const samples = {
+      handler: [] as number[],
+      handlerOff: [] as number[],
+      raw: [] as number[],
+      document: [] as number[],
+      routing: [] as number[],
+      routingOff: [] as number[],
+    };
+    const time = async (into: number[], call: () => Promise<unknown>) => {
+      const t = performance.now();
+      const r = await call();
+      into.push(performance.now() - t);
+      return r as ALBResult;
+    };
+    emfLines = 0;
+    const calls: Array<[number[], () => Promise<unknown>]> = [
+      [samples.handler, () => handler(event)],
+      [samples.handlerOff, () => withoutMetrics(event)],
+      [samples.raw, getRaw],
+      [samples.document, getDocument],
+      [samples.routing, () => handler(notFound)],
+      [samples.routingOff, () => withoutMetrics(notFound)],
+    ];
+    // A fixed-seed shuffle per round (xorshift32): reproducible, and no side always runs right after a
+    // DynamoDB call, whose socket callbacks would otherwise land in that side's measurement.
+    let seed = 0x9e3779b9;
+    const random = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) / 2 ** 32;
+    };
     for (let i = 0; i < WARM_REQUESTS; i++) {
-      // Interleaved, so load spikes on the machine hit both sides alike.
-      let t = performance.now();
-      const r = await handler(event);
-      samples.handler.push(performance.now() - t);
-      if (r.statusCode !== 200) throw new Error(`handler answered ${r.statusCode}`);
-      t = performance.now();
-      await getRaw();
-      samples.raw.push(performance.now() - t);
-      t = performance.now();
-      await getDocument();
-      samples.document.push(performance.now() - t);
-      t = performance.now();
-      await handler(notFound);
-      samples.routing.push(performance.now() - t);
+      // Interleaved, so load spikes on the machine hit every side alike.
+      const order = [...calls];
+      for (let k = order.length - 1; k > 0; k--) {
+        const j = Math.floor(random() * (k + 1));
+        [order[k], order[j]] = [order[j], order[k]];
+      }
+      for (const [into, call] of order) {
+        const r = await time(into, call);
+        if (into === samples.handler && r.statusCode !== 200) throw new Error(`handler answered ${r.statusCode}`);
+      }
     }
+    process.stdout.write = stdoutWrite;
+    closeSync(devNull);
+    // Proof that the "on" side published and the "off" side did not: one EMF line per "on" request.
+    if (emfLines !== WARM_REQUESTS * 2) throw new Error(`expected ${WARM_REQUESTS * 2} EMF lines, got ${emfLines}`);
     const stats = (xs: number[]) => {
       const s = [...xs].sort((a, b) => a - b);
       return { p50: percentile(s, 50), p99: percentile(s, 99) };
     };
     const h = stats(samples.handler);
+    const hOff = stats(samples.handlerOff);
     const r = stats(samples.raw);
     const d = stats(samples.document);
     const n = stats(samples.routing);
+    const nOff = stats(samples.routingOff);
+    const vs = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+    const us = (a: number, b: number) => `${((a - b) * 1000).toFixed(0)} µs`;
     table(
-      `Warm latency per request (${WARM_REQUESTS} interleaved requests after ${WARMUP} warm-up, bundled handler in-process)`,
+      `Warm latency per request (${WARM_REQUESTS} interleaved rounds after ${WARMUP} warm-up, bundled handler in-process; metrics on = one EMF line per request, as shipped)`,
       ["what", "p50", "p99", "p50 vs raw", "p99 vs raw"],
       [
         ["raw GetItemCommand (low-level, as the handler)", ms(r.p50), ms(r.p99), "1.00×", "1.00×"],
-        ["raw GetCommand (DocumentClient)", ms(d.p50), ms(d.p99), `${(d.p50 / r.p50).toFixed(2)}×`, `${(d.p99 / r.p99).toFixed(2)}×`],
-        ["handler GET /get/{id}", ms(h.p50), ms(h.p99), `${(h.p50 / r.p50).toFixed(2)}×`, `${(h.p99 / r.p99).toFixed(2)}×`],
-        ["handler 404 (no DynamoDB call)", ms(n.p50), ms(n.p99), "", ""],
+        ["raw GetCommand (DocumentClient)", ms(d.p50), ms(d.p99), vs(d.p50, r.p50), vs(d.p99, r.p99)],
+        ["handler GET /get/{id}, metrics on (ships)", ms(h.p50), ms(h.p99), vs(h.p50, r.p50), vs(h.p99, r.p99)],
+        ["handler GET /get/{id}, metrics off", ms(hOff.p50), ms(hOff.p99), vs(hOff.p50, r.p50), vs(hOff.p99, r.p99)],
+        ["handler 404 (no DynamoDB call), metrics on", ms(n.p50), ms(n.p99), "", ""],
+        ["handler 404 (no DynamoDB call), metrics off", ms(nOff.p50), ms(nOff.p99), "", ""],
       ],
     );
-    console.log(`\nhandler overhead at p50: ${((h.p50 - r.p50) * 1000).toFixed(0)} µs per request; node ${process.version}, ${process.arch}`);
+    console.log(`\nhandler overhead at p50: ${us(h.p50, r.p50)} per request; node ${process.version}, ${process.arch}`);
+    console.log(
+      `EMF metrics, on − off: p50 ${us(h.p50, hOff.p50)} on GET /get/{id}, ${us(n.p50, nOff.p50)} on the 404; ` +
+        `p99 ${us(h.p99, hOff.p99)} and ${us(n.p99, nOff.p99)}`,
+    );
     raw.destroy();
   } finally {
     dynalite.stop();

@@ -1,7 +1,7 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { LATENCY_METRIC, METRIC_DIMENSIONS, REQUESTS_METRIC } from "../functions/lib/metrics";
 import { GlobalTable } from "./global-table";
 import { RegionalBackend } from "./regional-backend";
 
@@ -17,10 +17,14 @@ export interface FailoverDashboardProps {
   readonly table: GlobalTable;
 }
 
-/** One CloudWatch metric line: [namespace, metric, dimension, value, …, options]. */
-type MetricLine = Array<string | { stat?: string; label?: string }>;
+/**
+ * One CloudWatch metric line: [namespace, metric, dimension, value, …, options], or a one-element line
+ * holding a SEARCH expression (the function's request metrics, whose route × status combinations
+ * appear as they occur).
+ */
+type MetricLine = Array<string | { stat?: string; label?: string }> | [{ expression: string; id: string; label?: string }];
 
-/** A metric widget, typed (the dashboard body is `jsonencode` of these, so ARN suffixes stay references). */
+/** A metric widget, typed; the dashboard body is the JSON of these, with ARN suffixes as Terraform references. */
 export interface MetricWidget {
   readonly type: "metric";
   readonly x: number;
@@ -41,7 +45,9 @@ export interface MetricWidget {
 /** The dashboard's rows, top to bottom: what a failover looks like, in the order it happens. */
 export const DASHBOARD_ROWS = [
   "Target health",
+  "Requests by route and status",
   "Target response time",
+  "Function latency by route (p99)",
   "5xx",
   "Lambda errors and duration",
   "Replication latency",
@@ -50,9 +56,24 @@ export const DASHBOARD_ROWS = [
 const HEIGHT = 6;
 
 /**
+ * A SEARCH expression over one region's request metrics (functions/lib/metrics.ts): every route ×
+ * status-class series of `metric` that the region's function published, at `stat` per minute.
+ */
+export function requestMetricsSearch(
+  metric: string,
+  stat: string,
+  m: { readonly namespace: string; readonly service: string },
+  region: string,
+): string {
+  const schema = [m.namespace, ...[...METRIC_DIMENSIONS].sort()].join(",");
+  return `SEARCH('{${schema}} MetricName="${metric}" service="${m.service}" region="${region}"', '${stat}', 60)`;
+}
+
+/**
  * One CloudWatch dashboard with the failover-relevant metrics of every region side by side: a row per
- * metric, a column per region — healthy/unhealthy host count, target response time, ALB and target
- * 5xx, Lambda errors and duration, and DynamoDB replication latency to each other region.
+ * metric, a column per region — healthy/unhealthy host count, the function's requests by route and
+ * status class, target response time, the function's p99 latency by route, ALB and target 5xx, Lambda
+ * errors and duration, and DynamoDB replication latency to each other region.
  */
 export class FailoverDashboard extends Construct {
   /** The dashboard. */
@@ -84,6 +105,14 @@ export class FailoverDashboard extends Construct {
               ["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", tg, "LoadBalancer", lb, { stat: "Minimum" }],
               ["AWS/ApplicationELB", "UnHealthyHostCount", "TargetGroup", tg, "LoadBalancer", lb, { stat: "Maximum" }],
             ],
+          },
+          "Requests by route and status": {
+            stat: "Sum",
+            lines: [[{ expression: requestMetricsSearch(REQUESTS_METRIC, "Sum", b.requestMetrics, b.region), id: "requests" }]],
+          },
+          "Function latency by route (p99)": {
+            stat: "p99",
+            lines: [[{ expression: requestMetricsSearch(LATENCY_METRIC, "p99", b.requestMetrics, b.region), id: "latency" }]],
           },
           "Target response time": {
             stat: "p99",
@@ -137,7 +166,10 @@ export class FailoverDashboard extends Construct {
     this.dashboard = new CloudwatchDashboard(this, "dashboard", {
       provider: props.provider,
       dashboardName: props.name,
-      dashboardBody: Fn.jsonencode({ widgets }),
+      // JSON.stringify, not Fn.jsonencode: cdktf renders jsonencode's strings into HCL without escaping
+      // their double quotes, which the SEARCH expressions need. The references (ARN suffixes, names) stay
+      // `${…}` templates inside the JSON string; their values hold no characters JSON would escape.
+      dashboardBody: JSON.stringify({ widgets }),
     });
   }
 }

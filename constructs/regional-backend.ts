@@ -12,6 +12,7 @@ import { Construct } from "constructs";
 import { AlbAccessLogs } from "./alb-access-logs";
 import type { FunctionSettings, HealthCheckSettings } from "../model/config";
 import { functionEnvironment } from "../functions/lib/env";
+import { METRICS_NAMESPACE, metricsEnvironment, type MetricsSettings } from "../functions/lib/metrics";
 import { FunctionAsset } from "./function-asset";
 import { GlobalTable } from "./global-table";
 import { targetGroupHealthCheck } from "./lib/health-check";
@@ -103,6 +104,11 @@ export class RegionalBackend extends Construct {
   public readonly listenerPorts: readonly number[];
   /** The network the ALB sits in. */
   public readonly network: RegionalNetwork;
+  /**
+   * The function's request metrics (EMF, functions/lib/metrics.ts): namespace {@link METRICS_NAMESPACE},
+   * `service` = namePrefix, in this region. The dashboard charts them.
+   */
+  public readonly requestMetrics: MetricsSettings;
 
   constructor(scope: Construct, id: string, props: RegionalBackendProps) {
     super(scope, id);
@@ -119,6 +125,7 @@ export class RegionalBackend extends Construct {
     });
 
     // --- function ----------------------------------------------------------------------------
+    this.requestMetrics = { namespace: METRICS_NAMESPACE, service: namePrefix };
     const fn = functionWithOwnRole(this, {
       provider,
       functionName: `${namePrefix}-get`,
@@ -131,11 +138,15 @@ export class RegionalBackend extends Construct {
       reservedConcurrency: props.function.reservedConcurrency,
       // STATUS=200; the article's failover switch is setting it to 400. The function answers the
       // health check on the target group's own path.
-      environment: functionEnvironment({
-        tableName: props.table.table.name,
-        healthCheckMode: props.function.healthCheckMode ?? "shallow",
-        healthPath: props.healthCheck.path,
-      }),
+      environment: {
+        ...functionEnvironment({
+          tableName: props.table.table.name,
+          healthCheckMode: props.function.healthCheckMode ?? "shallow",
+          healthPath: props.healthCheck.path,
+        }),
+        // Request metrics as EMF log lines: no API call, no permission beyond the log group's.
+        ...metricsEnvironment(this.requestMetrics),
+      },
       statements: (ownLogGroup) => [
         // Only this region's copy of the table: each region reads and writes its own replica.
         { sid: "ItemsInRegionalReplica", actions: [...FUNCTION_TABLE_ACTIONS], resources: [props.table.arnIn(region)] },

@@ -4,12 +4,15 @@
  *
  * Env: TABLE_NAME, STATUS, AWS_REGION (set by Lambda), HEALTH_CHECK_MODE (shallow | deep),
  * HEALTH_CHECK_CACHE_MS (optional), AWS_ENDPOINT_URL_DYNAMODB (optional, local DynamoDB),
- * POWERTOOLS_LOG_LEVEL (optional). See README, "The function".
+ * POWERTOOLS_LOG_LEVEL (optional), POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME (request
+ * metrics, lib/metrics.ts; off when unset). See README, "The function".
  */
 import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { ALBEvent, ALBResult, Context } from "aws-lambda";
 import { readEnv } from "./lib/env";
 import { HealthCheck, ItemService } from "./lib/items";
+import { createRequestMetrics, readMetricsSettings } from "./lib/metrics";
 import { createRouter } from "./lib/router";
 import { createClient, DynamoItemStore } from "./lib/store";
 
@@ -38,7 +41,19 @@ const route = createRouter({
       : undefined,
 });
 
+const metricsSettings = readMetricsSettings(process.env);
+const metrics = createRequestMetrics({
+  metrics:
+    metricsSettings &&
+    new Metrics({ namespace: metricsSettings.namespace, serviceName: metricsSettings.service, defaultDimensions: { region: env.region }, logger }),
+  healthPath: env.healthPath,
+  onError: (error) => logger.warn("request metrics dropped", { error }),
+});
+
 /** ALB target: routes `/get/{id}`, `/items/{id}` and `/health`; never throws. */
-export function handler(event: ALBEvent, context?: Context): Promise<ALBResult> {
-  return route(event, context);
+export async function handler(event: ALBEvent, context?: Context): Promise<ALBResult> {
+  const started = performance.now();
+  const result = await route(event, context);
+  metrics.record(event, result, performance.now() - started);
+  return result;
 }

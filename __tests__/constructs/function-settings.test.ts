@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { BUNDLE_TARGET } from "../../constructs/lib/bundle";
 import { FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME, FUNCTION_TABLE_ACTIONS } from "../../constructs/regional-backend";
 import { readEnv } from "../../functions/lib/env";
+import { METRICS_NAMESPACE, readMetricsSettings } from "../../functions/lib/metrics";
 import { matchRoute } from "../../functions/lib/router";
 import { DEFAULT_TIMEOUTS } from "../../functions/lib/store";
 import { itemFunctions, resourcesOf, synthGlobalApp } from "../support/synth";
@@ -27,9 +28,24 @@ describe("function settings in step with the handler", () => {
 
   it("sets every variable the handler requires, with values it accepts", () => {
     const vars = fn.environment.variables as Record<string, string>;
-    expect(Object.keys(vars).sort()).toEqual(["HEALTH_CHECK_MODE", "HEALTH_CHECK_PATH", "STATUS", "TABLE_NAME"]);
+    expect(Object.keys(vars).sort()).toEqual(
+      ["HEALTH_CHECK_MODE", "HEALTH_CHECK_PATH", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "STATUS", "TABLE_NAME"],
+    );
     const env = readEnv({ ...vars, TABLE_NAME: config.tableName, AWS_REGION: "us-west-2" });
     expect(env.problems).toEqual([]);
+  });
+
+  it("switches request metrics on, named per deployment, with JSON logs that keep EMF lines top-level", () => {
+    for (const environment of ["dev", "prod"]) {
+      for (const [, f] of itemFunctions(synthGlobalApp({ environment }).tf)) {
+        const vars = (f as { environment: { variables: Record<string, string> } }).environment.variables;
+        expect(readMetricsSettings(vars)).toEqual({ namespace: METRICS_NAMESPACE, service: `globalapp-${environment}` });
+        // POWERTOOLS_DEV would make Powertools print through the console Lambda wraps in its JSON format.
+        expect(vars).not.toHaveProperty("POWERTOOLS_DEV");
+        expect(vars).not.toHaveProperty("POWERTOOLS_METRICS_DISABLED");
+        expect((f as { logging_config: { log_format: string } }).logging_config.log_format).toBe("JSON");
+      }
+    }
   });
 
   it("answers the health check on the target group's own path, default or custom", () => {

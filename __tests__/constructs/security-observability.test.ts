@@ -2,7 +2,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { AlarmTopic } from "../../constructs/alarm-topic";
 import { AlbAccessLogs } from "../../constructs/alb-access-logs";
-import { DASHBOARD_ROWS } from "../../constructs/failover-dashboard";
+import { DASHBOARD_ROWS, requestMetricsSearch } from "../../constructs/failover-dashboard";
+import { LATENCY_METRIC, METRICS_NAMESPACE, REQUESTS_METRIC } from "../../functions/lib/metrics";
 import { ELB_LOG_DELIVERY_PRINCIPAL } from "../../constructs/lib/log-delivery";
 import { PrivateBucket } from "../../constructs/private-bucket";
 import { TLS_POLICY } from "../../constructs/regional-backend";
@@ -191,12 +192,32 @@ describe("alarms (RegionalAlarms, AlarmTopic)", () => {
     const [, key] = resourcesOf(prod.tf, "aws_kms_key").find(([n]) => n.startsWith("alarm-topic-us-west-2"))!;
     expect(JSON.stringify(decodeJsonencode(key.policy))).toContain("cloudwatch.amazonaws.com");
   });
-  it("prod without an email has alarms but no topics; dev has neither", () => {
+  it("are on by default in dev too: every region's alarms and the dashboard, with no topic and no actions without an email", () => {
+    const devAlarms = bodies(dev.tf, "aws_cloudwatch_metric_alarm");
+    for (const region of ["us-west-2", "eu-central-1"]) {
+      expect(devAlarms.filter((a) => a.provider === `aws.${region}`).map((a) => a.metric_name).sort()).toEqual(
+        ["Errors", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "ReadThrottleEvents", "ReplicationLatency", "Throttles", "UnHealthyHostCount", "WriteThrottleEvents"].sort(),
+      );
+    }
+    for (const a of devAlarms) expect([a.alarm_actions, a.ok_actions]).toEqual([[], []]);
+    expect(resourcesOf(dev.tf, "aws_cloudwatch_dashboard")).toHaveLength(1);
+    expect(resourcesOf(dev.tf, "aws_sns_topic")).toEqual([]);
+    expect(resourcesOf(dev.tf, "aws_sns_topic_subscription")).toEqual([]);
+    // No topic, no topic key: the default stack still needs no account-id lookup.
+    expect(dev.tf.data?.aws_caller_identity).toBeUndefined();
+  });
+  it("prod without an email has alarms but no topics", () => {
     const p = synthGlobalApp({ environment: "prod" });
     expect(resourcesOf(p.tf, "aws_cloudwatch_metric_alarm").length).toBeGreaterThan(0);
     expect(resourcesOf(p.tf, "aws_sns_topic")).toEqual([]);
-    expect(resourcesOf(dev.tf, "aws_cloudwatch_metric_alarm")).toEqual([]);
-    expect(resourcesOf(dev.tf, "aws_cloudwatch_dashboard")).toEqual([]);
+  });
+  it("alarms.enabled false turns alarms, dashboard and topics off, in dev and prod", () => {
+    for (const environment of ["dev", "prod"]) {
+      const off = synthGlobalApp({ environment, alarms: { enabled: false } });
+      for (const type of ["aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard", "aws_sns_topic", "aws_sns_topic_subscription"]) {
+        expect(resourcesOf(off.tf, type)).toEqual([]);
+      }
+    }
   });
   it("a single region has no replication alarm", () => {
     const r = synthGlobalApp({ regions: ["eu-west-1"], homeRegion: "eu-west-1", alarms: { enabled: true } });
@@ -225,5 +246,24 @@ describe("failover dashboard", () => {
     for (const m of ["HealthyHostCount", "UnHealthyHostCount", "TargetResponseTime", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "Errors", "Duration", "ReplicationLatency"]) {
       expect(names).toContain(m);
     }
+  });
+  it("charts the function's request metrics per region, right below target health, from the region's own series", () => {
+    const { widgets } = decodeJsonencode(bodies(dev.tf, "aws_cloudwatch_dashboard")[0].dashboard_body) as {
+      widgets: Array<{ properties: { title: string; region: string; metrics: Array<Array<{ expression?: string }>> } }>;
+    };
+    expect(DASHBOARD_ROWS.indexOf("Requests by route and status")).toBe(DASHBOARD_ROWS.indexOf("Target health") + 1);
+    for (const [row, metric, stat] of [["Requests by route and status", REQUESTS_METRIC, "Sum"], ["Function latency by route (p99)", LATENCY_METRIC, "p99"]]) {
+      const inRow = widgets.filter((w) => w.properties.title.startsWith(`${row} — `));
+      expect(inRow.map((w) => w.properties.region)).toEqual(["us-west-2", "eu-central-1"]);
+      for (const w of inRow) {
+        expect(w.properties.metrics).toEqual([
+          [expect.objectContaining({ expression: requestMetricsSearch(metric, stat, { namespace: METRICS_NAMESPACE, service: "globalapp-dev" }, w.properties.region) })],
+        ]);
+      }
+    }
+    // The SEARCH names exactly the dimensions the function publishes, so it matches its series.
+    expect(requestMetricsSearch("Requests", "Sum", { namespace: "GlobalApp", service: "globalapp-dev" }, "us-west-2")).toBe(
+      `SEARCH('{GlobalApp,region,route,service,status_class} MetricName="Requests" service="globalapp-dev" region="us-west-2"', 'Sum', 60)`,
+    );
   });
 });

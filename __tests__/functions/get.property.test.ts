@@ -2,7 +2,8 @@
  * Properties of the bundled handler.
  *
  * 1. For any event, well-formed or not, it answers (never throws) with a well-formed ALBResult whose
- *    status is a documented one. 10,000 events go to a stub DynamoDB endpoint that answers every
+ *    status is a documented one, and prints exactly one well-formed, bounded EMF line for it (request
+ *    metrics on, as in Lambda; stdout captured). 10,000 events go to a stub DynamoDB endpoint that answers every
  *    call at once like an empty table (dynalite takes ~3 ms per write, too slow for 10,000 runs in a
  *    few seconds); 1,000 more go to dynalite, so a request the function lets through but DynamoDB
  *    would reject shows up as a 500.
@@ -18,8 +19,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startDynalite, type LocalDynamo } from "../../local/dynalite";
 import type { AttributeMap } from "../../functions/lib/attributes";
+import { MAX_METRICS_PER_REGION } from "../../functions/lib/metrics";
 import { mapFromWire } from "../../functions/lib/wire";
-import { loadBundledHandler, type Handler } from "./support/bundled";
+import { captureStdout, loadBundledHandler, type Handler } from "./support/bundled";
+import { emfProblems } from "./support/emf";
 import { albEvent as makeEvent } from "./support/events";
 import { canonicalFromJson, canonicalMap, item as itemArb } from "./support/items";
 
@@ -159,9 +162,16 @@ function problems(result: ALBResult, input: unknown): string[] {
   return out;
 }
 
-async function checkEvents(handler: Handler, numRuns: number): Promise<void> {
+const METRICS_ENV = { POWERTOOLS_METRICS_NAMESPACE: "GlobalApp", POWERTOOLS_SERVICE_NAME: "globalapp-test" };
+
+/** Runs `numRuns` random events through a copy with metrics on; returns the distinct dimension combinations seen. */
+async function checkEvents(endpoint: string, numRuns: number): Promise<Set<string>> {
+  const stdout = captureStdout();
+  const handler: Handler = loadBundledHandler({ AWS_ENDPOINT_URL_DYNAMODB: endpoint, ...METRICS_ENV }, { stdout: stdout.stream });
+  const combinations = new Set<string>();
   await fc.assert(
     fc.asyncProperty(event, async (input) => {
+      const before = stdout.lines.length;
       let result: ALBResult;
       try {
         result = await handler(input as never);
@@ -169,22 +179,35 @@ async function checkEvents(handler: Handler, numRuns: number): Promise<void> {
         throw new Error(`handler threw: ${String(err)}`);
       }
       const wrong = problems(result, input);
-      if (wrong.length > 0) throw new Error(`${wrong.join("; ")}\nresult: ${JSON.stringify(result)}`);
+      // Logs are SILENT here: every line printed is this request's EMF line.
+      const printed = stdout.lines.slice(before);
+      if (printed.length !== 1) wrong.push(`one EMF line per request (got ${printed.length})`);
+      else {
+        wrong.push(...emfProblems(printed[0], { service: "globalapp-test", region: "eu-central-1", statusCode: result.statusCode }));
+        const { route, status_class } = JSON.parse(printed[0]) as { route: string; status_class: string };
+        combinations.add(`${route} ${status_class}`);
+      }
+      if (wrong.length > 0) throw new Error(`${wrong.join("; ")}\nresult: ${JSON.stringify(result)}\nstdout: ${printed.join("\n")}`);
     }),
     { numRuns },
   );
+  return combinations;
 }
 
-test("10,000 random and malformed ALB events (stub DynamoDB): never a throw, always a well-formed documented answer", async () => {
+test("10,000 random and malformed ALB events (stub DynamoDB): never a throw, always a well-formed documented answer and one bounded EMF line", async () => {
   const endpoint = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
-  await checkEvents(loadBundledHandler({ AWS_ENDPOINT_URL_DYNAMODB: endpoint }), 10_000);
+  const combinations = await checkEvents(endpoint, 10_000);
+  // 10,000 random paths, methods and bodies still make only a handful of metrics (2 per combination).
+  expect(combinations.size * 2).toBeLessThanOrEqual(MAX_METRICS_PER_REGION);
+  // (The stub table is empty, so a GET never finds an item: no "get 2xx" here.)
+  expect([...combinations]).toEqual(expect.arrayContaining(["health 2xx", "get 4xx", "item 2xx", "item 4xx", "unmatched 4xx"]));
   // The generators do reach the store, not only the validation in front of it (~1 event in 15 does;
   // the other 14 probe validation, which is where malformed input goes).
   expect(stubCalls).toBeGreaterThan(500);
 });
 
 test("1,000 more against dynalite: nothing the function accepts is rejected by the table", async () => {
-  await checkEvents(loadBundledHandler({ AWS_ENDPOINT_URL_DYNAMODB: db.endpoint }), 1000);
+  await checkEvents(db.endpoint, 1000);
 });
 
 describe("random items round-trip exactly", () => {

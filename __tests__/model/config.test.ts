@@ -290,11 +290,11 @@ describe("security and observability settings", () => {
   const CERT = (region: string) => `arn:aws:acm:${region}:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666`;
   const both = { "us-west-2": CERT("us-west-2"), "eu-central-1": CERT("eu-central-1") };
 
-  it("defaults: no certificates, dev keeps logs, CMK and alarms off; prod turns them on", () => {
+  it("defaults: no certificates, dev keeps logs and CMK off; prod turns them on; alarms are on in both", () => {
     const dev = configWith();
     expect(dev.https.certificateArns).toEqual({});
     expect(httpsEnabled(dev)).toBe(false);
-    expect([albAccessLogs(dev), acceleratorFlowLogs(dev), tableCustomerManagedKey(dev), alarmsEnabled(dev)]).toEqual([false, false, false, false]);
+    expect([albAccessLogs(dev), acceleratorFlowLogs(dev), tableCustomerManagedKey(dev), alarmsEnabled(dev)]).toEqual([false, false, false, true]);
     const prod = configWith({ environment: "prod" });
     expect([albAccessLogs(prod), acceleratorFlowLogs(prod), tableCustomerManagedKey(prod), alarmsEnabled(prod)]).toEqual([true, true, true, true]);
     expect(dev.alb).toEqual({ accessLogRetentionDays: 90, internal: false });
@@ -303,6 +303,7 @@ describe("security and observability settings", () => {
     const c = configWith({ environment: "prod", alb: { accessLogs: false }, accelerator: { flowLogs: false }, table: { customerManagedKey: false }, alarms: { enabled: false } });
     expect([albAccessLogs(c), acceleratorFlowLogs(c), tableCustomerManagedKey(c), alarmsEnabled(c)]).toEqual([false, false, false, false]);
     expect(alarmsEnabled(configWith({ alarms: { email: "ops@example.com" } }))).toBe(true);
+    expect(alarmsEnabled(configWith({ alarms: { enabled: false } }))).toBe(false);
   });
   it("accepts one certificate per region", () => {
     const c = configWith({ https: { certificateArns: both } });

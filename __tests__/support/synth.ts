@@ -28,6 +28,7 @@ export interface TerraformJson {
   readonly terraform: { backend?: Record<string, Record<string, unknown>>; cloud?: Record<string, unknown> };
   readonly provider: { aws: Array<Record<string, unknown>> };
   readonly resource: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
   readonly output: Record<string, { value: unknown }>;
 }
 

@@ -74,6 +74,8 @@ function testFile(r: SynthResult): string {
   assert(`${table}.stream_view_type == "NEW_AND_OLD_IMAGES"`, "global tables need NEW_AND_OLD_IMAGES streams");
   assert(`output.accelerator_ips == ["192.0.2.10", "192.0.2.20"]`, "accelerator_ips output: the two static addresses, flattened");
   assert(`output.table_arn == ${table}.arn`, "table_arn output");
+  const dashboard = only(r, "aws_cloudwatch_dashboard", () => true);
+  assert(`length(jsondecode(${dashboard}.dashboard_body).widgets) > 0`, "the failover dashboard renders its widgets");
 
   for (const region of config.regions) {
     const provider = `aws.${region}`;
@@ -136,6 +138,18 @@ function testFile(r: SynthResult): string {
     assert(`${fn}.environment[0].variables["TABLE_NAME"] == "${config.tableName}"`, `${region}: TABLE_NAME`);
     assert(`output.function_names["${region}"] == ${fn}.function_name`, `${region}: function_names output`);
     assert(`output.alb_dns_names["${region}"] == ${lb}.dns_name`, `${region}: alb_dns_names output`);
+    // Alarms are on in every case here (the default since issue 15): each watches its own region's pieces.
+    const alarm = (metric: string) => only(r, "aws_cloudwatch_metric_alarm", (b) => b.provider === provider && b.metric_name === metric);
+    const unhealthy = alarm("UnHealthyHostCount");
+    assert(
+      `${unhealthy}.dimensions["TargetGroup"] == ${tg}.arn_suffix && ${unhealthy}.dimensions["LoadBalancer"] == ${lb}.arn_suffix`,
+      `${region}: the UnHealthyHostCount alarm watches its own target group`,
+    );
+    assert(`${alarm("Errors")}.dimensions["FunctionName"] == ${fn}.function_name`, `${region}: the Errors alarm watches its own function`);
+    if (config.alarms.email) {
+      const topic = only(r, "aws_sns_topic", (b) => b.provider === provider);
+      assert(`${unhealthy}.alarm_actions == toset([${topic}.arn])`, `${region}: alarms notify the region's own topic`);
+    }
     const cert = config.https.certificateArns[region];
     if (cert) {
       const https = only(r, "aws_lb_listener", (b) => b.provider === provider && b.port === 443);

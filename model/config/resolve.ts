@@ -55,9 +55,13 @@ export function tableCustomerManagedKey(config: AppConfig): boolean {
   return config.table.customerManagedKey ?? config.environment === "prod";
 }
 
-/** CloudWatch alarms and the dashboard: configured, else on in prod or when an email is given. */
+/**
+ * CloudWatch alarms and the failover dashboard: on in every environment unless `alarms.enabled` is
+ * false. A stack whose purpose is failing over must say so when a region goes unhealthy, in dev too;
+ * they cost cents a month (model/cost.ts). The SNS topic exists only when `alarms.email` is set.
+ */
 export function alarmsEnabled(config: AppConfig): boolean {
-  return config.alarms.enabled ?? (config.alarms.email !== undefined || config.environment === "prod");
+  return config.alarms.enabled ?? true;
 }
 
 /**

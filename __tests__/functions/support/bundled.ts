@@ -8,6 +8,7 @@
 import type { ALBEvent, ALBResult, Context } from "aws-lambda";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { runInThisContext } from "node:vm";
 import { bundleHandler, PROJECT_ROOT } from "../../../constructs/lib/bundle";
 
@@ -37,20 +38,43 @@ export const BASE_ENV: Readonly<Record<string, string>> = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
 };
 
+/** A stdout for a loaded copy that keeps every line written to it (EMF metrics and JSON logs). */
+export interface CapturedStdout {
+  readonly stream: Writable;
+  /** Complete lines written so far, in order. */
+  readonly lines: string[];
+}
+
+/** A Writable that splits what is written into lines, as Lambda's log capture does. */
+export function captureStdout(): CapturedStdout {
+  const lines: string[] = [];
+  let partial = "";
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      const parts = (partial + chunk.toString()).split("\n");
+      partial = parts.pop() ?? "";
+      lines.push(...parts);
+      done();
+    },
+  });
+  return { stream, lines };
+}
+
 /**
  * Evaluates a fresh copy of the bundle as a CommonJS module whose `process.env` is `env` (merged over
- * {@link BASE_ENV}; a key set to undefined is removed). Returns its `handler`.
+ * {@link BASE_ENV}; a key set to undefined is removed). Returns its `handler`. With `stdout`, the copy's
+ * `process.stdout` (where Powertools writes logs and EMF metrics) is that stream instead of the test's.
  */
-export function loadBundledHandler(env: Record<string, string | undefined> = {}): Handler {
-  return loadBundle<Handler>("functions/get.ts", env);
+export function loadBundledHandler(env: Record<string, string | undefined> = {}, options: { stdout?: Writable } = {}): Handler {
+  return loadBundle<Handler>("functions/get.ts", env, options);
 }
 
 /** {@link loadBundledHandler} for any bundled entry (e.g. the tear-down function): its `handler`. */
-export function loadBundle<H>(entry: string, env: Record<string, string | undefined> = {}): H {
+export function loadBundle<H>(entry: string, env: Record<string, string | undefined> = {}, options: { stdout?: Writable } = {}): H {
   const ownEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...BASE_ENV, ...env })) if (v !== undefined) ownEnv[k] = v;
   const ownProcess = new Proxy(process, {
-    get: (target, prop) => (prop === "env" ? ownEnv : Reflect.get(target, prop)),
+    get: (target, prop) => (prop === "env" ? ownEnv : prop === "stdout" && options.stdout ? options.stdout : Reflect.get(target, prop)),
   });
   const file = join(PROJECT_ROOT, ".build", "test-bundle", "index.js");
   const realRequire = createRequire(file);

@@ -1,0 +1,108 @@
+/**
+ * `npm run cost` as a user runs it (the real CLI in a child process): the bill of the config it
+ * loads, --json, usage and config errors, --help and the README kept in step with it.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { estimateCost, estimateE2eRun, usageAtMonthlyRate } from "../../model/cost";
+import { formatEstimate, USAGE } from "../../scripts/cost";
+import { configWith } from "../support/synth";
+
+const ROOT = join(__dirname, "..", "..");
+const README = readFileSync(join(ROOT, "README.md"), "utf8");
+const TITLE = (app: string) => `GlobalApp estimate for ${app} (USD, list prices read 2026-12-01)`;
+
+function cost(args: string[], config?: unknown) {
+  let file = "";
+  if (config !== undefined) {
+    file = join(mkdtempSync(join(tmpdir(), "globalapp-cost-")), "config.json");
+    writeFileSync(file, typeof config === "string" ? config : JSON.stringify(config));
+  }
+  return spawnSync(process.execPath, ["-r", "./scripts/ts-register.cjs", "scripts/cost.ts", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, GLOBALAPP_CONFIG: file },
+  });
+}
+
+describe("npm run cost", () => {
+  it("prints the default config's bill, with progress on stderr only", () => {
+    const r = cost([]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(formatEstimate(estimateCost(configWith()), TITLE("globalapp-dev")));
+    expect(r.stderr).toBe("cost: pricing the config from cdktf.json\n");
+  });
+
+  it("honours GLOBALAPP_CONFIG and the traffic options", () => {
+    const override = { environment: "prod", regions: ["us-west-2", "eu-central-1", "ap-northeast-1"], homeRegion: "eu-central-1" };
+    const r = cost(["--requests-per-month", "5000000", "--gb-per-month", "20"], override);
+    expect(r.status).toBe(0);
+    const expected = estimateCost(configWith(override), usageAtMonthlyRate({ requestsPerMonth: 5e6, gbPerMonth: 20 }));
+    expect(r.stdout).toBe(formatEstimate(expected, TITLE("globalapp-prod")));
+    expect(r.stdout).toMatch(/KMS: keys \(table\)\s+ap-northeast-1/);
+    expect(r.stderr).toMatch(/from cdktf\.json \+ GLOBALAPP_CONFIG=/);
+  });
+
+  it("--json prints one object with every line, its price check and the total", () => {
+    const r = cost(["--json", "--hours", "24"]);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as { app: string; totalUsd: number; usage: unknown; lines: Array<{ check: string; usd: number }> };
+    const expected = estimateCost(configWith(), usageAtMonthlyRate({ hours: 24 }));
+    expect(out.app).toBe("globalapp-dev");
+    expect(out.usage).toEqual(expected.usage);
+    expect(out.totalUsd).toBeCloseTo(expected.totalUsd, 10);
+    expect(out.lines).toHaveLength(expected.lines.length);
+    for (const l of out.lines) expect(["aws", "secondary", "not-read"]).toContain(l.check);
+  });
+
+  it.each([
+    [["--requests-per-month=-5"], /--requests-per-month must be a non-negative number, got "-5"/],
+    [["--requests-per-month", "-5"], /--requests-per-month.* argument is ambiguous/],
+    [["--gb-per-month", "lots"], /--gb-per-month must be a non-negative number, got "lots"/],
+    [["--hours", "0"], /--hours must be a positive number, got "0"/],
+    [["--requests-per-month", ""], /--requests-per-month must be a non-negative number/],
+    [["--regions", "3"], /Unknown option '--regions'/],
+    [["extra"], /Unexpected argument 'extra'/],
+  ])("exits 2 on bad usage %j", (args, message) => {
+    const r = cost(args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe("");
+  });
+
+  it("exits 2 on a bad config, naming the key", () => {
+    const r = cost([], { regions: ["us-west-2", "mars-north-1"] });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/regions\[1\] = "mars-north-1": unknown AWS region/);
+    expect(r.stdout).toBe("");
+  });
+
+  it("--help prints the usage, which the README shows verbatim", () => {
+    const r = cost(["--help"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(USAGE);
+    expect(README).toContain(`\`\`\`\n${USAGE}\`\`\``);
+  });
+});
+
+describe("README: the bill", () => {
+  it("shows the default config's bill exactly as npm run cost prints it", () => {
+    expect(README).toContain(`\`\`\`\n${formatEstimate(estimateCost(configWith()), TITLE("globalapp-dev"))}\`\`\``);
+  });
+  it("states the cost of one npm run test:aws run as the model computes it, and the command that prints it", () => {
+    const run = estimateE2eRun(configWith());
+    expect(README).toContain(`**≈ $${run.totalUsd.toFixed(2)}**`);
+    // The command in the README: a monthly rate that makes the run's 300 requests in one hour.
+    const viaCli = estimateCost(configWith(), usageAtMonthlyRate({ hours: 1, requestsPerMonth: 219000, gbPerMonth: 0.219 }));
+    expect(viaCli.totalUsd).toBeCloseTo(run.totalUsd, 10);
+    expect(README).toContain("npm run -s cost -- --hours 1 --requests-per-month 219000 --gb-per-month 0.219");
+  });
+  it("states what the alarms and the dashboard cost", () => {
+    const e = estimateCost(configWith());
+    const usd = e.lines.filter((l) => /^alarms|dashboard/.test(l.item)).reduce((s, l) => s + l.usd, 0);
+    expect(README).toContain(`cost **$${usd.toFixed(2)} a month**`);
+    expect(README).toContain(`(≈ $${usd.toFixed(2)} a month for two regions: \`npm run cost\`)`);
+  });
+});
