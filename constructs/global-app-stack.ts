@@ -6,8 +6,12 @@ import {
   acceleratorFlowLogs,
   alarmsEnabled,
   albAccessLogs,
+  acceleratorRecordName,
   AppConfig,
   availabilityZones,
+  latencyRecordName,
+  servedNames,
+  usesAccelerator,
   configWarnings,
   deletionProtection,
   endpointWeight,
@@ -16,7 +20,10 @@ import {
   tableCustomerManagedKey,
   trafficDial,
 } from "../model/config";
+import { AcceleratorRecord } from "./accelerator-record";
 import { AcceleratorVpcCleanup } from "./accelerator-vpc-cleanup";
+import { DomainCertificates } from "./domain-certificates";
+import { LatencyRecords } from "./latency-records";
 import { AlarmTopic } from "./alarm-topic";
 import { AlbAccessLogs } from "./alb-access-logs";
 import { FailoverDashboard } from "./failover-dashboard";
@@ -54,8 +61,14 @@ export class GlobalAppStack extends TerraformStack {
   public readonly table: GlobalTable;
   /** Regional backends keyed by region, in `config.regions` order. */
   public readonly backends: Readonly<Record<string, RegionalBackend>>;
-  /** The accelerator. */
-  public readonly accelerator: GlobalAccelerator;
+  /** The accelerator; none with routing "route53". */
+  public readonly accelerator?: GlobalAccelerator;
+  /** Issued certificates (https.issueCertificates). */
+  public readonly certificates?: DomainCertificates;
+  /** The domain's alias to the accelerator (a domain with routing "accelerator" or "both"). */
+  public readonly acceleratorRecord?: AcceleratorRecord;
+  /** The latency-routed records (routing "route53" or "both"). */
+  public readonly latencyRecords?: LatencyRecords;
   /** The function package. */
   public readonly code: FunctionAsset;
 
@@ -106,6 +119,19 @@ export class GlobalAppStack extends TerraformStack {
 
     this.code = props.code ? props.code(this) : new FunctionAsset(this, "function-code");
 
+    // Route 53 is global: its records and checks use the GA region's provider like other global things.
+    const dnsProvider = providers[GLOBAL_ACCELERATOR_REGION];
+    this.certificates =
+      config.https.issueCertificates && config.domain
+        ? new DomainCertificates(this, "certificates", {
+            providers,
+            regions: config.regions,
+            names: servedNames(config),
+            zoneId: config.domain.hostedZoneId,
+            dnsProvider,
+          })
+        : undefined;
+
     const backends: Record<string, RegionalBackend> = {};
     for (const region of config.regions) {
       backends[region] = new RegionalBackend(this, `backend-${region}`, {
@@ -119,7 +145,7 @@ export class GlobalAppStack extends TerraformStack {
         availabilityZones: availabilityZones(config, region),
         vpcCidr: config.network.vpcCidr,
         deletionProtection: deletionProtection(config),
-        certificateArn: config.https.certificateArns[region],
+        certificateArn: config.https.certificateArns[region] ?? this.certificates?.arns[region],
         internal: config.alb.internal,
         dualStack: config.accelerator.ipAddressType === "DUAL_STACK",
         accessLogs: albAccessLogs(config)
@@ -138,7 +164,30 @@ export class GlobalAppStack extends TerraformStack {
     // Allowed but worth knowing (HTTP only, opt-in regions): cdktf synth|diff|deploy print these.
     for (const w of configWarnings(config)) Annotations.of(this).addWarning(`${w.key} ${w.message}`);
 
-    this.accelerator = this.buildAccelerator(config, { namePrefix, forceDestroy, guarded, accountId });
+    this.accelerator = usesAccelerator(config) ? this.buildAccelerator(config, { namePrefix, forceDestroy, guarded, accountId }) : undefined;
+    const acceleratorName = acceleratorRecordName(config);
+    if (config.domain && acceleratorName && this.accelerator) {
+      this.acceleratorRecord = new AcceleratorRecord(this, "accelerator-record", {
+        provider: dnsProvider,
+        zoneId: config.domain.hostedZoneId,
+        name: acceleratorName,
+        accelerator: this.accelerator,
+        dualStack: config.accelerator.ipAddressType === "DUAL_STACK",
+      });
+    }
+    const latencyName = latencyRecordName(config);
+    if (config.domain && latencyName) {
+      this.latencyRecords = new LatencyRecords(this, "latency-records", {
+        provider: dnsProvider,
+        zoneId: config.domain.hostedZoneId,
+        name: latencyName,
+        backends: config.regions.map((r) => backends[r]),
+        health: config.route53,
+        healthPath: config.healthCheck.path,
+        https: httpsEnabled(config),
+        dualStack: config.accelerator.ipAddressType === "DUAL_STACK",
+      });
+    }
 
     if (alarmsEnabled(config)) {
       for (const region of config.regions) {
@@ -220,14 +269,24 @@ export class GlobalAppStack extends TerraformStack {
   private outputs(config: AppConfig): void {
     const perRegion = (pick: (b: RegionalBackend) => string) =>
       Object.fromEntries(config.regions.map((r) => [r, pick(this.backends[r])]));
-    new TerraformOutput(this, "accelerator_ips", {
-      value: this.accelerator.staticIps,
-      description: "The accelerator's two static anycast IP addresses",
-    });
-    new TerraformOutput(this, "accelerator_dns_name", {
-      value: this.accelerator.accelerator.dnsName,
-      description: "The accelerator's DNS name",
-    });
+    if (this.accelerator) {
+      new TerraformOutput(this, "accelerator_ips", {
+        value: this.accelerator.staticIps,
+        description: "The accelerator's two static anycast IP addresses",
+      });
+      new TerraformOutput(this, "accelerator_dns_name", {
+        value: this.accelerator.accelerator.dnsName,
+        description: "The accelerator's DNS name",
+      });
+    }
+    const acceleratorName = acceleratorRecordName(config);
+    if (acceleratorName) {
+      new TerraformOutput(this, "accelerator_record_name", { value: acceleratorName, description: "The domain name that points at the accelerator" });
+    }
+    const latencyName = latencyRecordName(config);
+    if (latencyName) {
+      new TerraformOutput(this, "latency_record_name", { value: latencyName, description: "The latency-routed name (Route 53, one record per region)" });
+    }
     new TerraformOutput(this, "alb_dns_names", {
       value: perRegion((b) => b.loadBalancer.dnsName),
       description: "Each region's ALB DNS name (region → name)",

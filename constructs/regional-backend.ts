@@ -8,6 +8,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { AlbAccessLogs } from "./alb-access-logs";
 import type { FunctionSettings, HealthCheckSettings } from "../model/config";
@@ -279,7 +280,8 @@ export class RegionalBackend extends Construct {
   }
 
   private static validate(props: RegionalBackendProps): void {
-    if (props.certificateArn !== undefined && !props.certificateArn.includes(`:acm:${props.region}:`)) {
+    // An issued certificate is a reference (known at apply); a configured one is checked for its region.
+    if (props.certificateArn !== undefined && !Token.isUnresolved(props.certificateArn) && !props.certificateArn.includes(`:acm:${props.region}:`)) {
       throw new Error(`RegionalBackend: certificateArn "${props.certificateArn}" must be an ACM certificate in ${props.region}`);
     }
     if (props.region !== props.provider.region) {

@@ -57,6 +57,10 @@ export const REPLACING_ATTRIBUTES: Readonly<Record<string, readonly string[]>> =
   aws_sns_topic: ["provider", "name", "name_prefix", "fifo_topic"],
   aws_sns_topic_subscription: ["provider", "topic_arn", "protocol", "endpoint"],
   aws_cloudwatch_metric_alarm: ["provider", "alarm_name"],
+  aws_route53_record: ["provider", "zone_id", "name", "set_identifier"],
+  aws_route53_health_check: ["provider", "type", "request_interval", "measure_latency"],
+  aws_acm_certificate: ["provider", "domain_name", "subject_alternative_names", "validation_method", "key_algorithm"],
+  aws_acm_certificate_validation: ["provider", "certificate_arn", "validation_record_fqdns"],
   aws_cloudwatch_dashboard: ["provider", "dashboard_name"],
 };
 
@@ -66,6 +70,22 @@ export const REPLACING_ATTRIBUTES: Readonly<Record<string, readonly string[]>> =
  * IPs. In prod (deletion protection on) `prevent_destroy` makes terraform refuse such a plan.
  */
 export const STATEFUL_TYPES: readonly string[] = ["aws_dynamodb_table", "aws_kms_key", "aws_globalaccelerator_accelerator"];
+
+/** What is lost when a resource of a {@link STATEFUL_TYPES} type is destroyed or replaced. */
+export const WHAT_IS_LOST: Readonly<Record<string, string>> = {
+  aws_dynamodb_table: "its items are lost",
+  aws_kms_key: "what it encrypted becomes unreadable once the key is deleted (after its waiting period)",
+  aws_globalaccelerator_accelerator: "its two static IPs are gone (clients and DNS records point at them)",
+};
+
+/**
+ * Whether two synthesized configurations describe the same state (same backend block): comparing a
+ * dev synth with a prod one, or two apps, says nothing about what either plan will do.
+ */
+export function sameState(before: SynthesizedConfig, after: SynthesizedConfig): boolean {
+  const where = (tf: SynthesizedConfig) => JSON.stringify((tf as { terraform?: { backend?: unknown; cloud?: unknown } }).terraform?.backend ?? (tf as { terraform?: { cloud?: unknown } }).terraform?.cloud ?? null);
+  return where(before) === where(after);
+}
 
 /** One predicted consequence of the change. */
 export interface Impact {

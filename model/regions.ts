@@ -30,6 +30,11 @@ export interface RegionInfo {
   readonly gaExcludedAzIds?: readonly number[];
   /** Global Accelerator cannot place an endpoint group in this region. @default false (it can) */
   readonly noGaEndpoints?: true;
+  /**
+   * Route 53 latency records cannot name this region: aws provider 5.100 validates
+   * `latency_routing_policy.region` against a list without it. @default false (they can)
+   */
+  readonly noLatencyRouting?: true;
 }
 
 const REGION_TABLE: readonly RegionInfo[] = [
@@ -67,7 +72,7 @@ const REGION_TABLE: readonly RegionInfo[] = [
   { name: "ap-northeast-3", lat: 34.7, lon: 135.5 },
   { name: "ap-east-2", lat: 25.0, lon: 121.6, optIn: true },
   // Auckland: Global Accelerator's list of endpoint Regions does not include it (yet).
-  { name: "ap-southeast-6", lat: -36.8, lon: 174.8, optIn: true, noGaEndpoints: true },
+  { name: "ap-southeast-6", lat: -36.8, lon: 174.8, optIn: true, noGaEndpoints: true, noLatencyRouting: true },
 ];
 
 /** Every region code GlobalApp accepts in `regions`, in a stable order. */
@@ -89,6 +94,11 @@ export function gaExcludedAzId(region: string, azId: string): boolean {
 /** True when Global Accelerator can place an endpoint group in the region. */
 export function gaSupportsRegion(region: string): boolean {
   return regionInfo(region).noGaEndpoints !== true;
+}
+
+/** True when Route 53 latency records (in aws provider 5.100) can name the region. */
+export function latencyRoutingSupports(region: string): boolean {
+  return regionInfo(region).noLatencyRouting !== true;
 }
 
 /** True for a region an account must enable before it can deploy there. */

@@ -45,6 +45,8 @@ describe("changeImpact", () => {
     expect(types.filter((t) => t === "aws_subnet")).toHaveLength(4);
   });
   it("knows every resource type the stack synthesizes, in every option", () => {
+    const dns = synthGlobalApp({ routing: "both", domain: { name: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" }, https: { issueCertificates: true }, route53: { healthChecks: "route53" } });
+    expect(Object.keys(dns.tf.resource).filter((t) => !(t in REPLACING_ATTRIBUTES))).toEqual([]);
     const { tf } = synthGlobalApp({
       environment: "prod",
       alarms: { email: "oncall@example.com" },

@@ -7,8 +7,13 @@ import {
   albAccessLogs,
   availabilityZones,
   BUILTIN_DEFAULTS,
+  acceleratorRecordName,
   closestKey,
   ConfigError,
+  configWarnings,
+  latencyRecordName,
+  servedNames,
+  usesAccelerator,
   deepMerge,
   deletionProtection,
   endpointWeight,
@@ -24,6 +29,7 @@ import { AWS_REGIONS, azIdsOf, gaExcludedAzId, gaSupportsRegion } from "../../mo
 import { cdktfContext, configWith } from "../support/synth";
 
 const withOverride = (o: unknown) => () => configWith(o);
+const DOMAIN = { name: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" };
 
 function overrideFile(content: string): string {
   const file = join(mkdtempSync(join(tmpdir(), "globalapp-config-")), "override.json");
@@ -55,8 +61,8 @@ describe("defaults", () => {
     const c = configWith();
     expect(c.function.timeoutSeconds).toBeLessThan(c.healthCheck.timeoutSeconds);
   });
-  it("npm run local defaults: accelerator on 8080, admin on 8081, 10 s propagation, client location unset", () => {
-    expect(configWith().local).toEqual({ port: 8080, adminPort: 8081, propagationSeconds: 10 });
+  it("npm run local defaults: accelerator on 8080, admin on 8081, DNS on 8053, 10 s propagation, client location unset", () => {
+    expect(configWith().local).toEqual({ port: 8080, adminPort: 8081, dnsPort: 8053, propagationSeconds: 10 });
     expect(configWith({ local: { clientRegion: "eu-west-1" } }).local.clientRegion).toBe("eu-west-1");
   });
   it("helpers fill per-region defaults: dial 100, weight 128, AZ IDs az1 and az2, protection off in dev", () => {
@@ -232,6 +238,53 @@ describe("validation names the key, the value and what is allowed", () => {
   ])("%s", (_name, override, message) => {
     expect(withOverride(override)).toThrow(ConfigError);
     expect(withOverride(override)).toThrow(message);
+  });
+
+  it.each([
+    // Route 53 routing and a custom domain
+    ["route53 without a domain", { routing: "route53" }, /routing = "route53": "route53" needs domain \(name and hostedZoneId\)/],
+    ["both without a domain", { routing: "both" }, /routing = "both": "both" needs domain/],
+    ["unknown routing", { routing: "dns" }, /routing = "dns": allowed: accelerator \| route53 \| both/],
+    ["route53 with internal ALBs", { routing: "route53", domain: DOMAIN, alb: { internal: true } }, /alb.internal = true: must be false with routing "route53": with Route 53, clients resolve straight to the ALBs/],
+    ["both with internal ALBs (Route 53 health checks cannot reach them)", { routing: "both", domain: DOMAIN, alb: { internal: true }, route53: { healthChecks: "route53" } }, /alb.internal = true: must be false with routing "both"/],
+    ["a domain name with upper case", { domain: { ...DOMAIN, name: "API.example.com" } }, /domain.name = "API.example.com": must be a lower-case DNS name/],
+    ["a domain name of one label", { domain: { ...DOMAIN, name: "localhost" } }, /domain.name = "localhost": must be a lower-case DNS name of two or more labels/],
+    ["a label starting with a hyphen", { domain: { ...DOMAIN, name: "-api.example.com" } }, /domain.name = "-api.example.com"/],
+    ["a hosted zone id that is not one", { domain: { ...DOMAIN, hostedZoneId: "example.com" } }, /domain.hostedZoneId = "example.com": must be a Route 53 hosted zone id/],
+    ["a domain without a zone", { domain: { name: "api.example.com" } }, /domain.hostedZoneId = missing/],
+    ["a Route 53 interval it does not have", { route53: { requestIntervalSeconds: 20 } }, /route53.requestIntervalSeconds = 20: allowed: 10 \| 30/],
+    ["a failure threshold over 10", { route53: { failureThreshold: 11 } }, /route53.failureThreshold = 11: must be between 1 and 10/],
+    ["an unknown health source", { route53: { healthChecks: "tcp" } }, /route53.healthChecks = "tcp": allowed: alias \| route53/],
+    ["issued certificates without a domain", { https: { issueCertificates: true } }, /https.issueCertificates = true: needs domain \(name and hostedZoneId\)/],
+    ["issued and configured certificates at once", { domain: DOMAIN, https: { issueCertificates: true, certificateArns: { "us-west-2": "arn:aws:acm:us-west-2:123456789012:certificate/a", "eu-central-1": "arn:aws:acm:eu-central-1:123456789012:certificate/b" } } }, /https.issueCertificates = true: cannot be combined with https.certificateArns/],
+    ["a DNS port taken by the accelerator", { local: { dnsPort: 8080 } }, /local.dnsPort = 8080: must differ from local.port \(8080\) and local.adminPort \(8081\)/],
+    ["a region latency records cannot name", { routing: "route53", domain: DOMAIN, regions: ["us-west-2", "ap-southeast-6"] }, /regions\[1\] = "ap-southeast-6": Route 53 latency records cannot name ap-southeast-6/],
+  ])("%s", (_name, override, message) => {
+    expect(withOverride(override)).toThrow(ConfigError);
+    expect(withOverride(override)).toThrow(message);
+  });
+
+  it("accepts every routing with a domain, and derives the names each serves", () => {
+    const names = (routing: string) => {
+      const c = configWith({ routing, domain: DOMAIN });
+      return [acceleratorRecordName(c), latencyRecordName(c), servedNames(c), usesAccelerator(c)];
+    };
+    expect(names("accelerator")).toEqual(["api.example.com", undefined, ["api.example.com"], true]);
+    expect(names("route53")).toEqual([undefined, "api.example.com", ["api.example.com"], false]);
+    expect(names("both")).toEqual(["api.example.com", "latency.api.example.com", ["api.example.com", "latency.api.example.com"], true]);
+    const plain = configWith();
+    expect([plain.routing, acceleratorRecordName(plain), latencyRecordName(plain), servedNames(plain)]).toEqual(["accelerator", undefined, undefined, []]);
+    expect(plain.route53).toEqual({ healthChecks: "alias", requestIntervalSeconds: 30, failureThreshold: 3 });
+    expect(plain.local.dnsPort).toBe(8053);
+  });
+  it("issued certificates turn HTTPS on", () => {
+    expect(httpsEnabled(configWith({ domain: DOMAIN, https: { issueCertificates: true } }))).toBe(true);
+    expect(httpsEnabled(configWith({ domain: DOMAIN }))).toBe(false);
+  });
+  it("warns that traffic dials do nothing without an accelerator", () => {
+    const warnings = configWarnings(configWith({ routing: "route53", domain: DOMAIN, accelerator: { trafficDials: { "us-west-2": 50 } } }));
+    expect(warnings).toContainEqual({ key: "accelerator.trafficDials", message: 'has no effect with routing "route53": there is no accelerator' });
+    expect(configWarnings(configWith({ accelerator: { trafficDials: { "us-west-2": 50 } } })).map((w) => w.key)).not.toContain("accelerator.trafficDials");
   });
 
   it("reports one problem per key, not a cascade (a malformed certificate ARN is not also 'in the wrong region')", () => {

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { acceleratorRecordName, latencyRecordName, usesAccelerator } from "../../model/config";
 import { GLOBAL_ACCELERATOR_REGION } from "../../model/regions";
 import { fullSynthDir, resourcesOf, synthGlobalApp, SynthResult } from "../support/synth";
 import { describeWithTerraform, initWorkdir, runTerraform, workdirFor } from "../support/terraform";
@@ -33,9 +34,29 @@ function mockProvider(region: string): string {
     aws_kms_key: { arn: `arn:aws:kms:${region}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555` },
     aws_sns_topic: { arn: `arn:aws:sns:${region}:${ACCOUNT}:globalapp-alarms` },
   };
+  // Known at plan (override_during, Terraform ≥ 1.11): the real provider fills a certificate's
+  // validation options' domain names at plan time, and for_each over them needs that.
+  const duringPlan = new Set(["aws_acm_certificate"]);
+  // With values fixed at plan, every computed attribute needs one, or plan and apply disagree.
+  mocks.aws_acm_certificate = {
+    arn: `arn:aws:acm:${region}:${ACCOUNT}:certificate/0a1b2c3d-1111-2222-3333-444455556666`,
+    id: `arn:aws:acm:${region}:${ACCOUNT}:certificate/0a1b2c3d-1111-2222-3333-444455556666`,
+    type: "AMAZON_ISSUED",
+    status: "ISSUED",
+    key_algorithm: "RSA_2048",
+    renewal_eligibility: "ELIGIBLE",
+    not_before: "2026-12-01T00:00:00Z",
+    not_after: "2027-12-31T23:59:59Z",
+    domain_validation_options: ["api.example.com", "latency.api.example.com"].map((name) => ({
+      domain_name: name,
+      resource_record_name: `_0123456789abcdef.${name}.`,
+      resource_record_type: "CNAME",
+      resource_record_value: `_fedcba9876543210.acm-validations.aws.`,
+    })),
+  };
   const blocks = Object.entries(mocks).map(
     ([type, values]) =>
-      `  mock_resource "${type}" {\n    defaults = {\n${Object.entries(values)
+      `  mock_resource "${type}" {\n${duringPlan.has(type) ? "    override_during = plan\n" : ""}    defaults = {\n${Object.entries(values)
         .map(([k, v]) => `      ${k} = ${JSON.stringify(v)}`)
         .join("\n")}\n    }\n  }`,
   );
@@ -53,6 +74,9 @@ const PROD_HTTPS = {
   },
   alarms: { email: "oncall@example.com" },
 };
+
+/** A custom domain in a (mock) public hosted zone. */
+const DOMAIN = { name: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" };
 
 function only(r: SynthResult, type: string, match: (body: Record<string, unknown>) => boolean): string {
   const found = resourcesOf(r.tf, type).filter(([, body]) => match(body));
@@ -72,7 +96,20 @@ function testFile(r: SynthResult): string {
   assert(`${table}.name == "${config.tableName}"`, "table name");
   assert(`length(${table}.replica) == ${config.regions.length - 1}`, "one replica per non-home region");
   assert(`${table}.stream_view_type == "NEW_AND_OLD_IMAGES"`, "global tables need NEW_AND_OLD_IMAGES streams");
-  assert(`output.accelerator_ips == ["192.0.2.10", "192.0.2.20"]`, "accelerator_ips output: the two static addresses, flattened");
+  const accelerated = usesAccelerator(config);
+  if (accelerated) assert(`output.accelerator_ips == ["192.0.2.10", "192.0.2.20"]`, "accelerator_ips output: the two static addresses, flattened");
+  const acceleratorName = acceleratorRecordName(config);
+  if (acceleratorName) {
+    const accelerator = only(r, "aws_globalaccelerator_accelerator", () => true);
+    const record = only(r, "aws_route53_record", (b) => b.name === acceleratorName && b.set_identifier === undefined);
+    assert(
+      `${record}.alias[0].name == ${accelerator}.dns_name && ${record}.alias[0].zone_id == ${accelerator}.hosted_zone_id && ${record}.zone_id == "${DOMAIN.hostedZoneId}"`,
+      `${acceleratorName} is an alias to the accelerator in the domain's zone`,
+    );
+    assert(`output.accelerator_record_name == "${acceleratorName}"`, "accelerator_record_name output");
+  }
+  const latencyName = latencyRecordName(config);
+  if (latencyName) assert(`output.latency_record_name == "${latencyName}"`, "latency_record_name output");
   assert(`output.table_arn == ${table}.arn`, "table_arn output");
   const dashboard = only(r, "aws_cloudwatch_dashboard", () => true);
   assert(`length(jsondecode(${dashboard}.dashboard_body).widgets) > 0`, "the failover dashboard renders its widgets");
@@ -83,20 +120,11 @@ function testFile(r: SynthResult): string {
     const tg = only(r, "aws_lb_target_group", (b) => b.provider === provider);
     const prefix = `${config.appName}-${config.environment}`;
     const fn = only(r, "aws_lambda_function", (b) => b.provider === provider && b.function_name === `${prefix}-get`);
-    const cleanupFn = only(r, "aws_lambda_function", (b) => b.provider === provider && b.function_name === `${prefix}-ga-cleanup`);
     const policy = only(r, "aws_iam_role_policy", (b) => b.provider === provider && String(b.role).includes("backend-"));
-    const cleanupPolicy = only(r, "aws_iam_role_policy", (b) => b.provider === provider && String(b.role).includes("ga-cleanup-"));
     const vpc = only(r, "aws_vpc", (b) => b.provider === provider);
-    const invocation = only(r, "aws_lambda_invocation", (b) => b.provider === provider);
     const perm = only(r, "aws_lambda_permission", (b) => b.provider === provider);
     const attach = only(r, "aws_lb_target_group_attachment", (b) => b.provider === provider);
-    const group = only(
-      r,
-      "aws_globalaccelerator_endpoint_group",
-      (b) => b.endpoint_group_region === region,
-    );
     const replicaArn = `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${config.tableName}`;
-    assert(`${group}.endpoint_group_region == "${region}"`, `${region}: endpoint group region`);
     if (config.accelerator.ipAddressType === "DUAL_STACK") {
       const subnets = resourcesOf(r.tf, "aws_subnet")
         .filter(([, b]) => b.provider === provider)
@@ -108,11 +136,6 @@ function testFile(r: SynthResult): string {
       );
     }
     assert(
-      `one(${group}.endpoint_configuration).endpoint_id == ${lb}.arn && strcontains(${lb}.arn, ":${region}:")`,
-      `${region}: endpoint group points at its own region's ALB`,
-    );
-    assert(`one(${group}.endpoint_configuration).client_ip_preservation_enabled`, `${region}: client IP preservation`);
-    assert(
       `contains(flatten([for s in jsondecode(${policy}.policy).Statement : s.Resource if s.Sid == "ItemsInRegionalReplica"]), "${replicaArn}")`,
       `${region}: the function's policy names its own replica ${replicaArn}`,
     );
@@ -120,18 +143,46 @@ function testFile(r: SynthResult): string {
       `length(flatten([for s in jsondecode(${policy}.policy).Statement : s.Resource if s.Sid == "ItemsInRegionalReplica"])) == 1`,
       `${region}: the policy names no other table`,
     );
-    assert(
-      `${invocation}.function_name == ${cleanupFn}.function_name && jsondecode(${invocation}.input).vpcId == ${vpc}.id && ${invocation}.lifecycle_scope == "CRUD"`,
-      `${region}: the tear-down invocation runs its own region's cleanup function on its own VPC, on delete too`,
-    );
-    assert(
-      `one([for s in jsondecode(${cleanupPolicy}.policy).Statement : s if s.Sid == "DeleteGroupsInOwnVpc"]).Condition.ArnEquals["ec2:Vpc"] == ${vpc}.arn`,
-      `${region}: the cleanup may delete security groups of its own VPC only`,
-    );
-    assert(
-      `one([for s in jsondecode(${cleanupPolicy}.policy).Statement : s if s.Sid == "DeleteGroupsInOwnVpc"]).Resource == ["arn:aws:ec2:${region}:${ACCOUNT}:security-group/*"]`,
-      `${region}: security-group ARN pattern derived from the VPC's ARN`,
-    );
+    if (accelerated) {
+      const cleanupFn = only(r, "aws_lambda_function", (b) => b.provider === provider && b.function_name === `${prefix}-ga-cleanup`);
+      const cleanupPolicy = only(r, "aws_iam_role_policy", (b) => b.provider === provider && String(b.role).includes("ga-cleanup-"));
+      const invocation = only(r, "aws_lambda_invocation", (b) => b.provider === provider);
+      const group = only(r, "aws_globalaccelerator_endpoint_group", (b) => b.endpoint_group_region === region);
+      assert(`${group}.endpoint_group_region == "${region}"`, `${region}: endpoint group region`);
+      assert(
+        `one(${group}.endpoint_configuration).endpoint_id == ${lb}.arn && strcontains(${lb}.arn, ":${region}:")`,
+        `${region}: endpoint group points at its own region's ALB`,
+      );
+      assert(`one(${group}.endpoint_configuration).client_ip_preservation_enabled`, `${region}: client IP preservation`);
+      assert(
+        `${invocation}.function_name == ${cleanupFn}.function_name && jsondecode(${invocation}.input).vpcId == ${vpc}.id && ${invocation}.lifecycle_scope == "CRUD"`,
+        `${region}: the tear-down invocation runs its own region's cleanup function on its own VPC, on delete too`,
+      );
+      assert(
+        `one([for s in jsondecode(${cleanupPolicy}.policy).Statement : s if s.Sid == "DeleteGroupsInOwnVpc"]).Condition.ArnEquals["ec2:Vpc"] == ${vpc}.arn`,
+        `${region}: the cleanup may delete security groups of its own VPC only`,
+      );
+      assert(
+        `one([for s in jsondecode(${cleanupPolicy}.policy).Statement : s if s.Sid == "DeleteGroupsInOwnVpc"]).Resource == ["arn:aws:ec2:${region}:${ACCOUNT}:security-group/*"]`,
+        `${region}: security-group ARN pattern derived from the VPC's ARN`,
+      );
+    }
+    if (latencyName) {
+      const record = only(r, "aws_route53_record", (b) => b.set_identifier === region && b.type === "A");
+      assert(
+        `${record}.name == "${latencyName}" && ${record}.latency_routing_policy[0].region == "${region}" && ${record}.alias[0].name == ${lb}.dns_name && ${record}.alias[0].zone_id == ${lb}.zone_id`,
+        `${region}: a latency record for its own region points at its own ALB`,
+      );
+      if (config.route53.healthChecks === "route53") {
+        const check = only(r, "aws_route53_health_check", (b) => String(b.fqdn).includes(lb.split(".")[1]));
+        assert(
+          `${record}.health_check_id == ${check}.id && ${check}.fqdn == ${lb}.dns_name && ${check}.resource_path == "${config.healthCheck.path}" && ${check}.request_interval == ${config.route53.requestIntervalSeconds}`,
+          `${region}: its record follows a Route 53 health check of its own ALB's health path`,
+        );
+      } else {
+        assert(`${record}.alias[0].evaluate_target_health`, `${region}: the record evaluates the ALB's target health`);
+      }
+    }
     assert(`${perm}.source_arn == ${tg}.arn && ${perm}.principal == "elasticloadbalancing.amazonaws.com"`, `${region}: invoke permission scoped to its target group`);
     assert(`${attach}.target_id == ${fn}.arn && ${attach}.target_group_arn == ${tg}.arn`, `${region}: attachment wires function to target group`);
     assert(`${tg}.health_check[0].enabled && ${tg}.health_check[0].path == "${config.healthCheck.path}"`, `${region}: health check on`);
@@ -149,6 +200,16 @@ function testFile(r: SynthResult): string {
     if (config.alarms.email) {
       const topic = only(r, "aws_sns_topic", (b) => b.provider === provider);
       assert(`${unhealthy}.alarm_actions == toset([${topic}.arn])`, `${region}: alarms notify the region's own topic`);
+    }
+    if (config.https.issueCertificates) {
+      const https = only(r, "aws_lb_listener", (b) => b.provider === provider && b.port === 443);
+      const validation = only(r, "aws_acm_certificate_validation", (b) => b.provider === provider);
+      const certificate = only(r, "aws_acm_certificate", (b) => b.provider === provider);
+      assert(
+        `${https}.certificate_arn == ${validation}.certificate_arn && ${validation}.certificate_arn == ${certificate}.arn`,
+        `${region}: the HTTPS listener uses its own region's issued certificate, once validated`,
+      );
+      assert(`${certificate}.domain_name == "${config.domain?.name}" && ${certificate}.validation_method == "DNS"`, `${region}: DNS-validated certificate for the domain`);
     }
     const cert = config.https.certificateArns[region];
     if (cert) {
@@ -171,6 +232,17 @@ describeWithTerraform("terraform validate + terraform test on the synthesized st
       accelerator: { ipAddressType: "DUAL_STACK" },
     },
     "prod with HTTPS certificates and alarm email": PROD_HTTPS,
+    "routing both, issued certificates, Route 53 health checks": {
+      routing: "both",
+      domain: DOMAIN,
+      https: { issueCertificates: true },
+      route53: { healthChecks: "route53", requestIntervalSeconds: 10, failureThreshold: 2 },
+    },
+    "routing route53, 3 regions, alias health": {
+      routing: "route53",
+      domain: DOMAIN,
+      regions: ["us-west-2", "eu-central-1", "ap-northeast-1"],
+    },
   };
   const results: Record<
     string,

@@ -1,9 +1,18 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { App } from "cdktf";
-import { type AppConfig, backendDescription, deletionProtection, overridePath } from "../../model/config";
-import { changeImpact, type Impact, type SynthesizedConfig } from "../../model/change-impact";
-import { GA_PROPAGATION_SECONDS, predictFailover, predictRecovery } from "../../model/failover";
+import { acceleratorRecordName, type AppConfig, backendDescription, deletionProtection, latencyRecordName, overridePath, usesAccelerator } from "../../model/config";
+import { changeImpact, type Impact, sameState, type SynthesizedConfig, WHAT_IS_LOST } from "../../model/change-impact";
+import {
+  ALB_ALIAS_TTL_SECONDS,
+  GA_PROPAGATION_SECONDS,
+  predictDnsFailover,
+  predictDnsRecovery,
+  predictFailover,
+  predictRecovery,
+  ROUTE53_PROPAGATION_SECONDS,
+  type SecondsRange,
+} from "../../model/failover";
 
 /**
  * What `npm run synth` (main.ts) does around `app.synth()`:
@@ -82,7 +91,7 @@ export function impactWarnings(impacts: readonly Impact[], guarded: boolean): st
     if (i.kind === "delete-replica") return " — the other regions keep the data; prevent_destroy cannot stop this (an in-place update)";
     if (i.kind === "recreate-replica") return " — DynamoDB copies the data back from the other regions; prevent_destroy cannot stop this (an in-place update)";
     if (!i.stateful) return "";
-    return guarded ? ' — refused in this environment by prevent_destroy (see README, "What a change does")' : " — its data or static IPs are lost";
+    return guarded ? ' — refused in this environment by prevent_destroy (see README, "What a change does")' : ` — ${WHAT_IS_LOST[i.address.split(".")[0]] ?? "it cannot be got back"}`;
   };
   const lines = impacts
     .filter((i) => i.kind !== "destroy" || i.stateful)
@@ -117,20 +126,40 @@ export function synthSummary(
   extraWarnings: readonly string[] = [],
   overrideFile?: string,
 ): string[] {
-  const failover = predictFailover(config.healthCheck, GA_PROPAGATION_SECONDS);
-  const recovery = predictRecovery(config.healthCheck, GA_PROPAGATION_SECONDS);
   const hc = config.healthCheck;
   const width = Math.max(...stacks.map((s) => s.name.length));
+  const range = (r: SecondsRange) => `${r.min}–${r.max} s`;
+  const check = `health check every ${hc.intervalSeconds} s, ${hc.unhealthyThreshold}/${hc.healthyThreshold} checks, timeout ${hc.timeoutSeconds} s`;
   const lines = [
     `globalapp: synthesized ${stacks.length} stack(s) (${config.appName}-${config.environment})`,
     ...stacks.map((s) => `  ${s.name.padEnd(width)}  ${s.file}  (${s.resources} resources)`),
     `  config     cdktf.json context.globalapp${overrideFile ? ` + ${overrideFile} (GLOBALAPP_CONFIG)` : ""}`,
     `  regions    ${config.regions.map((r) => (r === config.homeRegion ? `${r} (table home)` : r)).join(", ")}`,
     `  state      ${backendDescription(config)}`,
-    `  failover   predicted ${failover.min}–${failover.max} s, recovery ${recovery.min}–${recovery.max} s ` +
-      `(health check every ${hc.intervalSeconds} s, ${hc.unhealthyThreshold}/${hc.healthyThreshold} checks, timeout ${hc.timeoutSeconds} s, ` +
-      `+ up to ${GA_PROPAGATION_SECONDS} s Global Accelerator propagation)`,
   ];
+  const acceleratorName = acceleratorRecordName(config);
+  const latencyName = latencyRecordName(config);
+  if (acceleratorName || latencyName) {
+    const names = [acceleratorName && `${acceleratorName} → Global Accelerator`, latencyName && `${latencyName} → Route 53 latency records`];
+    lines.push(`  names      ${names.filter(Boolean).join("; ")}`);
+  }
+  if (usesAccelerator(config)) {
+    const failover = predictFailover(hc, GA_PROPAGATION_SECONDS);
+    const recovery = predictRecovery(hc, GA_PROPAGATION_SECONDS);
+    lines.push(`  failover   predicted ${range(failover)}, recovery ${range(recovery)} (${check}, + up to ${GA_PROPAGATION_SECONDS} s Global Accelerator propagation)`);
+  }
+  if (latencyName) {
+    const failover = predictDnsFailover(hc, config.route53);
+    const recovery = predictDnsRecovery(hc, config.route53);
+    const detection =
+      config.route53.healthChecks === "alias"
+        ? check
+        : `Route 53 checks every ${config.route53.requestIntervalSeconds} s, threshold ${config.route53.failureThreshold}`;
+    lines.push(
+      `  dns        predicted ${range(failover)}, recovery ${range(recovery)} (${detection}, + up to ${ROUTE53_PROPAGATION_SECONDS} s Route 53 propagation, ` +
+        `+ the ${ALB_ALIAS_TTL_SECONDS} s TTL; clients that keep answers longer add that)`,
+    );
+  }
   const warnings = [...new Set([...stacks.flatMap((s) => s.warnings), ...extraWarnings])];
   return [...lines, ...warnings.map((w) => `warning: ${w}`)];
 }
@@ -143,8 +172,9 @@ export function synthSummary(
 export function reportSynth(app: App, config: AppConfig, stack: string, previous: SynthesizedConfig | undefined, env: NodeJS.ProcessEnv = process.env): void {
   const stacks = tidyStackFolders(app, env.INIT_CWD || process.cwd()); // paths as seen from where the command was started
   const current = readSynth(app.outdir, stack);
-  const impacts =
-    previous && current ? [...droppedProviderWarnings(previous, current), ...impactWarnings(changeImpact(previous, current), deletionProtection(config))] : [];
+  // Only a synth for the same state says anything about this plan (not the last dev synth for a prod one).
+  const comparable = previous !== undefined && current !== undefined && sameState(previous, current);
+  const impacts = comparable ? [...droppedProviderWarnings(previous, current), ...impactWarnings(changeImpact(previous, current), deletionProtection(config))] : [];
   const underCli = env.CDKTF_CONTEXT_JSON !== undefined;
   const lines = synthSummary(config, underCli ? stacks.map((s) => ({ ...s, warnings: [] })) : stacks, impacts, overridePath(env));
   (underCli ? process.stdout : process.stderr).write(`${lines.join("\n")}\n`);

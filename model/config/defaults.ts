@@ -33,6 +33,8 @@ export const BUILTIN_DEFAULTS: AppConfig = {
     endpointWeights: {},
   },
   https: { certificateArns: {} },
+  routing: "accelerator",
+  route53: { healthChecks: "alias", requestIntervalSeconds: 30, failureThreshold: 3 },
   alb: { accessLogRetentionDays: 90, internal: false },
   table: {},
   alarms: {},
@@ -44,6 +46,7 @@ export const BUILTIN_DEFAULTS: AppConfig = {
   local: {
     port: 8080,
     adminPort: 8081,
+    dnsPort: 8053,
     propagationSeconds: 10,
   },
 };

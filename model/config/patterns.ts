@@ -8,3 +8,9 @@ export const VPC_CIDR = /^10\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.0\.0\
 
 /** A health-check matcher: one code, a list of codes, or one range `low-high` (each 3 digits; range checked in rules). */
 export const MATCHER = /^([0-9]{3}(,[0-9]{3})*|[0-9]{3}-[0-9]{3})$/;
+
+/** A lower-case DNS name of two or more labels (1-63 characters each, letters, digits, inner hyphens). */
+export const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** A Route 53 hosted zone id (Z followed by upper-case letters and digits). */
+export const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;

@@ -35,9 +35,36 @@ export function deletionProtection(config: AppConfig): boolean {
   return config.deletionProtection ?? config.environment === "prod";
 }
 
-/** HTTPS is on when certificates are configured (validation makes it every region or none). */
+/** HTTPS is on when certificates are configured (validation makes it every region or none) or issued. */
 export function httpsEnabled(config: AppConfig): boolean {
-  return Object.keys(config.https.certificateArns).length > 0;
+  return Object.keys(config.https.certificateArns).length > 0 || config.https.issueCertificates === true;
+}
+
+/** Whether the stack has a Global Accelerator in front (routing "accelerator" or "both"). */
+export function usesAccelerator(config: AppConfig): boolean {
+  return config.routing !== "route53";
+}
+
+/** The label of the latency records under the domain with routing "both". */
+export const LATENCY_LABEL = "latency";
+
+/** The name that points at the accelerator: `domain.name` with routing "accelerator" or "both". */
+export function acceleratorRecordName(config: AppConfig): string | undefined {
+  return config.domain && usesAccelerator(config) ? config.domain.name : undefined;
+}
+
+/**
+ * The name of the latency-routed records: `domain.name` with routing "route53", the sub-name
+ * `latency.<domain.name>` with "both" (the accelerator keeps `domain.name`), none otherwise.
+ */
+export function latencyRecordName(config: AppConfig): string | undefined {
+  if (!config.domain || config.routing === "accelerator") return undefined;
+  return config.routing === "both" ? `${LATENCY_LABEL}.${config.domain.name}` : config.domain.name;
+}
+
+/** Every name the stack serves under the domain (what issued certificates cover), in order. */
+export function servedNames(config: AppConfig): string[] {
+  return [...new Set([acceleratorRecordName(config), latencyRecordName(config)].filter((n): n is string => n !== undefined))];
 }
 
 /** ALB access logs to a per-region S3 bucket: configured, else on in prod only. */

@@ -3,7 +3,7 @@
  * problem is reported against the key a user has to change, with what is allowed.
  */
 import { ITEM_ROUTE } from "../../functions/lib/env";
-import { AWS_REGIONS, azIdsOf, gaExcludedAzId, gaSupportsRegion, isAzId, zoneInRegion } from "../regions";
+import { AWS_REGIONS, azIdsOf, gaExcludedAzId, gaSupportsRegion, isAzId, latencyRoutingSupports, zoneInRegion } from "../regions";
 import { ACM_ARN, MATCHER } from "./patterns";
 import type { AppConfig } from "./schema";
 
@@ -23,8 +23,10 @@ export function relationRules(c: AppConfig, issue: ReportIssue): void {
   }
   c.regions.forEach((r, i) => {
     if (c.regions.indexOf(r) !== i) issue(["regions", i], `duplicate region (already at regions[${c.regions.indexOf(r)}])`);
-    else if (known(r) && !gaSupportsRegion(r)) {
+    else if (known(r) && c.routing !== "route53" && !gaSupportsRegion(r)) {
       issue(["regions", i], `Global Accelerator cannot place an endpoint group in ${r} (not in AWS's list of Global Accelerator endpoint Regions)`);
+    } else if (known(r) && c.routing !== "accelerator" && !latencyRoutingSupports(r)) {
+      issue(["regions", i], `Route 53 latency records cannot name ${r} (aws provider 5.100's latency_routing_policy regions)`);
     }
   });
   c.retiredRegions.forEach((r, i) => {
@@ -61,6 +63,22 @@ export function relationRules(c: AppConfig, issue: ReportIssue): void {
     }
   }
   if (c.local.port === c.local.adminPort) issue(["local", "adminPort"], `must differ from local.port (${c.local.port})`);
+  if (c.local.dnsPort === c.local.port || c.local.dnsPort === c.local.adminPort) {
+    issue(["local", "dnsPort"], `must differ from local.port (${c.local.port}) and local.adminPort (${c.local.adminPort})`);
+  }
+  // Route 53 routing and issued certificates live in the domain's hosted zone.
+  if (c.routing !== "accelerator" && c.domain === undefined) {
+    issue(["routing"], `"${c.routing}" needs domain (name and hostedZoneId): the latency records live in its hosted zone`);
+  }
+  if (c.routing !== "accelerator" && c.alb.internal) {
+    issue(["alb", "internal"], `must be false with routing "${c.routing}": with Route 53, clients resolve straight to the ALBs (and Route 53 health checks need to reach them)`);
+  }
+  if (c.https.issueCertificates === true) {
+    if (c.domain === undefined) issue(["https", "issueCertificates"], "needs domain (name and hostedZoneId): the certificates are validated through DNS records in its hosted zone");
+    else if (Object.keys(c.https.certificateArns).length > 0) {
+      issue(["https", "issueCertificates"], "cannot be combined with https.certificateArns: issue certificates or bring your own, not both");
+    }
+  }
   const certRegions = Object.keys(c.https.certificateArns);
   for (const [r, arn] of Object.entries(c.https.certificateArns)) {
     const certRegion = ACM_ARN.exec(arn)?.[2];

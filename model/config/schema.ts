@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { HEALTH_PATH } from "../../functions/lib/env";
 import { AWS_REGIONS } from "../regions";
-import { ACM_ARN, MATCHER, VPC_CIDR } from "./patterns";
+import { ACM_ARN, DOMAIN_NAME, HOSTED_ZONE_ID, MATCHER, VPC_CIDR } from "./patterns";
 import { relationRules } from "./rules";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -93,6 +93,30 @@ const httpsSchema = z.strictObject({
     region,
     z.string().regex(ACM_ARN, { error: "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)" }),
   ),
+  /** DNS-validated ACM certificates per region for the served names (needs `domain`). @default false */
+  issueCertificates: z.boolean({ error: "must be true or false" }).optional(),
+});
+
+/** A custom domain in an existing public hosted zone. */
+const domainSchema = z.strictObject({
+  name: z
+    .string({ error: "must be a domain name" })
+    .max(253, { error: "must be at most 253 characters" })
+    .regex(DOMAIN_NAME, { error: 'must be a lower-case DNS name of two or more labels, such as "api.example.com"' }),
+  hostedZoneId: z.string({ error: "must be a Route 53 hosted zone id" }).regex(HOSTED_ZONE_ID, { error: 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' }),
+});
+
+/** Route 53 latency routing: how its records learn a region's health. */
+const route53Schema = z.strictObject({
+  /**
+   * `alias`: alias records evaluate the ALB's target health (its Lambda target group); `route53`:
+   * explicit Route 53 health checks of each ALB's health path.
+   */
+  healthChecks: oneOf(["alias", "route53"]),
+  /** Route 53 health-check interval: 10 (fast, extra cost) or 30 seconds. */
+  requestIntervalSeconds: z.union([z.literal(10), z.literal(30)], { error: "allowed: 10 | 30 (Route 53's two intervals)" }),
+  /** Consecutive failures (or successes) before Route 53 changes a check's status, 1-10. */
+  failureThreshold: intRange(1, 10),
 });
 
 const albSchema = z.strictObject({
@@ -114,6 +138,8 @@ const localSchema = z.strictObject({
   port: intRange(1, 65535),
   adminPort: intRange(1, 65535),
   clientRegion: region.optional(),
+  /** UDP and TCP port of the local authoritative DNS server (routing route53 or both). */
+  dnsPort: intRange(1, 65535),
   propagationSeconds: z
     .number({ error: "must be a number of seconds between 0 and 300" })
     .min(0, { error: "must be between 0 and 300 s" })
@@ -185,6 +211,9 @@ export const CONFIG_SHAPE = z
     network: networkSchema,
     accelerator: acceleratorSchema,
     https: httpsSchema,
+    domain: domainSchema.optional(),
+    routing: oneOf(["accelerator", "route53", "both"]),
+    route53: route53Schema,
     alb: albSchema,
     table: tableSchema,
     alarms: alarmsSchema,
@@ -207,6 +236,12 @@ export type NetworkSettings = z.infer<typeof networkSchema>;
 export type AcceleratorSettings = z.infer<typeof acceleratorSchema>;
 /** `npm run local` (the whole system on one machine) and its accelerator emulation. */
 export type LocalSettings = z.infer<typeof localSchema>;
+/** The custom domain and its hosted zone. */
+export type DomainSettings = z.infer<typeof domainSchema>;
+/** Route 53 latency routing's health settings. */
+export type Route53Settings = z.infer<typeof route53Schema>;
+/** How clients reach the regions: the accelerator, Route 53 latency records, or both side by side. */
+export type Routing = z.infer<typeof CONFIG_SHAPE>["routing"];
 /** HTTPS: one ACM certificate per region, or none (HTTP only). */
 export type HttpsSettings = z.infer<typeof httpsSchema>;
 /** ALB settings beyond the listeners: access logs and scheme. */

@@ -21,7 +21,7 @@ export function configWarnings(config: AppConfig): ConfigWarning[] {
       key: "https.certificateArns",
       message:
         "is empty: the ALBs and the accelerator serve plain HTTP on port 80 only. " +
-        "Set one ACM certificate per region for HTTPS on 443 with HTTP redirected to it.",
+        "Set one ACM certificate per region (or https.issueCertificates with a domain) for HTTPS on 443 with HTTP redirected to it.",
     });
   }
   config.regions.forEach((region, i) => {
@@ -32,5 +32,12 @@ export function configWarnings(config: AppConfig): ConfigWarning[] {
       });
     }
   });
+  if (config.routing === "route53") {
+    for (const key of ["trafficDials", "endpointWeights"] as const) {
+      if (Object.keys(config.accelerator[key]).length > 0) {
+        warnings.push({ key: `accelerator.${key}`, message: 'has no effect with routing "route53": there is no accelerator' });
+      }
+    }
+  }
   return warnings;
 }
