@@ -102,15 +102,12 @@ export interface StepResult {
   readonly detail: string;
 }
 
-/**
- * What a run leaves behind on purpose, whatever happens: printed after every run so nobody hunts
- * for them. None of them costs anything.
- */
+/** What a run leaves behind on purpose, whatever happens: printed after every run so nobody hunts for them. */
 export const LEFT_BY_DESIGN: readonly string[] = [
   "service-linked roles AWSServiceRoleForElasticLoadBalancing, AWSServiceRoleForGlobalAccelerator and " +
     "AWSServiceRoleForDynamoDBReplication (created on first use, shared by every stack of the account, free)",
   "the table's PITR system backup: DynamoDB keeps a backup of a deleted table that had point-in-time " +
-    "recovery on for 35 days (DynamoDB console → Backups), at no charge",
+    "recovery on for 35 days (DynamoDB console → Backups)",
   "CloudWatch metrics of the run (they expire on their own, free)",
 ];
 
