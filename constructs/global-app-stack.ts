@@ -221,6 +221,7 @@ export class GlobalAppStack extends TerraformStack {
           network: this.backends[region].network,
           code: cleanupCode,
           logRetentionDays: config.function.logRetentionDays,
+          permissionsBoundary: this.permissionsBoundary,
         }),
       })),
     });

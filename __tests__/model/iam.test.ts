@@ -55,6 +55,7 @@ const VARIANTS: Record<string, unknown> = {
   "three regions": { regions: ["us-west-2", "eu-central-1", "ap-northeast-1"], homeRegion: "eu-central-1" },
   "GitHub delivery": { ci: { github: { repository: "acme/globalapp" } } },
   "Terraform Cloud state": { state: { backend: "cloud", organization: "acme", workspace: "globalapp" } },
+  "a region being retired": { retiredRegions: ["ap-northeast-1"] },
 };
 const synths: Record<string, SynthResult> = Object.fromEntries(Object.entries(VARIANTS).map(([n, o]) => [n, synthGlobalApp(o)]));
 const inv = (name: string): StackInventory => inventoryOf(synths[name].tf);
@@ -149,8 +150,8 @@ describe("the deploy policy", () => {
     expect(state.map((s) => [s.Action, s.Resource])).toEqual(
       expect.arrayContaining([
         [["s3:ListBucket"], ["arn:aws:s3:::globalapp-terraform-state"]],
-        [["s3:GetObject", "s3:PutObject"], ["arn:aws:s3:::globalapp-terraform-state/globalapp/terraform.tfstate"]],
-        [["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], ["arn:aws:s3:::globalapp-terraform-state/globalapp/terraform.tfstate.tflock"]],
+        [["s3:GetObject", "s3:PutObject"], ["arn:aws:s3:::globalapp-terraform-state/globalapp/prod/terraform.tfstate"]],
+        [["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], ["arn:aws:s3:::globalapp-terraform-state/globalapp/prod/terraform.tfstate.tflock"]],
       ]),
     );
     expect(state).toHaveLength(3);
@@ -179,12 +180,13 @@ describe("the deploy policy", () => {
         if (!r.startsWith("arn:aws:s3:::") && !r.includes(":route53:")) expect(r).toContain(ACCOUNT);
       }
     }
-    expect(granting(doc, "lambda:UpdateFunctionCode")[0].Resource).toEqual([
-      "arn:aws:lambda:eu-central-1:123456789012:function:globalapp-prod-get",
-      "arn:aws:lambda:eu-central-1:123456789012:function:globalapp-prod-get:*",
-      "arn:aws:lambda:us-west-2:123456789012:function:globalapp-prod-get",
-      "arn:aws:lambda:us-west-2:123456789012:function:globalapp-prod-get:*",
-    ]);
+    expect(granting(doc, "lambda:UpdateFunctionCode")[0].Resource).toEqual(
+      ["eu-central-1", "us-west-2"].flatMap((r) =>
+        ["ga-cleanup", "get"].flatMap((f) => [`arn:aws:lambda:${r}:123456789012:function:globalapp-prod-${f}`, `arn:aws:lambda:${r}:123456789012:function:globalapp-prod-${f}:*`]),
+      ),
+    );
+    // The tear-down cleanup's invocation: the deployer invokes the cleanup function on create, update and delete.
+    expect(granting(doc, "lambda:InvokeFunction")[0].Resource).toContain("arn:aws:lambda:us-west-2:123456789012:function:globalapp-prod-ga-cleanup");
     expect(granting(doc, "dynamodb:DeleteTable")[0].Resource).toEqual([
       "arn:aws:dynamodb:eu-central-1:123456789012:table/GlobalApp",
       "arn:aws:dynamodb:us-west-2:123456789012:table/GlobalApp",
@@ -192,6 +194,24 @@ describe("the deploy policy", () => {
     expect(granting(doc, "elasticloadbalancing:DeleteLoadBalancer")[0].Resource).toContain(
       "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/globalapp-prod/*",
     );
+  });
+  it("covers a retired region's resources under the same names, so the deploy that removes them may", () => {
+    const { deploy, plan } = policies("a region being retired");
+    const resources = (doc: PolicyDocument) => allows(doc).flatMap((s) => s.Resource);
+    for (const arn of [
+      "arn:aws:lambda:ap-northeast-1:123456789012:function:globalapp-dev-get",
+      "arn:aws:iam::123456789012:role/globalapp-dev-get-ap-northeast-1",
+      "arn:aws:iam::123456789012:role/globalapp-dev-ga-cleanup-ap-northeast-1",
+      "arn:aws:ec2:ap-northeast-1:123456789012:vpc/*",
+      "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/app/globalapp-dev/*",
+      "arn:aws:dynamodb:ap-northeast-1:123456789012:table/GlobalApp",
+      "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws/lambda/globalapp-dev-get",
+    ]) {
+      expect([arn, resources(deploy).includes(arn)]).toEqual([arn, true]);
+      // EC2 and ELB reads are Describe* on "*": the plan role has nothing regional to extend there.
+      if (!/:ec2:|:elasticloadbalancing:/.test(arn)) expect([arn, resources(plan).includes(arn)]).toEqual([arn, true]);
+    }
+    expect(JSON.stringify(policies("dev").deploy)).not.toContain("ap-northeast-1");
   });
   it("lets DynamoDB use the table keys with the deployer's permissions only through DynamoDB", () => {
     const [keys] = granting(prod.deploy, "kms:CreateGrant");
@@ -220,7 +240,7 @@ describe("IAM on roles: only the function roles, only with the boundary", () => 
   const doc = policies("GitHub delivery").deploy;
   const config = synths["GitHub delivery"].config;
   const boundary = `arn:aws:iam::123456789012:policy/globalapp-ci/globalapp-dev-function-boundary`;
-  const functionRoles = ["arn:aws:iam::123456789012:role/globalapp-dev-get-eu-central-1", "arn:aws:iam::123456789012:role/globalapp-dev-get-us-west-2"];
+  const functionRoles = ["ga-cleanup-eu-central-1", "ga-cleanup-us-west-2", "get-eu-central-1", "get-us-west-2"].map((r) => `arn:aws:iam::123456789012:role/globalapp-dev-${r}`);
 
   it("allows iam:CreateRole, PutRolePolicy, DeleteRolePolicy and the boundary put only with the boundary on the function roles' exact ARNs", () => {
     for (const action of BOUNDARY_GUARDED) {
@@ -287,7 +307,7 @@ describe("the plan policy writes nothing", () => {
   });
   it("reads the state object but not the lockfile (plans run with -lock=false)", () => {
     const { plan } = policies("dev");
-    expect(granting(plan, "s3:GetObject").flatMap((s) => s.Resource)).toEqual(["arn:aws:s3:::globalapp-terraform-state/globalapp/terraform.tfstate"]);
+    expect(granting(plan, "s3:GetObject").flatMap((s) => s.Resource)).toEqual(["arn:aws:s3:::globalapp-terraform-state/globalapp/dev/terraform.tfstate"]);
   });
   it("reads every resource type's refresh calls", () => {
     const { plan } = policies("prod + HTTPS + alarm email + reserved concurrency");

@@ -9,7 +9,7 @@
  * https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services
  * https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims
  */
-import type { AppConfig } from "../config";
+import { type AppConfig, stateKey } from "../config";
 import type { IamContext } from "./scopes";
 
 /** GitHub's OIDC issuer. */
@@ -66,7 +66,8 @@ export function iamContext(config: AppConfig, account: string = PRINCIPAL_ACCOUN
   return {
     account,
     permissionsBoundaryArn: boundaryArn(config, account),
-    ...(config.state.backend === "s3" ? { state: { bucket: config.state.bucket, key: config.state.key } } : {}),
+    ...(config.retiredRegions.length > 0 ? { retiredRegions: config.retiredRegions } : {}),
+    ...(config.state.backend === "s3" ? { state: { bucket: config.state.bucket, key: stateKey(config) } } : {}),
   };
 }
 

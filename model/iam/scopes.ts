@@ -21,6 +21,12 @@ export interface IamContext {
   readonly permissionsBoundaryArn: string;
   /** The S3 state object (state.backend s3); absent for Terraform Cloud or local state. */
   readonly state?: { readonly bucket: string; readonly key: string };
+  /**
+   * Regions just removed from the config whose resources are still deployed (config
+   * `retiredRegions`): the next deploy destroys them there, so every regional grant covers them too,
+   * under the same names. @default none
+   */
+  readonly retiredRegions?: readonly string[];
 }
 
 /** The scopes a grant can name; each resolves to a list of ARN patterns. */
@@ -85,8 +91,24 @@ const NETWORK_RESOURCE_TYPES = [
   "ipv6pool-ec2",
 ] as const;
 
-/** The ARN patterns of one scope in this stack; empty when the stack has nothing of that kind. */
+/**
+ * The ARN patterns of one scope in this stack; empty when the stack has nothing of that kind. A
+ * retired region holds what every served region holds, under the same names with its own region, so
+ * each regional pattern is repeated for it (the deploy destroys those resources; a plan refreshes them).
+ */
 export function resolveScope(scope: ScopeId, inv: StackInventory, ctx: IamContext): string[] {
+  const arns = scopeArns(scope, inv, ctx);
+  const retired = ctx.retiredRegions ?? [];
+  if (retired.length === 0 || scope === "any") return arns;
+  const served = regionsOf(inv.resources);
+  const copies = arns.flatMap((arn) => {
+    const region = served.find((r) => arn.includes(`:${r}:`) || arn.includes(`-${r}`));
+    return region ? retired.map((x) => arn.split(region).join(x)) : [];
+  });
+  return uniq([...arns, ...copies]);
+}
+
+function scopeArns(scope: ScopeId, inv: StackInventory, ctx: IamContext): string[] {
   const p = ctx.partition ?? "aws";
   const a = ctx.account;
   if (scope.startsWith("serviceLinkedRole:")) {

@@ -40,7 +40,8 @@ describe("names, subjects, context", () => {
     expect(iamContext(config)).toEqual({
       account: PRINCIPAL_ACCOUNT,
       permissionsBoundaryArn: "arn:aws:iam::${aws:PrincipalAccount}:policy/shop-ci/shop-prod-function-boundary",
-      state: { bucket: "globalapp-terraform-state", key: "globalapp/terraform.tfstate" },
+      // The key defaults per app and environment (model/config stateKey).
+      state: { bucket: "globalapp-terraform-state", key: "shop/prod/terraform.tfstate" },
     });
     expect(iamContext(configWith({ state: { backend: "local" } }), "123456789012").state).toBeUndefined();
   });
