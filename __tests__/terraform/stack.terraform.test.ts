@@ -140,9 +140,10 @@ function testFile(r: SynthResult): string {
     assert(`${tg}.health_check[0].enabled && ${tg}.health_check[0].path == "${config.healthCheck.path}"`, `${region}: health check on`);
     assert(`${fn}.environment[0].variables["TABLE_NAME"] == "${config.tableName}"`, `${region}: TABLE_NAME`);
     if (config.ci.github) {
-      const role = only(r, "aws_iam_role", (b) => b.provider === provider);
+      // Both roles of the region (the item API's and the tear-down helper's) carry the CI boundary.
+      const roles = resourcesOf(r.tf, "aws_iam_role").filter(([, b]) => b.provider === provider).map(([id]) => `aws_iam_role.${id}`);
       const boundary = `arn:aws:iam::${ACCOUNT}:policy/${config.appName}-ci/${config.appName}-${config.environment}-function-boundary`;
-      assert(`${role}.permissions_boundary == "${boundary}"`, `${region}: the function role carries the CI permissions boundary`);
+      assert(`length([${roles.join(", ")}]) == 2 && alltrue([for role in [${roles.join(", ")}] : role.permissions_boundary == "${boundary}"])`, `${region}: every role carries the CI permissions boundary`);
     }
     assert(`output.function_names["${region}"] == ${fn}.function_name`, `${region}: function_names output`);
     assert(`output.alb_dns_names["${region}"] == ${lb}.dns_name`, `${region}: alb_dns_names output`);
