@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { e2eConfig, refusalReasons, Runner, runE2E, spawnRunner, StepResult, uniquePrefix } from "../../scripts/aws-e2e";
 import { STACK_NAME } from "../../constructs/global-app-stack";
+import { type CliRun, runCli } from "../support/cli";
 import { configWith } from "../support/synth";
 
 /**
@@ -241,15 +242,10 @@ describe("runE2E: deploy → wait → drill → always destroy", () => {
 });
 
 describe("npm run test:aws (the real CLI) refuses without credentials and confirmation", () => {
-  function cli(env: Record<string, string>, args: string[] = []): Promise<{ code: number; stderr: string; tmp: string }> {
+  async function cli(env: Record<string, string>, args: string[] = []): Promise<CliRun & { tmp: string }> {
     const tmp = mkdtempSync(join(tmpdir(), "globalapp-e2e-cli-"));
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_") && k !== "GLOBALAPP_AWS_E2E"));
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ["-r", "./scripts/ts-register.cjs", "scripts/aws-e2e.ts", ...args], { cwd: ROOT, env: { ...clean, ...env, TMPDIR: tmp } });
-      let stderr = "";
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("close", (code) => resolve({ code: code ?? -1, stderr, tmp }));
-    });
+    return { ...(await runCli("scripts/aws-e2e.ts", args, { ...clean, ...env, TMPDIR: tmp })), tmp };
   }
   let none: Awaited<ReturnType<typeof cli>>;
   let profileOnly: Awaited<ReturnType<typeof cli>>;

@@ -1,16 +1,15 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deployPolicy, iamContext, inventoryOf, planPolicy, type PolicyDocument } from "../../model/iam";
 import { runIam, USAGE } from "../../scripts/iam";
+import { type CliRun, runCli } from "../support/cli";
 import { synthGlobalApp } from "../support/synth";
 
 /**
  * `npm run iam`: in process (arguments, output, the policy it prints against the model applied to
  * the same synthesized stack) and as the real CLI with GLOBALAPP_CONFIG (exit codes, stdout/stderr).
  */
-const ROOT = join(__dirname, "..", "..");
 const PROD = { environment: "prod", alarms: { email: "oncall@example.com" } };
 
 describe("runIam", () => {
@@ -53,7 +52,7 @@ describe("runIam", () => {
 });
 
 describe("npm run iam (the real CLI)", () => {
-  function cli(args: string[], config?: unknown): Promise<{ code: number; stdout: string; stderr: string }> {
+  function cli(args: string[], config?: unknown): Promise<CliRun> {
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.GLOBALAPP_CONFIG;
     if (config !== undefined) {
@@ -61,18 +60,11 @@ describe("npm run iam (the real CLI)", () => {
       writeFileSync(file, JSON.stringify(config));
       env.GLOBALAPP_CONFIG = file;
     }
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ["-r", "./scripts/ts-register.cjs", "scripts/iam.ts", ...args], { cwd: ROOT, env });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+    return runCli("scripts/iam.ts", args, env);
   }
-  let ok: Awaited<ReturnType<typeof cli>>;
-  let badConfig: Awaited<ReturnType<typeof cli>>;
-  let badUsage: Awaited<ReturnType<typeof cli>>;
+  let ok: CliRun;
+  let badConfig: CliRun;
+  let badUsage: CliRun;
   beforeAll(async () => {
     [ok, badConfig, badUsage] = await Promise.all([
       cli(["--role", "plan", "--account", "123456789012"], PROD),
