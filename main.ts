@@ -10,8 +10,9 @@ try {
   normalizeHclRequest(); // cdktf synth --hcl (or SYNTH_HCL_OUTPUT): HCL files, named as such
   const app = new App();
   const previous = readSynth(app.outdir, STACK_NAME); // to warn about what the change replaces
-  stateBucketStackFor(app, config); // "globalapp-state": the S3 state bucket, deployed once first
-  new GlobalAppStack(app, STACK_NAME, { config });
+  const system = new GlobalAppStack(app, STACK_NAME, { config });
+  // "globalapp-state": the S3 state bucket (and the GitHub Actions roles), deployed once first.
+  stateBucketStackFor(app, config, system);
   app.synth();
   reportSynth(app, config, STACK_NAME, previous);
 } catch (err) {

@@ -28,6 +28,8 @@ export interface AcceleratorVpcCleanupProps {
   readonly code: FunctionAsset;
   /** Log retention of the function's log group, days. @default 365 */
   readonly logRetentionDays?: number;
+  /** ARN of the permissions boundary the function's role carries (model/iam/github.ts). @default none */
+  readonly permissionsBoundary?: string;
 }
 
 /**
@@ -59,6 +61,7 @@ export class AcceleratorVpcCleanup extends Construct {
       provider,
       functionName: `${namePrefix}-ga-cleanup`,
       roleName: `${namePrefix}-ga-cleanup-${region}`,
+      permissionsBoundary: props.permissionsBoundary,
       description: `GlobalApp tear-down: removes Global Accelerator's security group from the VPC in ${region}`,
       code: props.code,
       memoryMb: 128,

@@ -31,6 +31,7 @@ import { FunctionAsset } from "./function-asset";
 import { GlobalAccelerator } from "./global-accelerator";
 import { GlobalTable } from "./global-table";
 import { GLOBAL_ACCELERATOR_REGION } from "../model/regions";
+import { boundaryArn, permissionsBoundaryEnabled } from "../model/iam";
 import { RegionalAlarms } from "./regional-alarms";
 import { RegionalBackend } from "./regional-backend";
 import { backendSettings, configureBackend } from "./lib/backend";
@@ -71,6 +72,11 @@ export class GlobalAppStack extends TerraformStack {
   public readonly latencyRecords?: LatencyRecords;
   /** The function package. */
   public readonly code: FunctionAsset;
+  /**
+   * ARN of the permissions boundary every IAM role of the stack carries (`ci.permissionsBoundary`,
+   * on with `ci.github.repository`); undefined when off.
+   */
+  public readonly permissionsBoundary?: string;
 
   constructor(scope: Construct, id: string, props: GlobalAppStackProps) {
     super(scope, id);
@@ -98,6 +104,8 @@ export class GlobalAppStack extends TerraformStack {
     let account: string | undefined;
     const accountId = () =>
       (account ??= new DataAwsCallerIdentity(this, "account", { provider: providers[GLOBAL_ACCELERATOR_REGION] }).accountId);
+    // The CI deploy role may only create roles that carry this boundary (created by globalapp-state).
+    this.permissionsBoundary = permissionsBoundaryEnabled(config) ? boundaryArn(config, accountId()) : undefined;
     // dev stays easy to destroy: log buckets go with their logs. prod keeps them.
     const forceDestroy = config.environment !== "prod";
     // What a mistaken change must not delete (the data, its keys, the accelerator's static IPs) carries
@@ -148,6 +156,7 @@ export class GlobalAppStack extends TerraformStack {
         certificateArn: config.https.certificateArns[region] ?? this.certificates?.arns[region],
         internal: config.alb.internal,
         dualStack: config.accelerator.ipAddressType === "DUAL_STACK",
+        permissionsBoundary: this.permissionsBoundary,
         accessLogs: albAccessLogs(config)
           ? new AlbAccessLogs(this, `alb-logs-${region}`, {
               region,
@@ -261,6 +270,7 @@ export class GlobalAppStack extends TerraformStack {
           network: this.backends[region].network,
           code: cleanupCode,
           logRetentionDays: config.function.logRetentionDays,
+          permissionsBoundary: this.permissionsBoundary,
         }),
       })),
     });

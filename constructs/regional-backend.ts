@@ -77,6 +77,11 @@ export interface RegionalBackendProps {
   readonly dualStack?: boolean;
   /** Access-log bucket for the ALB, in `region`. @default no access logs */
   readonly accessLogs?: AlbAccessLogs;
+  /**
+   * ARN of the permissions boundary the function's role carries (the CI deploy role may only create
+   * roles with it: model/iam/github.ts). @default none
+   */
+  readonly permissionsBoundary?: string;
 }
 
 /**
@@ -131,6 +136,7 @@ export class RegionalBackend extends Construct {
       provider,
       functionName: `${namePrefix}-get`,
       roleName: `${namePrefix}-get-${region}`,
+      permissionsBoundary: props.permissionsBoundary,
       description: `GlobalApp item and health API in ${region}`,
       code: props.code,
       memoryMb: props.function.memoryMb,

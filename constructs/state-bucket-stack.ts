@@ -1,3 +1,4 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -9,6 +10,9 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AppConfig } from "../model/config";
+import { boundaryPolicy, ciNames, deployPolicy, iamContext, inventoryOf, planPolicy, type CiNames, type SynthesizedStack } from "../model/iam";
+import type { GlobalAppStack } from "./global-app-stack";
+import { type DeliveryPolicies, GitHubDelivery } from "./github-delivery";
 import { configureBackend } from "./lib/backend";
 import { privateBucketSettings } from "./lib/s3";
 import { AWS_REGIONS } from "../model/regions";
@@ -36,6 +40,17 @@ export interface StateBucketStackProps {
    * @default "../../../terraform.globalapp-state.<bucketName>.tfstate" (the project root, outside cdktf.out)
    */
   readonly statePath?: string;
+  /**
+   * GitHub Actions delivery (config `ci.github.repository`): GitHub's OIDC provider, the plan and
+   * deploy roles and the permissions boundary, with the policies derived from the system stack.
+   * @default none
+   */
+  readonly githubDelivery?: {
+    readonly repository: string;
+    readonly names: CiNames;
+    /** The policies for an account id (here a reference to the deploying account). */
+    readonly policies: (accountId: string) => DeliveryPolicies;
+  };
 }
 
 const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -75,6 +90,8 @@ export class StateBucketStack extends TerraformStack {
   public readonly policy: S3BucketPolicy;
   /** Lifecycle: expire old noncurrent versions, abort incomplete multipart uploads. */
   public readonly lifecycle: S3BucketLifecycleConfiguration;
+  /** The GitHub Actions identities, when `githubDelivery` is set. */
+  public readonly githubDelivery?: GitHubDelivery;
 
   constructor(scope: Construct, id: string, props: StateBucketStackProps) {
     super(scope, id);
@@ -123,6 +140,29 @@ export class StateBucketStack extends TerraformStack {
       dependsOn: [this.versioning],
     });
 
+    if (props.githubDelivery) {
+      const accountId = new DataAwsCallerIdentity(this, "account", { provider }).accountId;
+      const delivery = new GitHubDelivery(this, "github", {
+        provider,
+        repository: props.githubDelivery.repository,
+        names: props.githubDelivery.names,
+        policies: props.githubDelivery.policies(accountId),
+      });
+      this.githubDelivery = delivery;
+      new TerraformOutput(this, "github_plan_role_arn", {
+        value: delivery.planRole.arn,
+        description: "Repository variable AWS_PLAN_ROLE_ARN: the role pull-request plans assume",
+      });
+      new TerraformOutput(this, "github_deploy_role_arn", {
+        value: delivery.deployRole.arn,
+        description: "Repository variable AWS_DEPLOY_ROLE_ARN: the role deploys in the production environment assume",
+      });
+      new TerraformOutput(this, "permissions_boundary_arn", {
+        value: delivery.boundary.arn,
+        description: "The permissions boundary every role of the globalapp stack carries",
+      });
+    }
+
     new TerraformOutput(this, "state_bucket_name", {
       value: this.bucket.bucket,
       description: "The Terraform state bucket's name (config state.bucket)",
@@ -137,15 +177,31 @@ export class StateBucketStack extends TerraformStack {
 /**
  * Adds the bootstrap stack when the state lives in S3 (the default). Terraform Cloud keeps state
  * itself and local state needs no bucket, so for `cloud` and `local` no `globalapp-state` stack is
- * synthesized and `globalapp` is the app's only stack.
+ * synthesized and `globalapp` is the app's only stack. With `ci.github.repository` it also holds the
+ * GitHub Actions roles, whose policies are derived from `system`, the synthesized `globalapp` stack.
  */
-export function stateBucketStackFor(scope: Construct, config: AppConfig): StateBucketStack | undefined {
+export function stateBucketStackFor(scope: Construct, config: AppConfig, system?: GlobalAppStack): StateBucketStack | undefined {
   if (config.state.backend !== "s3") return undefined;
+  const github = config.ci.github;
+  if (github && !system) throw new Error("stateBucketStackFor: ci.github.repository needs the globalapp stack to derive the roles' policies");
+  const inventory = github && system ? inventoryOf(system.toTerraform() as SynthesizedStack) : undefined;
   return new StateBucketStack(scope, STATE_STACK_NAME, {
     bucketName: config.state.bucket,
     region: config.state.region,
     // The bucket may hold the state of several apps and environments: tag it as what it is, not
     // with one config's app/environment (which would flip whenever another config bootstraps it).
     tags: { purpose: "terraform-state" },
+    ...(github && inventory
+      ? {
+          githubDelivery: {
+            repository: github.repository,
+            names: ciNames(config),
+            policies: (accountId: string) => {
+              const ctx = iamContext(config, accountId);
+              return { deploy: deployPolicy(inventory, ctx), plan: planPolicy(inventory, ctx), boundary: boundaryPolicy(inventory, ctx) };
+            },
+          },
+        }
+      : {}),
   });
 }

@@ -8,14 +8,23 @@
  *   3. waits until the accelerator serves `/health`, then runs the failover drill against it
  *      (`npm run drill -- --target aws --json --yes --outputs <outputs file>`);
  *   4. ALWAYS destroys: in a finally block, also after Ctrl-C / SIGTERM / SIGHUP (the running cdktf
- *      or drill gets SIGINT and stops gracefully first), retrying once.
+ *      or drill gets SIGINT and stops gracefully first), retrying once, then lists what the state
+ *      still holds, if anything.
  *
- * Exit status: 0 all passed, 1 a step failed (resources destroyed unless it says otherwise),
- * 2 refused to start, 130 interrupted (resources destroyed).
+ * Every command runs in its own process group and session (spawn `detached`), with its output
+ * piped through this script to the terminal and to `<workdir>/e2e.log`. A terminal's Ctrl-C or
+ * hang-up therefore reaches only this script, which decides: before the destroy it stops the
+ * running command (SIGINT to its group) and destroys; during the destroy it ignores the signal, so
+ * terraform is never cut off halfway and the destroy always finishes, even if the terminal is gone.
+ *
+ * Exit status: 0 all passed (a destroy that succeeded on its retry counts as passed), 1 a step
+ * failed or something could not be removed (listed), 2 refused to start, 130 interrupted
+ * (resources destroyed unless it says otherwise).
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { constants } from "node:os";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 // No construct imports at the top: the refusal path stays instant, the constructs load after it.
@@ -29,7 +38,11 @@ export const USAGE = `Usage: GLOBALAPP_AWS_E2E=1 AWS_PROFILE=<profile> npm run t
 Deploys GlobalApp to the AWS account of those credentials under a unique prefix (local state in a
 temp dir), runs the failover drill against it, and always destroys it again. It creates billable
 resources (a Global Accelerator, one ALB, VPC and Lambda function per region, a DynamoDB global
-table) for roughly 15-30 minutes. GLOBALAPP_CONFIG, if set, is merged under the e2e settings.
+table) for roughly 30-45 minutes: about US$0.10-0.25 with the default two regions (README,
+"Opt-in test on real AWS"). GLOBALAPP_CONFIG, if set, is merged under the e2e settings.
+
+Ctrl-C or closing the terminal stops the deploy or the drill and destroys; once the destroy runs
+it is never interrupted (its output goes on in <workdir>/e2e.log).
 `;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -89,6 +102,15 @@ export interface StepResult {
   readonly detail: string;
 }
 
+/** What a run leaves behind on purpose, whatever happens: printed after every run so nobody hunts for them. */
+export const LEFT_BY_DESIGN: readonly string[] = [
+  "service-linked roles AWSServiceRoleForElasticLoadBalancing, AWSServiceRoleForGlobalAccelerator and " +
+    "AWSServiceRoleForDynamoDBReplication (created on first use, shared by every stack of the account, free)",
+  "the table's PITR system backup: DynamoDB keeps a backup of a deleted table that had point-in-time " +
+    "recovery on for 35 days (DynamoDB console → Backups)",
+  "CloudWatch metrics of the run (they expire on their own, free)",
+];
+
 /** What {@link runE2E} needs from the outside world; tests replace the AWS-touching parts. */
 export interface E2EOptions {
   readonly run: Runner;
@@ -110,8 +132,16 @@ export interface E2EOptions {
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
+/** How a run ended: its exit code, each step, and what the state still holds after the destroy. */
+export interface E2EOutcome {
+  readonly exitCode: number;
+  readonly results: readonly StepResult[];
+  /** Terraform addresses still in the state after the last destroy attempt; undefined when unknown. */
+  readonly leftovers?: readonly string[];
+}
+
 /** deploy → wait → drill, then destroy whatever happened; the destroy retries once. */
-export async function runE2E(o: E2EOptions): Promise<{ exitCode: number; results: StepResult[] }> {
+export async function runE2E(o: E2EOptions): Promise<E2EOutcome> {
   const results: StepResult[] = [];
   const outdir = join(o.workdir, "cdktf.out");
   const outputsFile = join(o.workdir, "outputs.json");
@@ -165,40 +195,85 @@ export async function runE2E(o: E2EOptions): Promise<{ exitCode: number; results
   }
 
   destroying = true;
+  // What the state still holds: `terraform state list` in the synthesized stack's directory (cdktf
+  // ran init there). Undefined when it cannot tell (no state yet, no terraform).
+  const stackDir = join(outdir, "stacks", o.stack);
+  const listState = async (): Promise<string[] | undefined> => {
+    const r = await o.run("terraform", [`-chdir=${stackDir}`, "state", "list"], { env: o.env, capture: true }).catch(() => undefined);
+    return r && r.code === 0 ? r.stdout.split("\n").map((l) => l.trim()).filter(Boolean) : undefined;
+  };
   let destroyed = false;
+  let leftovers: string[] | undefined;
+  const attempts: StepResult[] = [];
   for (let attempt = 1; attempt <= 2 && !destroyed; attempt++) {
     o.log(`globalapp e2e: destroying "${o.prefix}" (attempt ${attempt} of 2)`);
     const destroy = await o.run("npx", cdktf("destroy"), { env: o.env }).catch(() => ({ code: -1, stdout: "" }));
-    destroyed = destroy.code === 0;
-    results.push({ step: "destroy", ok: destroyed, detail: `cdktf destroy exited ${destroy.code}` });
+    leftovers = await listState();
+    destroyed = destroy.code === 0 && (leftovers === undefined || leftovers.length === 0);
+    const left = leftovers?.length ? `; ${leftovers.length} resource(s) still in the state` : "";
+    attempts.push({ step: "destroy", ok: destroyed, detail: `cdktf destroy exited ${destroy.code}${left}${!destroyed && attempt === 1 ? " (retrying)" : ""}` });
   }
+  results.push(...attempts);
   if (!destroyed) {
     o.log(
-      `globalapp e2e: DESTROY FAILED: resources of "${o.prefix}" may still exist. Retry with:\n` +
-        `  GLOBALAPP_CONFIG=${o.env.GLOBALAPP_CONFIG} npx cdktf destroy ${o.stack} --output ${outdir}`,
+      `globalapp e2e: DESTROY FAILED: resources of "${o.prefix}" may still exist.` +
+        (leftovers?.length ? ` Could not remove:\n${leftovers.map((a) => `  - ${a}`).join("\n")}\n` : "\n") +
+        `Retry with:\n  GLOBALAPP_CONFIG=${o.env.GLOBALAPP_CONFIG} npx cdktf destroy ${o.stack} --output ${outdir}`,
     );
   }
   for (const s of SIGNALS) o.signals.removeListener(s, onSignal);
-  return { exitCode: interrupted ? 130 : results.some((r) => !r.ok) ? 1 : 0, results };
+  // A destroy that failed once and then succeeded is a success: only the last attempt counts.
+  const failed = results.filter((r) => r.step !== "destroy" && !r.ok).length > 0 || !destroyed;
+  return { exitCode: interrupted ? 130 : failed ? 1 : 0, results, ...(leftovers ? { leftovers } : {}) };
 }
 
-/** Spawns a child; on abort it gets SIGINT so terraform can stop and write its state. */
-const spawnRunner: Runner = (cmd, args, { env, signal, capture }) =>
-  new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ["ignore", capture ? "pipe" : "inherit", "inherit"] });
-    let stdout = "";
-    child.stdout?.on("data", (d: Buffer) => {
-      stdout += d;
-      process.stderr.write(d);
+/** Writes to a stream that may be gone (a closed terminal); the log file keeps everything. */
+function writeQuietly(stream: NodeJS.WritableStream, data: Buffer | string): void {
+  try {
+    stream.write(data);
+  } catch {
+    // the terminal hung up: keep going
+  }
+}
+
+/**
+ * A runner that starts each command in a process group and session of its own (`detached`), so a
+ * terminal's Ctrl-C (SIGINT to the foreground group) or hang-up (SIGHUP to the session) never
+ * reaches cdktf or terraform: only this script gets them, and on abort it sends SIGINT to the
+ * command's whole group (npx → cdktf → terraform) so terraform stops gracefully and writes its
+ * state. Output is piped: to stderr (if the terminal is still there) and appended to `log`.
+ */
+export function spawnRunner(options: { readonly cwd: string; readonly log: string }): Runner {
+  return (cmd, args, { env, signal, capture }) =>
+    new Promise((resolvePromise, reject) => {
+      const child = spawn(cmd, args, { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+      appendFileSync(options.log, `\n$ ${cmd} ${args.join(" ")}\n`);
+      let stdout = "";
+      const tee = (d: Buffer) => {
+        writeQuietly(process.stderr, d);
+        appendFileSync(options.log, d);
+      };
+      child.stdout.on("data", (d: Buffer) => {
+        if (capture) stdout += d;
+        tee(d);
+      });
+      child.stderr.on("data", tee);
+      const stop = () => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, "SIGINT");
+        } catch {
+          // already gone
+        }
+      };
+      signal?.addEventListener("abort", stop, { once: true });
+      child.on("error", reject);
+      child.on("close", (code, sig) => {
+        signal?.removeEventListener("abort", stop);
+        // A command killed by a signal exits like a shell reports it: 128 + the signal number.
+        resolvePromise({ code: code ?? 128 + (sig ? constants.signals[sig] : 0), stdout });
+      });
     });
-    const stop = () => child.kill("SIGINT");
-    signal?.addEventListener("abort", stop, { once: true });
-    child.on("error", reject);
-    child.on("close", (code, sig) => {
-      signal?.removeEventListener("abort", stop);
-      resolvePromise({ code: code ?? (sig ? 128 : 1), stdout });
-    });
-  });
+}
 
 /** Polls http://<accelerator_dns_name>/health until it answers 200 (a new accelerator takes minutes). */
 async function waitForAccelerator(stack: string, outputsFile: string, signal: AbortSignal): Promise<string> {
@@ -232,14 +307,19 @@ async function main(): Promise<number> {
   }
   const { readOverrideFile } = await import("../model/config");
   const { STACK_NAME } = await import("../constructs/global-app-stack");
+  // A closed terminal makes writes to it fail asynchronously; the run (and its destroy) goes on.
+  process.stderr.on("error", () => undefined);
+  process.stdout.on("error", () => undefined);
   const workdir = mkdtempSync(join(tmpdir(), "globalapp-e2e-"));
+  const log = join(workdir, "e2e.log");
   const prefix = uniquePrefix();
   const userOverride = process.env.GLOBALAPP_CONFIG ? readOverrideFile(process.env.GLOBALAPP_CONFIG) : {};
   const configFile = join(workdir, "globalapp-e2e.json");
   writeFileSync(configFile, JSON.stringify(await e2eConfig(prefix, workdir, userOverride), null, 2));
   const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts?: Record<string, string> }).scripts ?? {};
-  const { exitCode, results } = await runE2E({
-    run: spawnRunner,
+  process.stderr.write(`globalapp e2e: "${prefix}" in ${workdir}; everything is also logged to ${log}\n`);
+  const { exitCode, results, leftovers } = await runE2E({
+    run: spawnRunner({ cwd: ROOT, log }),
     stack: STACK_NAME,
     workdir,
     prefix,
@@ -247,9 +327,21 @@ async function main(): Promise<number> {
     drillAvailable: existsSync(join(ROOT, "drill", "main.ts")) && typeof scripts.drill === "string",
     waitForServing: (file, signal) => waitForAccelerator(STACK_NAME, file, signal),
     signals: process,
-    log: (line) => process.stderr.write(`${line}\n`),
+    log: (line) => {
+      writeQuietly(process.stderr, `${line}\n`);
+      appendFileSync(log, `${line}\n`);
+    },
   });
-  process.stderr.write(`\nglobalapp e2e "${prefix}" (${workdir}):\n${results.map((r) => `  ${r.ok ? "ok  " : "FAIL"} ${r.step}: ${r.detail}`).join("\n")}\n`);
+  const summary = [
+    `\nglobalapp e2e "${prefix}" (${workdir}):`,
+    ...results.map((r) => `  ${r.ok ? "ok  " : "FAIL"} ${r.step}: ${r.detail}`),
+    ...(leftovers?.length ? ["  could not remove (still in the state):", ...leftovers.map((a) => `    - ${a}`)] : []),
+    "  left behind by design:",
+    ...LEFT_BY_DESIGN.map((l) => `    - ${l}`),
+    `  exit ${exitCode}`,
+  ].join("\n");
+  writeQuietly(process.stderr, `${summary}\n`);
+  appendFileSync(log, `${summary}\n`);
   return exitCode;
 }
 

@@ -3,8 +3,9 @@ import { EventEmitter } from "node:events";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { e2eConfig, refusalReasons, Runner, runE2E, StepResult, uniquePrefix } from "../../scripts/aws-e2e";
+import { e2eConfig, refusalReasons, Runner, runE2E, spawnRunner, StepResult, uniquePrefix } from "../../scripts/aws-e2e";
 import { STACK_NAME } from "../../constructs/global-app-stack";
+import { type CliRun, runCli } from "../support/cli";
 import { configWith } from "../support/synth";
 
 /**
@@ -77,14 +78,21 @@ interface Call {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** A runner that records calls; `behave` decides each call's exit code (or throws / waits for abort). */
-function harness(behave: (what: string, signal?: AbortSignal) => Promise<number> | number = () => 0, extra: { drillAvailable?: boolean; wait?: () => Promise<string> } = {}) {
+/**
+ * A runner that records calls; `behave` decides each call's exit code (or throws / waits for
+ * abort), `state` what `terraform state list` prints after each destroy (empty: all gone).
+ */
+function harness(
+  behave: (what: string, signal?: AbortSignal) => Promise<number> | number = () => 0,
+  extra: { drillAvailable?: boolean; wait?: () => Promise<string>; state?: () => { code: number; stdout: string } } = {},
+) {
   const calls: Call[] = [];
   const logs: string[] = [];
   const signals = new EventEmitter();
   const run: Runner = async (cmd, args, { env, signal }) => {
-    const what = cmd === "npx" ? `cdktf ${args[1]}` : "drill";
+    const what = cmd === "npx" ? `cdktf ${args[1]}` : cmd === "terraform" ? "state list" : "drill";
     calls.push({ what, args, env });
+    if (what === "state list") return extra.state?.() ?? { code: 0, stdout: "" };
     return { code: await behave(what, signal), stdout: what === "drill" ? '{"ok":true}' : "" };
   };
   const workdir = mkdtempSync(join(tmpdir(), "globalapp-e2e-test-"));
@@ -103,7 +111,7 @@ function harness(behave: (what: string, signal?: AbortSignal) => Promise<number>
   return { calls, logs, signals, workdir, go };
 }
 
-const steps = (results: StepResult[]) => results.map((r) => `${r.step}:${r.ok ? "ok" : "fail"}`);
+const steps = (results: readonly StepResult[]) => results.map((r) => `${r.step}:${r.ok ? "ok" : "fail"}`);
 /** Resolves when the signal aborts, as a child stopped by SIGINT does. */
 const untilAborted = (signal?: AbortSignal) => new Promise<number>((r) => signal?.addEventListener("abort", () => r(130)));
 
@@ -111,10 +119,11 @@ describe("runE2E: deploy → wait → drill → always destroy", () => {
   it("runs the steps in order with the stack name, auto-approve, its own synth dir and outputs file", async () => {
     const h = harness();
     const { exitCode, results } = await h.go();
-    expect(h.calls.map((c) => c.what)).toEqual(["cdktf deploy", "drill", "cdktf destroy"]);
+    expect(h.calls.map((c) => c.what)).toEqual(["cdktf deploy", "drill", "cdktf destroy", "state list"]);
     expect(h.calls[0].args).toEqual(["cdktf", "deploy", "globalapp", "--auto-approve", "--output", join(h.workdir, "cdktf.out"), "--outputs-file", join(h.workdir, "outputs.json")]);
     expect(h.calls[1].args).toEqual(["run", "--silent", "drill", "--", "--target", "aws", "--json", "--yes", "--outputs", join(h.workdir, "outputs.json")]);
     expect(h.calls[2].args).toEqual(["cdktf", "destroy", "globalapp", "--auto-approve", "--output", join(h.workdir, "cdktf.out")]);
+    expect(h.calls[3].args).toEqual([`-chdir=${join(h.workdir, "cdktf.out", "stacks", "globalapp")}`, "state", "list"]);
     for (const c of h.calls) expect(c.env.GLOBALAPP_CONFIG).toBe(join(h.workdir, "globalapp-e2e.json"));
     expect(steps(results)).toEqual(["deploy:ok", "wait:ok", "drill:ok", "destroy:ok"]);
     expect(exitCode).toBe(0);
@@ -123,28 +132,28 @@ describe("runE2E: deploy → wait → drill → always destroy", () => {
   it("destroys after a failed deploy (a half-created stack) and skips the drill", async () => {
     const h = harness((w) => (w === "cdktf deploy" ? 1 : 0));
     const { exitCode, results } = await h.go();
-    expect(h.calls.map((c) => c.what)).toEqual(["cdktf deploy", "cdktf destroy"]);
+    expect(h.calls.map((c) => c.what)).toEqual(["cdktf deploy", "cdktf destroy", "state list"]);
     expect(steps(results)).toEqual(["deploy:fail", "destroy:ok"]);
     expect(exitCode).toBe(1);
   });
   it("destroys after a failed drill and reports the failure", async () => {
     const h = harness((w) => (w === "drill" ? 1 : 0));
     const { exitCode, results } = await h.go();
-    expect(h.calls.map((c) => c.what)).toEqual(["cdktf deploy", "drill", "cdktf destroy"]);
+    expect(h.calls.map((c) => c.what)).toEqual(["cdktf deploy", "drill", "cdktf destroy", "state list"]);
     expect(steps(results)).toEqual(["deploy:ok", "wait:ok", "drill:fail", "destroy:ok"]);
     expect(exitCode).toBe(1);
   });
   it("destroys when the accelerator never serves, without running the drill", async () => {
     const h = harness(undefined, { wait: () => Promise.reject(new Error("http://x/health did not answer 200 within 15 minutes")) });
     const { exitCode, results } = await h.go();
-    expect(h.calls.map((c) => c.what)).toEqual(["cdktf deploy", "cdktf destroy"]);
+    expect(h.calls.map((c) => c.what)).toEqual(["cdktf deploy", "cdktf destroy", "state list"]);
     expect(results[1]).toEqual({ step: "wait", ok: false, detail: "http://x/health did not answer 200 within 15 minutes" });
     expect(exitCode).toBe(1);
   });
   it("fails clearly when the drill is not in the checkout, and still destroys", async () => {
     const h = harness(undefined, { drillAvailable: false });
     const { exitCode, results } = await h.go();
-    expect(h.calls.map((c) => c.what)).toEqual(["cdktf deploy", "cdktf destroy"]);
+    expect(h.calls.map((c) => c.what)).toEqual(["cdktf deploy", "cdktf destroy", "state list"]);
     expect(results.find((r) => r.step === "drill")?.detail).toMatch(/the drill is not in this checkout/);
     expect(exitCode).toBe(1);
   });
@@ -155,7 +164,7 @@ describe("runE2E: deploy → wait → drill → always destroy", () => {
     });
     const { exitCode, results } = await h.go();
     expect(results[0]).toEqual({ step: "deploy", ok: false, detail: "spawn npx ENOENT" });
-    expect(h.calls.map((c) => c.what)).toEqual(["cdktf deploy", "cdktf destroy"]);
+    expect(h.calls.map((c) => c.what)).toEqual(["cdktf deploy", "cdktf destroy", "state list"]);
     expect(exitCode).toBe(1);
   });
   it.each(["SIGINT", "SIGTERM", "SIGHUP"])("on %s during the deploy: stops the deploy, destroys, exits 130", async (sig) => {
@@ -164,7 +173,7 @@ describe("runE2E: deploy → wait → drill → always destroy", () => {
     await new Promise((r) => setImmediate(r));
     h.signals.emit(sig, sig);
     const { exitCode, results } = await running;
-    expect(h.calls.map((c) => c.what)).toEqual(["cdktf deploy", "cdktf destroy"]);
+    expect(h.calls.map((c) => c.what)).toEqual(["cdktf deploy", "cdktf destroy", "state list"]);
     expect(steps(results)).toEqual(["deploy:fail", "destroy:ok"]);
     expect(exitCode).toBe(130);
     expect(h.signals.listenerCount(sig)).toBe(0);
@@ -175,7 +184,7 @@ describe("runE2E: deploy → wait → drill → always destroy", () => {
     while (!h.calls.some((c) => c.what === "drill")) await new Promise((r) => setImmediate(r));
     h.signals.emit("SIGINT", "SIGINT");
     const { exitCode } = await running;
-    expect(h.calls.map((c) => c.what)).toEqual(["cdktf deploy", "drill", "cdktf destroy"]);
+    expect(h.calls.map((c) => c.what)).toEqual(["cdktf deploy", "drill", "cdktf destroy", "state list"]);
     expect(exitCode).toBe(130);
   });
   it("ignores a signal while destroying (the destroy is never cut short)", async () => {
@@ -190,32 +199,53 @@ describe("runE2E: deploy → wait → drill → always destroy", () => {
     expect(exitCode).toBe(0);
     expect(h.logs.some((l) => /SIGINT ignored: destroy is running/.test(l))).toBe(true);
   });
-  it("retries a failed destroy once", async () => {
+  it("retries a failed destroy once, and exits 0 when the retry removes everything", async () => {
     let destroys = 0;
     const h = harness((w) => (w === "cdktf destroy" && ++destroys === 1 ? 1 : 0));
-    const { exitCode, results } = await h.go();
+    const { exitCode, results, leftovers } = await h.go();
     expect(steps(results)).toEqual(["deploy:ok", "wait:ok", "drill:ok", "destroy:fail", "destroy:ok"]);
+    expect(results[3].detail).toBe("cdktf destroy exited 1 (retrying)");
+    expect(leftovers).toEqual([]);
+    expect(exitCode).toBe(0);
+  });
+  it("still exits 1 when the drill failed, whatever the retry did", async () => {
+    let destroys = 0;
+    const h = harness((w) => (w === "drill" ? 1 : w === "cdktf destroy" && ++destroys === 1 ? 1 : 0));
+    expect((await h.go()).exitCode).toBe(1);
+  });
+  it("lists what it could not remove, with the command to retry, when the destroy fails twice", async () => {
+    const state = { code: 0, stdout: "aws_vpc.backend-us-west-2_network_vpc_1\naws_security_group.backend-us-west-2_alb-sg_2\n" };
+    const h = harness((w) => (w === "cdktf destroy" ? 1 : 0), { state: () => state });
+    const { exitCode, leftovers, results } = await h.go();
+    expect(h.calls.filter((c) => c.what === "cdktf destroy")).toHaveLength(2);
+    expect(leftovers).toEqual(["aws_vpc.backend-us-west-2_network_vpc_1", "aws_security_group.backend-us-west-2_alb-sg_2"]);
+    expect(results.at(-1)?.detail).toBe("cdktf destroy exited 1; 2 resource(s) still in the state");
+    expect(h.logs.join("\n")).toMatch(
+      /DESTROY FAILED: resources of "e2e-123abc" may still exist\. Could not remove:\n  - aws_vpc\.backend-us-west-2_network_vpc_1\n  - aws_security_group[\s\S]*npx cdktf destroy globalapp --output/,
+    );
     expect(exitCode).toBe(1);
   });
-  it("says loudly, with the command to retry, when the destroy fails twice", async () => {
-    const h = harness((w) => (w === "cdktf destroy" ? 1 : 0));
-    const { exitCode } = await h.go();
-    expect(h.calls.filter((c) => c.what === "cdktf destroy")).toHaveLength(2);
-    expect(h.logs.join("\n")).toMatch(/DESTROY FAILED: resources of "e2e-123abc" may still exist[\s\S]*npx cdktf destroy globalapp --output/);
+  it("does not trust a destroy that exits 0 while the state still holds resources", async () => {
+    let lists = 0;
+    const h = harness(undefined, { state: () => (++lists === 1 ? { code: 0, stdout: "aws_lb.backend-eu-central-1_alb_3\n" } : { code: 0, stdout: "" }) });
+    const { exitCode, results } = await h.go();
+    expect(steps(results)).toEqual(["deploy:ok", "wait:ok", "drill:ok", "destroy:fail", "destroy:ok"]);
+    expect(exitCode).toBe(0);
+  });
+  it("treats a state it cannot read (nothing was ever created) as empty when the destroy succeeded", async () => {
+    const h = harness((w) => (w === "cdktf deploy" ? 1 : 0), { state: () => ({ code: 1, stdout: "" }) });
+    const { exitCode, results, leftovers } = await h.go();
+    expect(steps(results)).toEqual(["deploy:fail", "destroy:ok"]);
+    expect(leftovers).toBeUndefined();
     expect(exitCode).toBe(1);
   });
 });
 
 describe("npm run test:aws (the real CLI) refuses without credentials and confirmation", () => {
-  function cli(env: Record<string, string>, args: string[] = []): Promise<{ code: number; stderr: string; tmp: string }> {
+  async function cli(env: Record<string, string>, args: string[] = []): Promise<CliRun & { tmp: string }> {
     const tmp = mkdtempSync(join(tmpdir(), "globalapp-e2e-cli-"));
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_") && k !== "GLOBALAPP_AWS_E2E"));
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ["-r", "./scripts/ts-register.cjs", "scripts/aws-e2e.ts", ...args], { cwd: ROOT, env: { ...clean, ...env, TMPDIR: tmp } });
-      let stderr = "";
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("close", (code) => resolve({ code: code ?? -1, stderr, tmp }));
-    });
+    return { ...(await runCli("scripts/aws-e2e.ts", args, { ...clean, ...env, TMPDIR: tmp })), tmp };
   }
   let none: Awaited<ReturnType<typeof cli>>;
   let profileOnly: Awaited<ReturnType<typeof cli>>;
@@ -249,5 +279,70 @@ describe("npm test never runs it", () => {
     expect(pkg.scripts.test).not.toContain("aws-e2e");
     const jestConfig = require(join(ROOT, "jest.config.js")) as { roots: string[] };
     expect(jestConfig.roots).toEqual(["<rootDir>/__tests__"]);
+  });
+});
+
+describe("spawnRunner: commands run in their own process group, so terminal signals reach only the script", () => {
+  /** Starts the harness as a terminal starts a foreground job: a process group of its own, then signals that group. */
+  function foreground(mode: "own-group" | "same-group", sig: NodeJS.Signals): Promise<{ result: { code: number | null; signal?: string; stdout: string; log?: string }; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const harness = spawn(process.execPath, ["-r", "./scripts/ts-register.cjs", "__tests__/scripts/support/process-group-harness.ts", mode], {
+        cwd: ROOT,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      let sent = false;
+      harness.stdout.on("data", (d) => (stdout += d));
+      harness.stderr.on("data", (d) => {
+        stderr += d;
+        if (!sent && stderr.includes("ready")) {
+          sent = true;
+          process.kill(-harness.pid!, sig); // Ctrl-C / hang-up: the whole foreground process group
+        }
+      });
+      harness.on("error", reject);
+      harness.on("close", () => resolve({ result: JSON.parse(stdout), stderr }));
+    });
+  }
+
+  it.each(["SIGINT", "SIGHUP"] as const)("%s to the script's group: the command (in its own group) runs to completion", async (sig) => {
+    const { result, stderr } = await foreground("own-group", sig);
+    expect(stderr).toContain(`harness: ${sig} ignored`);
+    expect(result.stdout).toBe("ready\ndone\n");
+    expect(result.code).toBe(0);
+    // Everything the command printed is in the log too, in case the terminal is gone.
+    expect(result.log).toMatch(/\$ .*node -e [\s\S]*ready\ndone\n/);
+  }, 30_000);
+  it("control: a command in the script's own group is killed by the same Ctrl-C", async () => {
+    const { result } = await foreground("same-group", "SIGINT");
+    expect(result.signal).toBe("SIGINT");
+    expect(result.stdout).toBe("ready\n");
+  }, 30_000);
+
+  it("on abort, SIGINT goes to the command's whole group (npx → cdktf → terraform), so each can stop gracefully", async () => {
+    const log = join(mkdtempSync(join(tmpdir(), "globalapp-pgroup-")), "e2e.log");
+    // A parent that starts a grandchild; both report the SIGINT they get and exit on their own.
+    const grandchild = 'process.on("SIGINT", () => { process.stdout.write("grandchild stopped\\n"); process.exit(0); }); process.stdout.write("grandchild ready\\n"); setInterval(() => {}, 1000);';
+    const parent = `
+      const { spawn } = require("node:child_process");
+      const g = spawn(process.execPath, ["-e", ${JSON.stringify(grandchild)}], { stdio: ["ignore", "inherit", "inherit"] });
+      process.on("SIGINT", () => { process.stdout.write("parent stopping\\n"); g.on("close", () => process.exit(3)); });
+    `;
+    const abort = new AbortController();
+    const running = spawnRunner({ cwd: ROOT, log })(process.execPath, ["-e", parent], { env: process.env, signal: abort.signal, capture: true });
+    // The log's first line is the command itself, which mentions the marker mid-line: wait for the marker's own line.
+    while (!/^grandchild ready$/m.test(readFileSync(log, "utf8"))) await new Promise((r) => setTimeout(r, 20));
+    abort.abort();
+    const r = await running;
+    expect(r.stdout).toContain("parent stopping");
+    expect(r.stdout).toContain("grandchild stopped");
+    expect(r.code).toBe(3);
+  }, 30_000);
+  it("reports a command killed by a signal as 128 + its number, like a shell", async () => {
+    const log = join(mkdtempSync(join(tmpdir(), "globalapp-pgroup-")), "e2e.log");
+    const r = await spawnRunner({ cwd: ROOT, log })(process.execPath, ["-e", 'process.kill(process.pid, "SIGTERM")'], { env: process.env });
+    expect(r.code).toBe(143);
   });
 });

@@ -1,7 +1,8 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { type CliRun, runProcess } from "./cli";
 
 /**
  * Real Terraform for the tests, offline where a provider mirror exists and online elsewhere.
@@ -99,23 +100,11 @@ export function workdirFor(stackDir: string, label: string): string {
 }
 
 /** Result of one terraform command. */
-export interface TfRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type TfRun = CliRun;
 
 /** Runs terraform asynchronously (so several stacks can work in parallel). */
 export function runTerraform(tf: TerraformCli, cwd: string, args: string[]): Promise<TfRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tf.bin, [...args, "-no-color"], { cwd, env: tf.env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runProcess(tf.bin, [...args, "-no-color"], { cwd, env: tf.env });
 }
 
 /** `terraform init` for validate/test: no backend, providers from the mirror or cache. */

@@ -60,12 +60,15 @@ function mockProvider(region: string): string {
         .map(([k, v]) => `      ${k} = ${JSON.stringify(v)}`)
         .join("\n")}\n    }\n  }`,
   );
+  // The deploying account, for key policies and the permissions boundary's ARN.
+  blocks.push(`  mock_data "aws_caller_identity" {\n    defaults = {\n      account_id = "${ACCOUNT}"\n    }\n  }`);
   return `mock_provider "aws" {\n  alias = "${region}"\n${blocks.join("\n")}\n}\n`;
 }
 
-/** The issue's hardened prod config: certificates in both regions (+ an alarm email for the topics). */
+/** The issue's hardened prod config: certificates in both regions (+ an alarm email for the topics), delivered by GitHub Actions. */
 const PROD_HTTPS = {
   environment: "prod",
+  ci: { github: { repository: "acme/globalapp" } },
   https: {
     certificateArns: {
       "us-west-2": `arn:aws:acm:us-west-2:${ACCOUNT}:certificate/0a1b2c3d-1111-2222-3333-444455556666`,
@@ -187,6 +190,12 @@ function testFile(r: SynthResult): string {
     assert(`${attach}.target_id == ${fn}.arn && ${attach}.target_group_arn == ${tg}.arn`, `${region}: attachment wires function to target group`);
     assert(`${tg}.health_check[0].enabled && ${tg}.health_check[0].path == "${config.healthCheck.path}"`, `${region}: health check on`);
     assert(`${fn}.environment[0].variables["TABLE_NAME"] == "${config.tableName}"`, `${region}: TABLE_NAME`);
+    if (config.ci.github) {
+      // Both roles of the region (the item API's and the tear-down helper's) carry the CI boundary.
+      const roles = resourcesOf(r.tf, "aws_iam_role").filter(([, b]) => b.provider === provider).map(([id]) => `aws_iam_role.${id}`);
+      const boundary = `arn:aws:iam::${ACCOUNT}:policy/${config.appName}-ci/${config.appName}-${config.environment}-function-boundary`;
+      assert(`length([${roles.join(", ")}]) == 2 && alltrue([for role in [${roles.join(", ")}] : role.permissions_boundary == "${boundary}"])`, `${region}: every role carries the CI permissions boundary`);
+    }
     assert(`output.function_names["${region}"] == ${fn}.function_name`, `${region}: function_names output`);
     assert(`output.alb_dns_names["${region}"] == ${lb}.dns_name`, `${region}: alb_dns_names output`);
     // Alarms are on in every case here (the default since issue 15): each watches its own region's pieces.
@@ -231,7 +240,7 @@ describeWithTerraform("terraform validate + terraform test on the synthesized st
       homeRegion: "eu-west-1",
       accelerator: { ipAddressType: "DUAL_STACK" },
     },
-    "prod with HTTPS certificates and alarm email": PROD_HTTPS,
+    "prod with HTTPS certificates, alarm email and GitHub delivery": PROD_HTTPS,
     "routing both, issued certificates, Route 53 health checks": {
       routing: "both",
       domain: DOMAIN,

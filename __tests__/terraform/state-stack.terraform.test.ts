@@ -2,7 +2,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing } from "cdktf";
-import { STATE_STACK_NAME, StateBucketStack } from "../../constructs/state-bucket-stack";
+import { GlobalAppStack, STACK_NAME } from "../../constructs/global-app-stack";
+import { STATE_STACK_NAME, StateBucketStack, stateBucketStackFor } from "../../constructs/state-bucket-stack";
+import { deployPolicy, iamContext, inventoryOf, planPolicy, type PolicyDocument, type SynthesizedStack } from "../../model/iam";
+import { configWith } from "../support/synth";
 import { describeWithTerraform, initWorkdir, runTerraform, TfRun } from "../support/terraform";
 
 /**
@@ -75,28 +78,114 @@ run "apply_with_mocks" {
 }
 `;
 
+/**
+ * The bootstrap stack with `ci.github.repository`: GitHub's OIDC provider and the two roles. The test
+ * applies it with mocks and checks, as Terraform decodes them, each role's trust (issuer, audience,
+ * subject) and that the managed policies attached to it hold exactly the model's statements.
+ */
+const ACCOUNT = "123456789012";
+function ciStack(): { json: string; testFile: string } {
+  const config = configWith({ ci: { github: { repository: "acme/globalapp" } }, state: { bucket: BUCKET, region: REGION } });
+  const app = Testing.app();
+  const system = new GlobalAppStack(app, STACK_NAME, { config });
+  const stack = stateBucketStackFor(app, config, system)!;
+  const json = Testing.synth(stack);
+  const tfJson = JSON.parse(json) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+  const address = (type: string, match: (b: Record<string, unknown>) => boolean) => {
+    const found = Object.entries(tfJson.resource[type]).filter(([, b]) => match(b));
+    if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+    return `${type}.${found[0][0]}`;
+  };
+  const inv = inventoryOf(system.toTerraform() as SynthesizedStack);
+  const ctx = iamContext(config, ACCOUNT);
+  const line = (d: PolicyDocument) => d.Statement.map((st) => `${st.Sid}|${st.Effect}|${st.Action.join(",")}|${st.Resource.join(",")}`);
+  const asserts: string[] = [];
+  const assert = (condition: string, message: string) => asserts.push(`  assert {\n    condition     = ${condition}\n    error_message = ${JSON.stringify(message)}\n  }`);
+  const oidc = address("aws_iam_openid_connect_provider", () => true);
+  assert(`${oidc}.url == "https://token.actions.githubusercontent.com" && tolist(${oidc}.client_id_list) == tolist(["sts.amazonaws.com"])`, "GitHub's issuer, the STS audience");
+  for (const [key, subject, doc] of [
+    ["plan", "repo:acme/globalapp:pull_request", planPolicy(inv, ctx)],
+    ["deploy", "repo:acme/globalapp:environment:production", deployPolicy(inv, ctx)],
+  ] as const) {
+    const role = address("aws_iam_role", (b) => b.name === `globalapp-dev-github-${key}`);
+    const trust = `one(jsondecode(${role}.assume_role_policy).Statement)`;
+    assert(`${trust}.Principal.Federated == [${oidc}.arn] && ${trust}.Action == ["sts:AssumeRoleWithWebIdentity"]`, `${key}: only web identities from GitHub's provider`);
+    assert(`${trust}.Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "${subject}"`, `${key}: subject ${subject}`);
+    assert(`${trust}.Condition.StringEquals["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"`, `${key}: audience`);
+    const policies = Object.entries(tfJson.resource.aws_iam_policy)
+      .filter(([, b]) => String(b.name).startsWith(`globalapp-dev-github-${key}-`))
+      .map(([id]) => `aws_iam_policy.${id}`);
+    const attached = Object.entries(tfJson.resource.aws_iam_role_policy_attachment)
+      .filter(([, b]) => String(b.role).includes(role))
+      .map(([id]) => `aws_iam_role_policy_attachment.${id}`);
+    assert(`length([${attached.join(", ")}]) == ${policies.length} && alltrue([for a in [${attached.join(", ")}] : a.role == ${role}.name])`, `${key}: every part attached to the role`);
+    assert(
+      `toset(flatten([for p in [${policies.join(", ")}] : [for st in jsondecode(p.policy).Statement : join("|", [st.Sid, st.Effect, join(",", st.Action), join(",", st.Resource)])]])) == toset(${JSON.stringify(line(doc))})`,
+      `${key}: the attached policies are the model's ${key} policy (npm run iam -- --role ${key})`,
+    );
+  }
+  const testFile = `mock_provider "aws" {
+  alias = "${REGION}"
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "${ACCOUNT}" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::${BUCKET}", id = "${BUCKET}" }
+  }
+  mock_resource "aws_iam_openid_connect_provider" {
+    defaults = { arn = "arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com" }
+  }
+  mock_resource "aws_iam_policy" {
+    defaults = { arn = "arn:aws:iam::${ACCOUNT}:policy/globalapp-ci/mock" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::${ACCOUNT}:role/globalapp-ci/mock" }
+  }
+}
+
+run "apply_with_mocks" {
+  command = apply
+
+${asserts.join("\n\n")}
+}
+`;
+  return { json, testFile };
+}
+
 describeWithTerraform("terraform validate + terraform test on the globalapp-state bootstrap stack", (tf) => {
-  let validate: TfRun;
-  let test: TfRun;
+  const results: Record<string, { validate: TfRun; test: TfRun }> = {};
 
   beforeAll(async () => {
     const stack = new StateBucketStack(Testing.app(), STATE_STACK_NAME, { bucketName: BUCKET, region: REGION });
-    const dir = mkdtempSync(join(tmpdir(), "globalapp-tf-state-"));
-    writeFileSync(join(dir, "cdk.tf.json"), Testing.synth(stack));
-    writeFileSync(join(dir, "security.tftest.hcl"), TEST_FILE);
-    await initWorkdir(tf, dir);
-    validate = await runTerraform(tf, dir, ["validate"]);
-    test = await runTerraform(tf, dir, ["test"]);
-  }, 120_000);
+    const ci = ciStack();
+    const cases = {
+      "the state bucket": { json: Testing.synth(stack), testFile: TEST_FILE },
+      "the state bucket with GitHub delivery roles": ci,
+    };
+    // Both stacks side by side: init, validate and test dominate the time.
+    await Promise.all(
+      Object.entries(cases).map(async ([name, c]) => {
+        const dir = mkdtempSync(join(tmpdir(), "globalapp-tf-state-"));
+        writeFileSync(join(dir, "cdk.tf.json"), c.json);
+        writeFileSync(join(dir, "security.tftest.hcl"), c.testFile);
+        await initWorkdir(tf, dir);
+        results[name] = { validate: await runTerraform(tf, dir, ["validate"]), test: await runTerraform(tf, dir, ["test"]) };
+      }),
+    );
+  }, 180_000);
 
-  it("terraform validate accepts it, without warnings", () => {
-    expect(validate.stderr).toBe("");
-    expect(validate.stdout).toContain("The configuration is valid");
-    expect(validate.stdout).not.toContain("Warning");
-    expect(validate.code).toBe(0);
-  });
-  it("terraform test applies it with a mock provider and the security asserts pass", () => {
-    expect(test.stdout + test.stderr).toMatch(/Success! 1 passed, 0 failed/);
-    expect(test.code).toBe(0);
-  });
+  for (const name of ["the state bucket", "the state bucket with GitHub delivery roles"]) {
+    it(`${name}: terraform validate accepts it, without warnings`, () => {
+      const { validate } = results[name];
+      expect(validate.stderr).toBe("");
+      expect(validate.stdout).toContain("The configuration is valid");
+      expect(validate.stdout).not.toContain("Warning");
+      expect(validate.code).toBe(0);
+    });
+    it(`${name}: terraform test applies it with a mock provider and the asserts pass`, () => {
+      const { test } = results[name];
+      expect(test.stdout + test.stderr).toMatch(/Success! 1 passed, 0 failed/);
+      expect(test.code).toBe(0);
+    });
+  }
 });

@@ -20,6 +20,8 @@ export interface FunctionSpec {
   readonly functionName: string;
   /** The role's name (IAM is global: include the region). */
   readonly roleName: string;
+  /** ARN of the permissions boundary the role carries (model/iam/github.ts). @default none */
+  readonly permissionsBoundary?: string;
   readonly description: string;
   /** The deployment package. */
   readonly code: FunctionAsset;
@@ -59,7 +61,12 @@ export function functionWithOwnRole(scope: Construct, spec: FunctionSpec): Funct
     name: `/aws/lambda/${spec.functionName}`,
     retentionInDays: spec.logRetentionDays,
   });
-  const role = new IamRole(scope, "role", { provider, name: spec.roleName, assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com") });
+  const role = new IamRole(scope, "role", {
+    provider,
+    name: spec.roleName,
+    assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"),
+    ...(spec.permissionsBoundary ? { permissionsBoundary: spec.permissionsBoundary } : {}),
+  });
   const ownLogGroup: PolicyStatement = { sid: "OwnLogGroupOnly", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logStreamsArn(logGroup.arn)] };
   const policy = new IamRolePolicy(scope, "policy", {
     provider,

@@ -43,6 +43,7 @@ export const BUILTIN_DEFAULTS: AppConfig = {
     bucket: "globalapp-terraform-state",
     region: "us-west-2",
   },
+  ci: {},
   local: {
     port: 8080,
     adminPort: 8081,

@@ -113,4 +113,8 @@ export function relationRules(c: AppConfig, issue: ReportIssue): void {
       else if (isAzId(az) && gaExcludedAzId(r, az)) issue(path, `Global Accelerator does not support endpoints in ${az}; choose another of ${azIdsOf(r).join(", ")}`);
     });
   }
+  if (c.ci.github !== undefined && c.state.backend !== "s3") {
+    // The roles come from the bootstrap stack, which exists only for S3 state.
+    issue(["ci", "github", "repository"], `needs state.backend "s3" (the globalapp-state bootstrap stack creates the roles; it is not synthesized for "${c.state.backend}")`);
+  }
 }

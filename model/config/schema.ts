@@ -134,6 +134,19 @@ const alarmsSchema = z.strictObject({
   email: z.email({ error: "must be an email address" }).optional(),
 });
 
+const ciSchema = z.strictObject({
+  /** GitHub Actions delivery: the bootstrap stack creates GitHub's OIDC provider and the plan and deploy roles. */
+  github: z
+    .strictObject({
+      repository: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, {
+        error: 'must be a GitHub repository "owner/name", e.g. "acme/globalapp"',
+      }),
+    })
+    .optional(),
+  /** Unset: on when ci.github is set (the deploy role may only create roles that carry the boundary). */
+  permissionsBoundary: z.boolean({ error: "must be true or false" }).optional(),
+});
+
 const localSchema = z.strictObject({
   port: intRange(1, 65535),
   adminPort: intRange(1, 65535),
@@ -218,6 +231,7 @@ export const CONFIG_SHAPE = z
     table: tableSchema,
     alarms: alarmsSchema,
     state: stateSchema,
+    ci: ciSchema,
     local: localSchema,
   });
 
@@ -248,6 +262,8 @@ export type HttpsSettings = z.infer<typeof httpsSchema>;
 export type AlbSettings = z.infer<typeof albSchema>;
 /** CloudWatch alarm settings. */
 export type AlarmSettings = z.infer<typeof alarmsSchema>;
+/** Continuous delivery: GitHub OIDC roles and the permissions boundary of the roles the stack creates. */
+export type CiSettings = z.infer<typeof ciSchema>;
 /** Where Terraform keeps state. */
 export type StateSettings = z.infer<typeof stateSchema>;
 /** The whole, validated GlobalApp configuration. */
