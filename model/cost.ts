@@ -27,9 +27,12 @@ import {
   alarmsEnabled,
   albAccessLogs,
   healthCheckMode,
+  httpsEnabled,
+  latencyRecordName,
   tableCustomerManagedKey,
+  usesAccelerator,
 } from "./config";
-import { monthlyHealthCheckInvocations } from "./failover";
+import { monthlyHealthCheckInvocations, monthlyRoute53CheckRequests } from "./failover";
 import { DT_PREMIUM, DT_PREMIUM_UNREAD, type Price, type PriceCheck, premiumArea, PRICES } from "./prices";
 
 /** Hours in AWS's billing month (365 × 24 / 12). */
@@ -169,8 +172,10 @@ export function estimateCost(config: AppConfig, usage: Usage = usageAtMonthlyRat
   const months = usage.hours / HOURS_PER_MONTH;
   const requests = usage.requests / n;
   const gb = usage.gb / n;
-  const healthPerMonth = monthlyHealthCheckInvocations(config.healthCheck, A.albNodes);
-  // monthlyHealthCheckInvocations counts a 30-day month.
+  // Both counts are per 30-day month: the ALB's own target-group checks, and Route 53's when configured.
+  const route53Checks = latencyRecordName(config) !== undefined && config.route53.healthChecks === "route53";
+  const healthPerMonth =
+    monthlyHealthCheckInvocations(config.healthCheck, A.albNodes) + (route53Checks ? monthlyRoute53CheckRequests(config.route53.requestIntervalSeconds) : 0);
   const healthChecks = (healthPerMonth / (30 * 24)) * usage.hours;
   const mode = healthCheckMode(config);
   const memoryGb = config.function.memoryMb / 1024;
@@ -178,11 +183,26 @@ export function estimateCost(config: AppConfig, usage: Usage = usageAtMonthlyRat
   const lines: CostLine[] = [];
   const add = (l: CostLine) => lines.push(l);
 
-  add(line("Global Accelerator", "fixed fee", "global", billedHours, PRICES.acceleratorHour));
-  // IPv4 and dual-stack accelerators alike hold two static IPv4 addresses (dual-stack adds two IPv6).
-  add(line("Global Accelerator", "static IPv4 addresses (2)", "global", 2 * billedHours, PRICES.publicIpv4Hour, "public IPv4 charge: AWS-provided, service-managed"));
-  for (const region of config.regions) {
-    add(line("Global Accelerator", `DT-Premium (${premiumArea(region)} → ${premiumArea(region)})`, region, gb, dtPremium(region), "clients in the region's own area"));
+  if (usesAccelerator(config)) {
+    add(line("Global Accelerator", "fixed fee", "global", billedHours, PRICES.acceleratorHour));
+    // IPv4 and dual-stack accelerators alike hold two static IPv4 addresses (dual-stack adds two IPv6).
+    add(line("Global Accelerator", "static IPv4 addresses (2)", "global", 2 * billedHours, PRICES.publicIpv4Hour, "public IPv4 charge: AWS-provided, service-managed"));
+    for (const region of config.regions) {
+      add(line("Global Accelerator", `DT-Premium (${premiumArea(region)} → ${premiumArea(region)})`, region, gb, dtPremium(region), "clients in the region's own area"));
+    }
+  }
+  if (config.domain) {
+    // Every record is an alias to an AWS resource (the accelerator, the ALBs): those queries are free.
+    // At most one query per request; resolvers' caches make it far fewer.
+    const features = (httpsEnabled(config) ? 1 : 0) + (config.route53.requestIntervalSeconds === 10 ? 1 : 0);
+    for (const l of route53Cost({
+      aliasQueries: usage.requests,
+      awsHealthChecks: route53Checks ? n : 0,
+      featuresPerAwsHealthCheck: features,
+      hours: usage.hours,
+    })) {
+      add(l);
+    }
   }
 
   for (const region of config.regions) {
@@ -259,7 +279,9 @@ export function estimateCost(config: AppConfig, usage: Usage = usageAtMonthlyRat
     totalUsd: lines.reduce((sum, l) => sum + l.usd, 0),
     byService,
     notes: [
-      "Route 53 is not part of this configuration (no routing/domain settings yet); route53Cost() in model/cost.ts prices zones, queries and health checks from counts.",
+      config.domain
+        ? `Route 53: the hosted zone ${config.domain.hostedZoneId} already exists (its $0.50 a month is not this stack's); every record is an alias to an AWS resource, so queries are free; ACM public certificates are free.`
+        : "Route 53: no domain configured, so no records (route53Cost() prices zones, queries and health checks from counts).",
       "Not counted: the tear-down function (invoked once per apply or destroy), KMS requests (DynamoDB caches data keys; 20,000 a month are free), X-Ray traces (Active tracing; 100,000 a month free), CloudWatch API calls, and requests to the internet-facing ALBs that bypass the accelerator.",
     ],
   };

@@ -230,7 +230,35 @@ describe("DT-Premium areas", () => {
   });
 });
 
-describe("Route 53 (priced from counts until routing arrives)", () => {
+describe("routing and the domain", () => {
+  const DOMAIN = { name: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" };
+  it("routing route53: no accelerator to pay for, alias queries free, nothing else changes", () => {
+    const dev = estimateCost(configWith(), MONTH);
+    const r53 = estimateCost(configWith({ routing: "route53", domain: DOMAIN }), MONTH);
+    expect(r53.lines.filter((l) => l.service === "Global Accelerator")).toEqual([]);
+    expect(only(r53, "Route 53", "alias queries to AWS resources", "global").usd).toBe(0);
+    expect(sum(r53)).toBeCloseTo(sum(dev) - sum(dev, "Global Accelerator"), 10);
+  });
+  it("Route 53 health checks: $0.50 a check-month per region, $1 per feature (HTTPS, 10 s), and their requests reach Lambda", () => {
+    const e = estimateCost(
+      configWith({ routing: "both", domain: DOMAIN, https: { issueCertificates: true }, route53: { healthChecks: "route53", requestIntervalSeconds: 10 } }),
+      MONTH,
+    );
+    expect(only(e, "Route 53", "health checks (AWS endpoints)", "global").usd).toBeCloseTo(2 * 0.5, 10);
+    expect(only(e, "Route 53", "health-check features (AWS endpoints)", "global").usd).toBeCloseTo(2 * 2 * 1, 10);
+    // 1.5 requests a second at the 10 s interval, 30-day month, prorated to 730 hours, on top of the ALB's checks
+    const route53Requests = ((1.5 * 30 * 24 * 3600) / (30 * 24)) * 730;
+    expect(only(e, "Lambda", /^requests/, "us-west-2").quantity * 1e6).toBeCloseTo(500_000 + HEALTH + route53Requests, 4);
+    expect(e.lines.filter((l) => l.service === "Global Accelerator").length).toBeGreaterThan(0);
+  });
+  it("alias health (the default) adds no health checks and no invocations", () => {
+    const e = estimateCost(configWith({ routing: "route53", domain: DOMAIN }), MONTH);
+    expect(e.lines.filter((l) => /health check/.test(l.item) && l.service === "Route 53")).toEqual([]);
+    expect(only(e, "Lambda", /^requests/, "us-west-2").quantity * 1e6).toBeCloseTo(500_000 + HEALTH, 6);
+  });
+});
+
+describe("Route 53 lines from counts", () => {
   it("prices zones, queries and health checks; alias queries are free", () => {
     const lines = route53Cost({
       hostedZones: 0.5,
