@@ -8,9 +8,14 @@ import {
   GA_PROPAGATION_SECONDS,
   HEALTH_CHECK_PRESETS,
   HealthCheckPreset,
+  ALB_ALIAS_TTL_SECONDS,
+  type DnsFailoverSettings,
   monthlyHealthCheckInvocations,
+  predictDnsFailover,
   predictFailover,
   predictRecovery,
+  ROUTE53_CHECK_TIMEOUT_SECONDS,
+  ROUTE53_PROPAGATION_SECONDS,
   SecondsRange,
 } from "../model/failover";
 import { BenchReport, formatReport, renderTable } from "./lib/stats";
@@ -72,4 +77,40 @@ export function failoverReport(): BenchReport {
   return { title: "bench/failover: predicted failover and recovery per health-check preset", table, notes };
 }
 
-if (require.main === module) console.log(formatReport(failoverReport()));
+/** The DNS routing variants compared per preset (routing route53 / both). */
+export const DNS_VARIANTS: ReadonlyArray<{ readonly name: string; readonly dns: DnsFailoverSettings }> = [
+  { name: "Route 53, alias health, TTL 60 s", dns: { healthChecks: "alias", requestIntervalSeconds: 30, failureThreshold: 3 } },
+  { name: "Route 53, alias health, client pins 300 s", dns: { healthChecks: "alias", requestIntervalSeconds: 30, failureThreshold: 3, clientPinSeconds: 300 } },
+  { name: "Route 53 checks 30 s × 3, TTL 60 s", dns: { healthChecks: "route53", requestIntervalSeconds: 30, failureThreshold: 3 } },
+  { name: "Route 53 checks 10 s × 3, TTL 60 s", dns: { healthChecks: "route53", requestIntervalSeconds: 10, failureThreshold: 3 } },
+];
+
+/** One preset's predicted failover per routing: Global Accelerator and each DNS variant. */
+export function routingRows(): Array<{ preset: HealthCheckPreset; accelerator: SecondsRange; dns: SecondsRange[] }> {
+  return (Object.keys(HEALTH_CHECK_PRESETS) as HealthCheckPreset[]).map((preset) => {
+    const s = HEALTH_CHECK_PRESETS[preset];
+    return { preset, accelerator: predictFailover(s), dns: DNS_VARIANTS.map((v) => predictDnsFailover(s, v.dns)) };
+  });
+}
+
+/** Global Accelerator against Route 53 latency records, per preset: the article's comparison. */
+export function routingReport(): BenchReport {
+  const rows = routingRows();
+  const table = renderTable(
+    ["preset", "Global Accelerator", ...DNS_VARIANTS.map((v) => v.name)],
+    rows.map((r) => [r.preset, range(r.accelerator), ...r.dns.map(range)]),
+    ["l", "r", ...DNS_VARIANTS.map(() => "r" as const)],
+  );
+  const def = rows.find((r) => r.preset === "default")!;
+  const notes = [
+    `with our default health check, Global Accelerator moves traffic in ${range(def.accelerator)}; Route 53 latency records in ${range(def.dns[0])} when resolvers honour the TTL, ${range(def.dns[1])} when clients keep answers 300 s.`,
+    `DNS failover = detection (the target group's checks for alias health; Route 53's interval × threshold + ${ROUTE53_CHECK_TIMEOUT_SECONDS} s for its checks) + Route 53 propagation (0 … ${ROUTE53_PROPAGATION_SECONDS} s, assumed: AWS documents none) + the answer's cache (the alias TTL, ${ALB_ALIAS_TTL_SECONDS} s, or what the client pins).`,
+    "the cache term is the article's argument: it belongs to resolvers and clients, not to the operator, and only Global Accelerator's static IPs take it out; `npm run drill -- --target local --compare` measures both on one system.",
+  ];
+  return { title: "bench/failover: Global Accelerator vs Route 53 latency routing, predicted failover per preset", table, notes };
+}
+
+if (require.main === module) {
+  console.log(formatReport(failoverReport()));
+  console.log(formatReport(routingReport()));
+}

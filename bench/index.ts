@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { failoverReport } from "./failover";
+import { failoverReport, routingReport } from "./failover";
 import { BenchReport, formatReport, formatSeconds, renderTable } from "./lib/stats";
 import { parseArgs, synthReport } from "./synth";
 
@@ -74,6 +74,7 @@ async function main(): Promise<number> {
   const outcomes: Outcome[] = [];
   outcomes.push(await timed("bench/synth", () => synthReport({ runs, slowRuns, log })));
   outcomes.push(await timed("bench/failover", async () => failoverReport()));
+  outcomes.push(await timed("bench/failover (routing)", async () => routingReport()));
   outcomes.push(await functionBench(quick));
 
   const sections = outcomes.filter((o) => o.text).map((o) => o.text);

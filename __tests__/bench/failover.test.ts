@@ -1,4 +1,4 @@
-import { failoverReport, failoverRows } from "../../bench/failover";
+import { DNS_VARIANTS, failoverReport, failoverRows, routingReport, routingRows } from "../../bench/failover";
 
 describe("bench/failover", () => {
   const rows = Object.fromEntries(failoverRows().map((r) => [r.preset, r]));
@@ -28,5 +28,26 @@ describe("bench/failover", () => {
     for (const name of Object.keys(rows)) expect(report.table).toContain(name);
     expect(report.table).toContain("518,400");
     expect(report.notes.join("\n")).toMatch(/unhealthy × interval \+ timeout/);
+  });
+});
+
+describe("bench/failover: Global Accelerator vs Route 53 per preset", () => {
+  const rows = Object.fromEntries(routingRows().map((r) => [r.preset, r]));
+  it("adds the DNS cache to the same detection: alias health with a TTL-honouring resolver is GA's window + 60 s TTL + Route 53 propagation − GA propagation", () => {
+    expect(rows.default.accelerator).toEqual({ min: 10, max: 55 });
+    expect(rows.default.dns[0]).toEqual({ min: 10, max: 25 + 30 + 60 });
+  });
+  it("a client that pins answers 300 s stretches the window by the pin, not the TTL", () => {
+    expect(rows.default.dns[1].max - rows.default.dns[0].max).toBe(300 - 60);
+  });
+  it("Route 53's own checks do not depend on the target group's settings", () => {
+    expect(new Set(Object.values(rows).map((r) => JSON.stringify(r.dns[2]))).size).toBe(1);
+    expect(rows.default.dns[3]).toEqual({ min: 20, max: 3 * 10 + 6 + 30 + 60 });
+  });
+  it("prints every preset and every routing", () => {
+    const report = routingReport();
+    for (const name of Object.keys(rows)) expect(report.table).toContain(name);
+    for (const v of DNS_VARIANTS) expect(report.table).toContain(v.name);
+    expect(report.notes.join("\n")).toMatch(/the article's argument/);
   });
 });
