@@ -2,7 +2,8 @@
  * The terminal view of `npm run local`: one line per event (health changes, their arrival at the
  * accelerator, STATUS changes, outages) and, on a terminal, a status line kept at the bottom.
  */
-import type { SystemEvent, SystemSnapshot } from "./system";
+import type { SystemEvent } from "./events";
+import type { SystemSnapshot } from "./system";
 
 /** One event as a log line; `t` in model seconds. */
 export function formatEvent(e: SystemEvent): string {

@@ -1,30 +1,26 @@
 /**
  * The whole GlobalApp on one machine, on loopback only: an in-memory DynamoDB shared by every region
- * (a global table that converges instantly), one emulated ALB + Lambda per configured region, the
- * accelerator in front, and a small admin API. Built from the same AppConfig the stack is synthesized
- * from.
+ * (a global table that converges instantly), one emulated ALB + Lambda per configured region
+ * (local/region.ts), the accelerator in front, and a small admin API. Built from the same AppConfig
+ * the stack is synthesized from.
  */
 import type { AppConfig } from "../model/config";
 import { endpointWeight, healthCheckMode, trafficDial } from "../model/config";
-import { functionEnvironment, parseStatus, STATUS_RULE } from "../functions/lib/env";
+import { functionEnvironment } from "../functions/lib/env";
 import { startAdminServer, type AdminServer } from "./admin";
-import { RegionalAlb } from "./alb";
 import { LocalAccelerator } from "./accelerator";
 import { startDynalite, type LocalDynamo } from "./dynalite";
-import { FunctionHost, writeBundle } from "./function-host";
-import type { CheckResult, TargetState } from "./health-checker";
+import { EventHub, type SystemEvent, type SystemEventListener } from "./events";
+import { writeBundle } from "./function-host";
+import type { TargetState } from "./health-checker";
+import { LocalRegion, type RegionState } from "./region";
 import { timeScale as makeTimeScale, type TimeScale } from "./time-scale";
+
+export type { SystemEvent, SystemEventListener, SystemEventType } from "./events";
+export type { LocalRegion } from "./region";
 
 /** The article's seed item; the stack writes the same one (constructs/global-table.ts SEED_ITEM). */
 export const LOCAL_SEED_ITEM = { item_id: "foobar", message: "Hello from GlobalApp" } as const;
-
-/** Something that happened, for the live view and logs. `t` is model seconds since start. */
-export type SystemEvent =
-  | { readonly t: number; readonly type: "health"; readonly region: string; readonly from: TargetState; readonly to: TargetState; readonly reason: string }
-  | { readonly t: number; readonly type: "propagated"; readonly region: string; readonly health: TargetState }
-  | { readonly t: number; readonly type: "status"; readonly region: string; readonly status: string }
-  | { readonly t: number; readonly type: "kill" | "restore"; readonly region: string }
-  | { readonly t: number; readonly type: "dial" | "weight"; readonly region: string; readonly value: number };
 
 /** Settings of {@link startLocalSystem}; everything but `config` has a default from `config.local`. */
 export interface LocalSystemOptions {
@@ -42,36 +38,18 @@ export interface LocalSystemOptions {
   readonly clientRegion?: string;
   /** POWERTOOLS_LOG_LEVEL of the functions. @default "WARN" */
   readonly logLevel?: string;
-  /** Told of every state change. */
-  readonly onEvent?: (event: SystemEvent) => void;
-}
-
-/** One region of the local system. */
-export interface LocalRegion {
-  readonly region: string;
-  readonly alb: RegionalAlb;
-  readonly fn: FunctionHost;
-  /** The latest health check's result. */
-  lastCheck?: CheckResult;
+  /** Told of every state change (the same as `subscribe` right after start). */
+  readonly onEvent?: SystemEventListener;
 }
 
 /** The region's state as the admin API shows it. */
-export interface RegionSnapshot {
-  readonly region: string;
-  readonly albUrl: string;
-  readonly status: string;
-  readonly killed: boolean;
-  /** The target group's health. */
-  readonly health: TargetState;
+export interface RegionSnapshot extends RegionState {
   /** The health the accelerator acts on (after the propagation delay). */
   readonly acceleratorHealth: TargetState;
-  readonly lastCheck?: string;
   readonly dial: number;
   readonly weight: number;
   /** Connections the accelerator sent here. */
   readonly connections: number;
-  /** Requests the ALB answered (health checks not included). */
-  readonly requests: number;
 }
 
 /** The whole system's state: what `GET /` of the admin API answers. */
@@ -107,6 +85,8 @@ export interface LocalSystem {
   restore(region: string): Promise<void>;
   setDial(region: string, dial: number): void;
   setWeight(region: string, weight: number): void;
+  /** Tells `listener` of every event from now on; returns the function that stops it. */
+  subscribe(listener: SystemEventListener): () => void;
   snapshot(): SystemSnapshot;
   /** Model seconds since start. */
   now(): number;
@@ -121,7 +101,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const clientRegion = options.clientRegion ?? config.local.clientRegion ?? config.regions[0];
   const started = Date.now();
   const now = () => scale.toModelSeconds(Date.now() - started);
-  const emit = (e: SystemEvent) => options.onEvent?.(e);
+  const events = new EventHub((err) => console.error("local: an event listener failed:", err));
+  if (options.onEvent) events.subscribe(options.onEvent);
+  const emit = (e: SystemEvent) => events.emit(e);
 
   const cleanup: (() => Promise<void>)[] = [];
   const closeAll = async () => {
@@ -137,47 +119,37 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // The accelerator needs the ALBs' ports, the ALBs report health to the accelerator: ALBs first.
     let accelerator: LocalAccelerator | undefined;
     for (const region of config.regions) {
-      const fn = new FunctionHost({
-        file,
+      regions.set(
         region,
-        functionName: `${config.appName}-${config.environment}-${region}-get`,
-        env: {
-          ...functionEnvironment({ tableName: config.tableName, healthCheckMode: healthCheckMode(config), healthPath: config.healthCheck.path }),
-          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-          POWERTOOLS_LOG_LEVEL: options.logLevel ?? "WARN",
-        },
-        timeoutMs: config.function.timeoutSeconds * 1000,
-        memoryMb: config.function.memoryMb,
-      });
-      const entry: LocalRegion = {
-        region,
-        fn,
-        alb: new RegionalAlb({
+        new LocalRegion({
           region,
-          target: fn,
+          function: {
+            file,
+            region,
+            functionName: `${config.appName}-${config.environment}-${region}-get`,
+            env: {
+              ...functionEnvironment({ tableName: config.tableName, healthCheckMode: healthCheckMode(config), healthPath: config.healthCheck.path }),
+              AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+              POWERTOOLS_LOG_LEVEL: options.logLevel ?? "WARN",
+            },
+            timeoutMs: config.function.timeoutSeconds * 1000,
+            memoryMb: config.function.memoryMb,
+          },
           healthCheck: config.healthCheck,
           multiValueHeaders: config.function.multiValueHeaders,
           timeScale: scale,
-          onCheck: (r) => {
-            entry.lastCheck = r;
-          },
           onTransition: (t) => {
             emit({ t: now(), type: "health", region, ...t });
             accelerator?.healthChanged(region, t.to);
           },
         }),
-      };
-      regions.set(region, entry);
+      );
     }
-    // Load every region's function at once (each is a cold start of the bundle).
-    await Promise.all([...regions.values()].map((r) => r.fn.start()));
     cleanup.push(async () => {
-      for (const r of regions.values()) await r.fn.stop();
+      for (const r of regions.values()) await r.close();
     });
-    for (const r of regions.values()) {
-      await r.alb.listen();
-      cleanup.push(() => r.alb.shutdown());
-    }
+    // Every region's function loads at once (each is a cold start of the bundle).
+    await Promise.all([...regions.values()].map((r) => r.start()));
 
     accelerator = new LocalAccelerator({
       groups: config.regions.map((region) => ({
@@ -219,20 +191,15 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       propagationSeconds,
       now,
       async setStatus(region, status) {
-        if (parseStatus(status) === undefined) throw new RangeError(`STATUS must be ${STATUS_RULE}, got "${status}"`);
-        await regionOf(region).fn.updateEnvironment({ STATUS: status });
+        await regionOf(region).setStatus(status);
         emit({ t: now(), type: "status", region, status });
       },
       async kill(region) {
-        const r = regionOf(region);
-        await r.alb.close();
-        await r.fn.stop();
+        await regionOf(region).kill();
         emit({ t: now(), type: "kill", region });
       },
       async restore(region) {
-        const r = regionOf(region);
-        await r.fn.start();
-        await r.alb.listen();
+        await regionOf(region).restore();
         emit({ t: now(), type: "restore", region });
       },
       setDial(region, dial) {
@@ -245,6 +212,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         acc.setWeight(region, weight);
         emit({ t: now(), type: "weight", region, value: weight });
       },
+      subscribe: (listener) => events.subscribe(listener),
       snapshot() {
         const groups = acc.view();
         return {
@@ -258,19 +226,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           healthCheck: config.healthCheck,
           regions: [...regions.values()].map((r) => {
             const g = groups.find((x) => x.region === r.region)!;
-            return {
-              region: r.region,
-              albUrl: r.alb.url,
-              status: r.fn.variables.STATUS,
-              killed: !r.fn.isRunning,
-              health: r.alb.state,
-              acceleratorHealth: g.health,
-              lastCheck: r.lastCheck?.detail,
-              dial: g.dial,
-              weight: g.weight,
-              connections: g.connections,
-              requests: r.alb.requests,
-            };
+            return { ...r.state(), acceleratorHealth: g.health, dial: g.dial, weight: g.weight, connections: g.connections };
           }),
         };
       },
