@@ -13,6 +13,8 @@ import { startDynalite, type LocalDynamo } from "./dynalite";
 import { EventHub, type SystemEvent, type SystemEventListener } from "./events";
 import { writeBundle } from "./function-host";
 import type { TargetState } from "./health-checker";
+import { DEFAULT_LIMITS, DEFAULT_LOCAL_CONCURRENCY, type LocalLimits } from "./limits";
+import { randomSeed, seededRandom } from "./random";
 import { LocalRegion, type RegionState } from "./region";
 import { timeScale as makeTimeScale, type TimeScale } from "./time-scale";
 
@@ -38,6 +40,19 @@ export interface LocalSystemOptions {
   readonly clientRegion?: string;
   /** POWERTOOLS_LOG_LEVEL of the functions. @default "WARN" */
   readonly logLevel?: string;
+  /**
+   * Execution environments per region at most (Lambda concurrency); past it requests are throttled.
+   * @default config.function.reservedConcurrency, else DEFAULT_LOCAL_CONCURRENCY (32)
+   */
+  readonly concurrency?: number;
+  /**
+   * Seed of the random health-check phases: each region's first check comes a random fraction of an
+   * interval after start, so where a STATUS change falls in the check cycle varies from system to
+   * system as it does on AWS. The same seed gives the same phases. @default a random seed
+   */
+  readonly seed?: number;
+  /** Timeouts and connection caps (local/limits.ts); tests shorten them. @default DEFAULT_LIMITS */
+  readonly limits?: Partial<LocalLimits>;
   /** Told of every state change (the same as `subscribe` right after start). */
   readonly onEvent?: SystemEventListener;
 }
@@ -64,6 +79,13 @@ export interface SystemSnapshot {
   readonly clientRegion: string;
   readonly clientAffinity: "NONE" | "SOURCE_IP";
   readonly healthCheck: AppConfig["healthCheck"];
+  /** The seed the health-check phases were drawn from (`--seed` reproduces them). */
+  readonly seed: number;
+  /** Execution environments per region at most. */
+  readonly concurrency: number;
+  readonly limits: LocalLimits;
+  /** Connections waiting at the accelerator for their first request headers. */
+  readonly pendingConnections: number;
   readonly regions: readonly RegionSnapshot[];
 }
 
@@ -99,6 +121,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const scale = options.timeScale ?? makeTimeScale(1);
   const propagationSeconds = options.propagationSeconds ?? config.local.propagationSeconds;
   const clientRegion = options.clientRegion ?? config.local.clientRegion ?? config.regions[0];
+  const concurrency = options.concurrency ?? config.function.reservedConcurrency ?? DEFAULT_LOCAL_CONCURRENCY;
+  const limits: LocalLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const seed = options.seed ?? randomSeed();
+  const random = seededRandom(seed);
   const started = Date.now();
   const now = () => scale.toModelSeconds(Date.now() - started);
   const events = new EventHub((err) => console.error("local: an event listener failed:", err));
@@ -134,10 +160,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             },
             timeoutMs: config.function.timeoutSeconds * 1000,
             memoryMb: config.function.memoryMb,
+            concurrency,
+            initTimeoutMs: limits.functionInitTimeoutMs,
           },
           healthCheck: config.healthCheck,
+          healthCheckPhaseSeconds: random() * config.healthCheck.intervalSeconds,
           multiValueHeaders: config.function.multiValueHeaders,
           timeScale: scale,
+          limits,
           onTransition: (t) => {
             emit({ t: now(), type: "health", region, ...t });
             accelerator?.healthChanged(region, t.to);
@@ -163,6 +193,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       propagationSeconds,
       timeScale: scale,
       port: options.port ?? config.local.port,
+      idleTimeoutMs: limits.acceleratorIdleTimeoutMs,
+      maxPendingConnections: limits.acceleratorMaxPendingConnections,
+      headWaitMs: limits.acceleratorHeadWaitMs,
       onHealth: (region, health) => emit({ t: now(), type: "propagated", region, health }),
     });
     await accelerator.listen();
@@ -224,6 +257,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           clientRegion,
           clientAffinity: config.accelerator.clientAffinity,
           healthCheck: config.healthCheck,
+          seed,
+          concurrency,
+          limits,
+          pendingConnections: acc.pendingConnections,
           regions: [...regions.values()].map((r) => {
             const g = groups.find((x) => x.region === r.region)!;
             return { ...r.state(), acceleratorHealth: g.health, dial: g.dial, weight: g.weight, connections: g.connections };
