@@ -8,7 +8,8 @@ import type { TargetState } from "./health-checker";
 export type SystemEvent =
   | { readonly t: number; readonly type: "health"; readonly region: string; readonly from: TargetState; readonly to: TargetState; readonly reason: string }
   | { readonly t: number; readonly type: "propagated"; readonly region: string; readonly health: TargetState }
-  | { readonly t: number; readonly type: "status"; readonly region: string; readonly status: string }
+  /** STATUS changed; `error` when the environment with it failed to load (the value is set all the same). */
+  | { readonly t: number; readonly type: "status"; readonly region: string; readonly status: string; readonly error?: string }
   | { readonly t: number; readonly type: "kill" | "restore"; readonly region: string }
   | { readonly t: number; readonly type: "dial" | "weight"; readonly region: string; readonly value: number };
 

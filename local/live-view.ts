@@ -14,7 +14,7 @@ export function formatEvent(e: SystemEvent): string {
     case "propagated":
       return `${at} ${e.region}: accelerator now sees it ${e.health}`;
     case "status":
-      return `${at} ${e.region}: STATUS=${e.status} applied`;
+      return e.error ? `${at} ${e.region}: STATUS=${e.status} set, but its execution environment failed to load: ${e.error}` : `${at} ${e.region}: STATUS=${e.status} applied`;
     case "kill":
       return `${at} ${e.region}: KILLED (function and ALB down)`;
     case "restore":
@@ -30,7 +30,7 @@ export function formatEvent(e: SystemEvent): string {
 export function formatStatus(s: SystemSnapshot): string {
   const regions = s.regions.map((r) => {
     const state = r.killed ? "KILLED" : r.health.toUpperCase();
-    return `${r.region} ${state} STATUS=${r.status} dial=${r.dial}% conns=${r.connections}`;
+    return `${r.region} ${state} STATUS=${r.status} dial=${r.dial}% conns=${r.connections} envs=${r.environments.live}`;
   });
   return `t=${s.uptimeSeconds.toFixed(0)}s | ${regions.join(" | ")}`;
 }

@@ -11,7 +11,7 @@ import { startAdminServer, type AdminServer } from "./admin";
 import { LocalAccelerator } from "./accelerator";
 import { startDynalite, type LocalDynamo } from "./dynalite";
 import { EventHub, type SystemEvent, type SystemEventListener } from "./events";
-import { writeBundle } from "./function-host";
+import { InvocationError, writeBundle } from "./function-host";
 import type { TargetState } from "./health-checker";
 import { DEFAULT_LIMITS, DEFAULT_LOCAL_CONCURRENCY, type LocalLimits } from "./limits";
 import { randomSeed, seededRandom } from "./random";
@@ -224,8 +224,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       propagationSeconds,
       now,
       async setStatus(region, status) {
-        await regionOf(region).setStatus(status);
-        emit({ t: now(), type: "status", region, status });
+        try {
+          await regionOf(region).setStatus(status);
+          emit({ t: now(), type: "status", region, status });
+        } catch (err) {
+          if (err instanceof InvocationError) emit({ t: now(), type: "status", region, status, error: err.message });
+          throw err;
+        }
       },
       async kill(region) {
         await regionOf(region).kill();
