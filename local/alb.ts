@@ -258,11 +258,11 @@ export class RegionalAlb {
       settings: options.healthCheck,
       timeScale: options.timeScale,
       phaseSeconds: options.healthCheckPhaseSeconds,
-      // A health check is an invocation of its own: it takes an idle environment or starts one, and
-      // is throttled like any other at the concurrency cap (a failed check, as on AWS).
+      // A health check is an invocation of its own: it takes an idle environment or waits ahead of
+      // user invocations, and is throttled like any other at the concurrency cap (a failed check).
       probe: async () => {
         try {
-          return (await options.target.invoke(event)).statusCode;
+          return (await options.target.invoke(event, { priority: true })).statusCode;
         } catch (err) {
           throw new Error(err instanceof InvocationError ? `function ${err.kind}` : "target unavailable");
         }

@@ -358,14 +358,16 @@ export class FunctionHost {
   /**
    * Invokes the function in an execution environment of its own for the time of the invocation.
    * The function timeout counts from the start of the invocation. `signal` cancels it: before it
-   * starts, it never runs; while it runs, its environment is discarded.
+   * starts, it never runs; while it runs, its environment is discarded. A `priority` invocation (the
+   * target group's health check) that has to wait goes ahead of every waiting one: on AWS a health
+   * check is an invocation of its own, never queued behind user traffic.
    * @throws InvocationError
    */
-  async invoke(event: ALBEvent, options: { signal?: AbortSignal } = {}): Promise<ALBResult> {
+  async invoke(event: ALBEvent, options: { signal?: AbortSignal; priority?: boolean } = {}): Promise<ALBResult> {
     const { signal } = options;
     if (!this.running) throw new InvocationError("the function is stopped", "unavailable");
     if (signal?.aborted) throw new InvocationError("cancelled before it started", "aborted");
-    const env = await this.acquire(signal);
+    const env = await this.acquire(signal, options.priority ?? false);
     // Stopped between being handed the environment and starting on it: the environment is gone.
     if (env.state !== "claimed") throw new InvocationError("the function was stopped before the invocation started", "unavailable");
     this.metrics.invocations += 1;
@@ -414,7 +416,7 @@ export class FunctionHost {
   }
 
   /** An environment claimed for one invocation: an idle one now, else the first to become free or load. */
-  private acquire(signal: AbortSignal | undefined): Promise<ExecutionEnvironment> {
+  private acquire(signal: AbortSignal | undefined, priority: boolean): Promise<ExecutionEnvironment> {
     const idle = this.idle();
     if (idle) {
       idle.state = "claimed";
@@ -449,7 +451,8 @@ export class FunctionHost {
         waiter.reject(new InvocationError(`no execution environment became available within ${this.initTimeoutMs / 1000} s`, "timeout"));
       }, this.initTimeoutMs);
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.waiters.push(waiter);
+      if (priority) this.waiters.unshift(waiter);
+      else this.waiters.push(waiter);
       this.scale();
     });
   }

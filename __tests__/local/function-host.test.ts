@@ -54,6 +54,32 @@ describe("FunctionHost: Lambda concurrency", () => {
     expect(h.environments.live).toBeLessThanOrEqual(2);
   });
 
+  it("does not queue an invocation behind a busy one (a health check is an invocation of its own)", async () => {
+    const h = host({ concurrency: 2, timeoutMs: 3000 });
+    await h.start();
+    let spinnerDone = false;
+    // The first spins its environment's thread for 1 s; the second must not wait for it.
+    const spinner = h.invoke(event({ spin: true })).catch(() => undefined).finally(() => (spinnerDone = true));
+    const spinning = Date.now() + 1000;
+    const quick = await h.invoke(event());
+    expect(quick.statusCode).toBe(200);
+    expect(spinnerDone).toBe(false);
+    expect(Date.now()).toBeLessThan(spinning + 3000);
+    await h.stop();
+    await spinner;
+  });
+
+  it("a priority invocation (a health check) that has to wait goes ahead of the waiting user invocations", async () => {
+    const h = host({ concurrency: 8 }, { LOAD_MS: "400" });
+    await h.start();
+    const order: string[] = [];
+    const users = Array.from({ length: 4 }, (_, i) => h.invoke(event({ sleepMs: 50 })).then(() => order.push(`user-${i}`)));
+    const check = h.invoke(event(), { priority: true }).then(() => order.push("check"));
+    await Promise.all([...users, check]);
+    // user-0 took the idle environment; the check came next, before the users that waited before it.
+    expect(order.indexOf("check")).toBeLessThanOrEqual(1);
+  });
+
   it("lets invocations wait for the first environment that is free or loaded, within the cap", async () => {
     const h = host({ concurrency: 4 });
     await h.start();
@@ -67,19 +93,20 @@ describe("FunctionHost: Lambda concurrency", () => {
 
 describe("FunctionHost: timeouts", () => {
   it("counts the function timeout from the start of the invocation, not from when it waited for an environment", async () => {
-    // Timeout 400 ms. A runs 350 ms on the one loaded environment; B arrives with it and waits for an
-    // environment (A's, free at 350 ms, or a new one, loading for 600 ms), then runs 100 ms.
-    const h = host({ timeoutMs: 400, concurrency: 2 }, { LOAD_MS: "600" });
+    // Timeout 1 s. A runs 0.7 s on the one loaded environment; B arrives with it and waits for an
+    // environment (A's, free at 0.7 s, or a new one, loading for 1.5 s), then runs 0.5 s: B takes
+    // longer than the timeout from its arrival, well under it from its start.
+    const h = host({ timeoutMs: 1000, concurrency: 2 }, { LOAD_MS: "1500" });
     await h.start();
-    const a = h.invoke(event({ sleepMs: 350 }));
+    const a = h.invoke(event({ sleepMs: 700 }));
     const arrived = Date.now();
-    const b = await h.invoke(event({ sleepMs: 100 }));
+    const b = await h.invoke(event({ sleepMs: 500 }));
     // The premise: B waited, and its arrival-to-answer time is past the timeout.
     expect(h.metrics.waited).toBe(1);
-    expect(Date.now() - arrived).toBeGreaterThanOrEqual(400);
+    expect(Date.now() - arrived).toBeGreaterThanOrEqual(1000);
     expect(b.statusCode).toBe(200);
     // The context's clock also starts with the invocation.
-    expect(answer(b).remainingAtStart).toBeGreaterThan(300);
+    expect(answer(b).remainingAtStart).toBeGreaterThan(800);
     expect((await a).statusCode).toBe(200);
   });
 

@@ -97,4 +97,20 @@ describe("HealthChecker", () => {
     // Two failures need at least one more interval after the first failing check.
     expect(Date.now() - failing).toBeGreaterThanOrEqual(95);
   });
+
+  it("starts its cycle after the phase: the first check comes phaseSeconds after start", async () => {
+    let checks = 0;
+    const checker = new HealthChecker({ settings, timeScale: timeScale(0.01), phaseSeconds: 5, probe: async () => ((checks += 1), 200) });
+    const started = Date.now();
+    checker.start();
+    expect(checker.phaseSeconds).toBe(5);
+    await waitFor("the first check", () => checks === 1);
+    checker.stop();
+    // 5 model seconds at 0.01 are 50 ms: no check before them.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+  });
+
+  it.each([[-1], [10], [Number.NaN]])("rejects a phase of %p (it must be in [0, interval))", (phaseSeconds) => {
+    expect(() => new HealthChecker({ settings, timeScale: scale, phaseSeconds, probe: async () => 200 })).toThrow(/health check phase must be in \[0, 10\)/);
+  });
 });
