@@ -75,7 +75,7 @@ function spread(name: string, s: Spread, runs: number): string {
 export function formatRunsSummary(m: MultiDrillResult): string {
   const rows = m.runs.map((r, i) => {
     const verdict = r.ok ? "OK" : "NOT OK";
-    const seed = r.seed !== undefined ? `seed ${String(r.seed).padEnd(10)} waits ${(r.phaseWaitSeconds ? `${r.phaseWaitSeconds.failover} s, ${r.phaseWaitSeconds.recovery} s` : "—").padEnd(14)} ` : "";
+    const seed = r.seed !== undefined ? `seed ${String(r.seed).padEnd(10)} waits ${(r.phaseWaitSeconds ? `${r.phaseWaitSeconds.failover} s, ${r.phaseWaitSeconds.recovery} s` : "—").padEnd(16)} ` : "";
     return `  ${String(i + 1).padStart(3)}  ${seed}failover ${measured(r.failoverSeconds).padStart(8)}  recovery ${measured(r.recoverySeconds).padStart(8)}  errors ${r.errors}  ${verdict}`;
   });
   const d = m.distribution;

@@ -141,6 +141,11 @@ export class LocalAccelerator {
     return this.pending;
   }
 
+  /** Sockets open now: clients (pending or relayed) and the upstream connections to the ALBs. */
+  get openSockets(): number {
+    return this.sockets.size;
+  }
+
   async listen(): Promise<void> {
     // Half-open connections are relayed as such: the client's FIN goes on to the ALB, the answer comes back.
     const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));

@@ -163,17 +163,25 @@ describe("slow and silent clients (idle timeouts)", () => {
 });
 
 describe("the accelerator's connections", () => {
-  it("a half-closed client (FIN right after its request) still gets its answer", async () => {
-    const r = await exchange(
-      accPort(),
-      (s) => {
-        s.write(rawRequest("/get/foobar"));
-        s.end();
-      },
-      { allowHalfOpen: true },
+  it("a half-closed client (FIN right after its request) still gets its answer, and both relayed sockets then close", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        exchange(
+          accPort(),
+          (s) => {
+            s.write(rawRequest("/get/foobar"));
+            s.end();
+          },
+          { allowHalfOpen: true },
+        ),
+      ),
     );
-    expect(statusOf(r.text)).toBe(200);
-    expect(r.text).toMatch(/x-served-by-region: us-west-2/i);
+    for (const r of results) {
+      expect(statusOf(r.text)).toBe(200);
+      expect(r.text).toMatch(/x-served-by-region: /i);
+      expect(r.closed).toBe(true);
+    }
+    await waitFor("the accelerator to hold no socket", () => system.accelerator.openSockets === 0, 5000);
   });
 
   it("a relayed connection idle for the accelerator's idle timeout is closed", async () => {
