@@ -145,8 +145,11 @@ export async function measureLocal(options: {
   }
 }
 
-const ms = (x: number) => (x < 1 ? `${(x * 1000).toFixed(0)} µs` : `${x.toFixed(2)} ms`);
+const ms = (x: number): string => (Math.abs(x) < 1 ? `${(x * 1000).toFixed(0)} µs` : `${x.toFixed(2)} ms`);
+const signed = (x: number) => (x < 0 ? `−${ms(-x)}` : `+${ms(x)}`);
 const p = (m: Measurement, q: number) => percentile([...m.latenciesMs].sort((a, b) => a - b), q);
+/** Mean latency: what a layer adds on average (the p50 of a thin layer drowns in the machine's noise). */
+const mean = (m: Measurement) => m.latenciesMs.reduce((a, b) => a + b, 0) / m.latenciesMs.length;
 
 /** The report: one table row per layer and path, 1 and 10 connections side by side, and what each layer adds. */
 export function formatLocalReport(measurements: readonly Measurement[], environments: number, rounds: number, requests: number): string {
@@ -164,15 +167,19 @@ export function formatLocalReport(measurements: readonly Measurement[], environm
         ms(p(ten, 50)),
         ms(p(ten, 99)),
         median(ten.roundsPerSecond).toFixed(0),
-        below ? `+${ms(p(one, 50) - p(below, 50))}` : "",
+        ms(mean(one)),
+        below ? signed(mean(one) - mean(below)) : "",
       ];
     }),
   );
-  const table = renderMarkdownTable(["layer (each on top of the one above)", "1 conn p50", "1 conn p99", "1 conn req/s", "10 conn p50", "10 conn p99", "10 conn req/s", "adds at p50, 1 conn"], rows);
-  const health = (layer: Layer) => p(find(layer, "/health", 1), 50);
+  const table = renderMarkdownTable(
+    ["layer (each on top of the one above)", "1 conn p50", "1 conn p99", "1 conn req/s", "10 conn p50", "10 conn p99", "10 conn req/s", "1 conn mean", "adds (mean)"],
+    rows,
+  );
+  const health = (layer: Layer) => mean(find(layer, "/health", 1));
   const notes = [
     `${rounds} rounds × ${requests} requests per cell after a warm-up, layers interleaved (rotating order per round); p50/p99 pooled over the rounds, req/s the median round.`,
-    `GET /health at 1 connection: the handler itself ${ms(health("handler"))}; the execution environment (worker thread) adds ${ms(health("function") - health("handler"))}, the ALB ${ms(health("ALB") - health("function"))}, the accelerator ${ms(health("accelerator") - health("ALB"))}.`,
+    `GET /health at 1 connection, mean per request: the handler itself ${ms(health("handler"))}; the execution environment (worker thread) adds ${ms(health("function") - health("handler"))}, the ALB ${ms(health("ALB") - health("function"))}, the accelerator ${ms(health("accelerator") - health("ALB"))}.`,
     `at 10 connections the region ran ${environments} execution environment(s) at the end (Lambda concurrency: one invocation per environment, more as load requires).`,
     "everything shares this machine's cores: dynalite, the ALB and the accelerator run in the main thread, each environment in a worker thread.",
   ];

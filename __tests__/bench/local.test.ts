@@ -28,8 +28,9 @@ describe("formatLocalReport", () => {
   it("has a row per layer and path with 1 and 10 connections side by side, and what each layer adds", () => {
     const text = formatLocalReport(measurements, 4, 1, 2);
     expect(text).toMatch(/\| layer \(each on top of the one above\) \| 1 conn p50 \| 1 conn p99 \| 1 conn req\/s \| 10 conn p50/);
-    expect(text).toMatch(/\| ALB `GET \/health` +\| +3\.00 ms \| +3\.00 ms \| +333 \| +30\.00 ms \| +30\.00 ms \| +33 \| +\+1\.00 ms \|/);
-    expect(text).toMatch(/the execution environment \(worker thread\) adds 1\.00 ms, the ALB 1\.00 ms, the accelerator 1\.00 ms/);
+    expect(text).toMatch(/\| ALB `GET \/health` +\| +3\.00 ms \| +3\.00 ms \| +333 \| +30\.00 ms \| +30\.00 ms \| +33 \| +3\.00 ms \| +\+1\.00 ms \|/);
+    expect(text).toMatch(/mean per request: the handler itself 1\.00 ms; the execution environment \(worker thread\) adds 1\.00 ms, the ALB 1\.00 ms, the accelerator 1\.00 ms/);
+    expect(formatLocalReport(measurements.map((m) => (m.layer === "accelerator" ? { ...m, latenciesMs: [0.5, 0.5] } : m)), 4, 1, 2)).toMatch(/\| +500 µs \| +−2\.50 ms \|/);
     expect(text).toMatch(/ran 4 execution environment/);
   });
 });

