@@ -2,7 +2,7 @@
  * `npm run drill` as a user runs it: the exact script from package.json, in a child process, with
  * `--runs 2 --seed` against fresh local systems at a fast time scale; and its usage errors.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MultiDrillResult } from "../../drill/runs";
@@ -11,10 +11,22 @@ import { seededRandom } from "../../local/random";
 
 const ROOT = join(__dirname, "..", "..");
 const script = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.drill;
-const drill = (args: string[]) => {
-  const [cmd, ...rest] = script.split(" ");
-  return spawnSync(cmd === "node" ? process.execPath : cmd, [...rest, ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: { ...process.env, GLOBALAPP_CONFIG: "" } });
-};
+const [command, ...scriptArgs] = script.split(" ");
+const executable = command === "node" ? process.execPath : command;
+const childEnv = { ...process.env, GLOBALAPP_CONFIG: "" };
+const drill = (args: string[]) => spawnSync(executable, [...scriptArgs, ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: childEnv });
+
+/** The same, without blocking: several short runs at once. */
+function drillAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(executable, [...scriptArgs, ...args], { cwd: ROOT, env: childEnv });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 describe("npm run drill -- --target local --runs 2 --seed 5 --json", () => {
   let result: ReturnType<typeof drill>;
@@ -60,21 +72,26 @@ describe("npm run drill -- --target local --runs 2 --seed 5 --json", () => {
 const round = (n: number) => Math.round(n * 100) / 100;
 
 describe("npm run drill usage errors (exit 2)", () => {
-  it.each([
+  const cases: [string[], RegExp][] = [
     [["--target", "local", "--runs", "0"], /--runs must be a positive integer/],
     [["--target", "local", "--runs", "1.5"], /--runs must be a positive integer/],
     [["--target", "local", "--seed", "abc"], /--seed must be a whole number/],
     [["--target", "aws", "--seed", "1"], /--seed applies to --target local only/],
-  ])("%p", (args, message) => {
-    const r = drill(args);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(message);
+  ];
+  let results: Awaited<ReturnType<typeof drillAsync>>[];
+  let help: Awaited<ReturnType<typeof drillAsync>>;
+  beforeAll(async () => {
+    [help, ...results] = await Promise.all([drillAsync(["--help"]), ...cases.map(([args]) => drillAsync(args))]);
+  });
+
+  it.each(cases.map(([args, message], i) => [args.join(" "), message, i] as const))("%s", (_args, message, i) => {
+    expect(results[i].status).toBe(2);
+    expect(results[i].stderr).toMatch(message);
   });
 
   it("--help describes --runs and --seed", () => {
-    const r = drill(["--help"]);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/--runs N/);
-    expect(r.stdout).toMatch(/--seed S/);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/--runs N/);
+    expect(help.stdout).toMatch(/--seed S/);
   });
 });
