@@ -18,7 +18,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import type { ALBEvent, ALBResult } from "aws-lambda";
 import { Agent, request } from "node:http";
-import { toALBEvent } from "../local/alb";
+import { toALBEvent } from "../local/alb-event";
 import { loadProjectConfig } from "../local/config";
 import { writeBundle } from "../local/function-host";
 import { type LocalSystem, startLocalSystem } from "../local/system";
