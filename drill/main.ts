@@ -33,9 +33,9 @@ Options:
   --settle N           answers from another region in a row that count as failed over (default 5)
   --runs N             run the experiment N times (default 1) and report min / median / max of
                        failover and recovery against the predicted ranges. Local: each run on a
-                       fresh system whose health checks start at a random phase of their cycle
-  --seed S             local: seed of the random health-check phases and of the random wait before
-                       the STATUS change (0-4294967295; run i uses S + i). The summary and --json
+                       fresh system (unless one is running), its health checks at a random phase
+  --seed S             local: seed of the random health-check phases and of the random waits before
+                       each STATUS change (0-4294967295; run i uses S + i). The summary and --json
                        name the seed, so a run can be repeated
   --yes                aws: do not ask before changing anything
   --outputs FILE       aws: outputs file from \`npx cdktf deploy --outputs-file FILE\` instead of terraform output
