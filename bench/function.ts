@@ -24,6 +24,7 @@ import { BUNDLE_TARGET, bundleHandler, PROJECT_ROOT } from "../constructs/lib/bu
 import { createZip } from "../constructs/lib/zip";
 import { METRICS_NAMESPACE, metricsEnvironment } from "../functions/lib/metrics";
 import { startDynalite } from "../local/dynalite";
+import { percentile, renderMarkdownTable } from "./lib/stats";
 
 const QUICK = process.argv.includes("--quick");
 const COLD_RUNS = QUICK ? 5 : 21;
@@ -53,18 +54,12 @@ function externalSdkBundle(): Buffer {
   return Buffer.from(result.outputFiles[0].contents);
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 const median = (xs: readonly number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
 function table(title: string, header: readonly string[], rows: readonly (readonly string[])[]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
-  console.log(`\n${title}\n${line(header)}\n|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`);
-  for (const row of rows) console.log(line(row));
+  console.log(`\n${title}\n${renderMarkdownTable(header, rows)}`);
 }
 
 /** Child mode: serve dynalite and print the endpoint; exit when stdin closes. */

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark in one run, one printed report. bench/synth and bench/failover
- * run in this process; bench/function.ts (the Lambda function's benchmark) runs as its own process
- * when present, its output included as printed. Progress goes to stderr, the report to stdout.
+ * run in this process; bench/function.ts (the Lambda function) and bench/local.ts (the local
+ * system's cost per layer) run as processes of their own (they load the bundle and start worker
+ * threads), their output included as printed. Progress goes to stderr, the report to stdout.
  *
  * Usage: npm run bench [-- --quick] [--runs N] [--slow-runs M]
  *   --quick   fewer runs everywhere (synth: 3 fast / 1 slow; function: its own --quick)
@@ -14,7 +15,11 @@ import { BenchReport, formatReport, formatSeconds, renderTable } from "./lib/sta
 import { parseArgs, synthReport } from "./synth";
 
 const ROOT = resolve(__dirname, "..");
-const FUNCTION_BENCH = join(ROOT, "bench", "function.ts");
+/** The benchmarks that run as child processes: their file and the title their report gets. */
+const CHILD_BENCHES = [
+  { name: "bench/function", file: join(ROOT, "bench", "function.ts"), title: "bench/function: the Lambda function (size, cold start, warm latency)" },
+  { name: "bench/local", file: join(ROOT, "bench", "local.ts"), title: "bench/local: the local system's cost per layer (handler, execution environment, ALB, accelerator)" },
+] as const;
 
 /** One benchmark's outcome for the summary table. */
 interface Outcome {
@@ -39,15 +44,15 @@ async function timed(name: string, run: () => Promise<BenchReport>): Promise<Out
   }
 }
 
-/** Runs bench/function.ts with the synth runner's TS hook; its stdout is its report. */
-function functionBench(quick: boolean): Promise<Outcome> {
-  if (!existsSync(FUNCTION_BENCH)) {
-    return Promise.resolve({ name: "bench/function", status: "skipped", ms: 0, text: "", headline: "bench/function.ts is not there (yet)" });
+/** Runs a benchmark file with the synth runner's TS hook; its stdout is its report. */
+function childBench(bench: (typeof CHILD_BENCHES)[number], quick: boolean): Promise<Outcome> {
+  if (!existsSync(bench.file)) {
+    return Promise.resolve({ name: bench.name, status: "skipped", ms: 0, text: "", headline: `${bench.name}.ts is not there (yet)` });
   }
   const started = performance.now();
-  log("bench/function …");
+  log(`${bench.name} …`);
   return new Promise((done) => {
-    const child = spawn(process.execPath, ["-r", "./scripts/ts-register.cjs", FUNCTION_BENCH, ...(quick ? ["--quick"] : [])], {
+    const child = spawn(process.execPath, ["-r", "./scripts/ts-register.cjs", bench.file, ...(quick ? ["--quick"] : [])], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -55,12 +60,11 @@ function functionBench(quick: boolean): Promise<Outcome> {
     child.stdout.on("data", (d) => (stdout += d));
     child.on("close", (code) => {
       const ok = code === 0;
-      const title = "bench/function: the Lambda function (size, cold start, warm latency)";
       done({
-        name: "bench/function",
+        name: bench.name,
         status: ok ? "ok" : "failed",
         ms: performance.now() - started,
-        text: `${title}\n${"=".repeat(title.length)}\n${stdout.trim()}`,
+        text: `${bench.title}\n${"=".repeat(bench.title.length)}\n${stdout.trim()}`,
         headline: ok ? "see its tables above" : `exited with ${code}`,
       });
     });
@@ -75,7 +79,7 @@ async function main(): Promise<number> {
   outcomes.push(await timed("bench/synth", () => synthReport({ runs, slowRuns, log })));
   outcomes.push(await timed("bench/failover", async () => failoverReport()));
   outcomes.push(await timed("bench/failover (routing)", async () => routingReport()));
-  outcomes.push(await functionBench(quick));
+  for (const bench of CHILD_BENCHES) outcomes.push(await childBench(bench, quick));
 
   const sections = outcomes.filter((o) => o.text).map((o) => o.text);
   const summary = renderTable(

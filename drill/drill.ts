@@ -6,6 +6,7 @@
  * 3. poll through the accelerator at a steady rate until traffic has moved (`settle` answers in a
  *    row from other regions): failover time = first of those − the moment the change was applied;
  * 4. restore `STATUS` and poll until the origin region answers again: recovery time;
+ *    (with `random`, each change waits a random fraction of a health-check interval first);
  * 5. summarize, with what the config predicts (model/failover.ts).
  *
  * `STATUS` is restored whatever happens (error, Ctrl-C through `signal`). Times are model seconds.
@@ -27,6 +28,10 @@ export interface DrillTarget {
   readonly acceleratorUrl: string;
   /** Base URL of each region's ALB (for the replication check; empty skips it). */
   readonly albUrls: Readonly<Record<string, string>>;
+  /** Local systems: the seed their health-check phases were drawn from. */
+  readonly seed?: number;
+  /** Local systems: each region's health-check phase, model seconds from start to its first check. */
+  readonly healthCheckPhaseSeconds?: Readonly<Record<string, number>>;
   /** Lines saying what will be changed, for the confirmation prompt. */
   describeChange(region: string, status: string): string[];
   /** Resolves when the system is ready to drill (e.g. every region healthy). */
@@ -92,6 +97,12 @@ export interface DrillResult {
   readonly timeScale: number;
   readonly pollSeconds: number;
   readonly propagationSeconds: number;
+  /** Local systems: the seed of the health-check phases (`--seed` reproduces them). */
+  readonly seed?: number;
+  /** Local systems: each region's health-check phase, model seconds. */
+  readonly healthCheckPhaseSeconds?: Readonly<Record<string, number>>;
+  /** The random waits before the failure and before the restore, model seconds (see DrillOptions.random). */
+  readonly phaseWaitSeconds?: { readonly failover: number; readonly recovery: number };
   readonly replication?: ReplicationResult;
   /** Every measurement above, the ranges and errors: true when the drill met its prediction. */
   readonly ok: boolean;
@@ -122,6 +133,14 @@ export interface DrillOptions {
   readonly signal?: AbortSignal;
   /** Real ms one request may take. @default 5000 */
   readonly requestTimeoutMs?: number;
+  /**
+   * Draws the wait before each STATUS change (the failure and the restore), as a fraction of the
+   * health-check interval. A fresh local system turns healthy on its check schedule and the drill
+   * starts when it is, and the restore follows the failover the checks detected: without this wait
+   * every change would fall at the same point of the check cycle, and every drill would measure the
+   * same point of the predicted range. @default no wait
+   */
+  readonly random?: () => number;
 }
 
 /** The drill was refused at the prompt. */
@@ -134,6 +153,16 @@ export class DrillDeclinedError extends Error {
 
 /** Real ms of scheduling slack allowed on top of the poll period when checking the ranges. */
 const SCHEDULING_SLACK_MS = 100;
+
+/** The measurement slack added to both ends of a predicted range: one poll period plus scheduling. */
+export function toleranceSeconds(pollSeconds: number, scale: TimeScale): number {
+  return round(pollSeconds + scale.toModelSeconds(SCHEDULING_SLACK_MS));
+}
+
+/** True when `value` lies in `range` widened by `tolerance` on both ends; a missing value never does. */
+export function inPredictedRange(value: number | null, range: SecondsRange, tolerance: number): boolean {
+  return value !== null && value >= range.min - tolerance && value <= range.max + tolerance;
+}
 
 const isOk = (s: { status: number }) => s.status >= 200 && s.status < 300;
 
@@ -187,6 +216,15 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   note(`origin region ${origin} (STATUS=${original})`);
   if (!/^2\d\d$/.test(original)) throw new Error(`${origin} has STATUS=${original}, not a healthy 2xx: restore it before drilling`);
   if (options.confirm && !(await options.confirm(target.describeChange(origin, "400")))) throw new DrillDeclinedError();
+  const draw = options.random;
+  const phaseWaitSeconds = draw ? { failover: round(draw() * hc.intervalSeconds), recovery: round(draw() * hc.intervalSeconds) } : undefined;
+  /** Waits a random point of the check cycle before a change, when asked to (see DrillOptions.random). */
+  const phaseWait = async (seconds: number | undefined) => {
+    if (!seconds) return;
+    note(`waiting ${seconds} s (a random point of the ${hc.intervalSeconds} s check cycle)`);
+    await sleep(scale.toRealMs(seconds), signal);
+  };
+  await phaseWait(phaseWaitSeconds?.failover);
 
   let changed = false;
   let failoverSeconds: number | null = null;
@@ -211,6 +249,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     }
     note(failoverSeconds === null ? `traffic did not leave ${origin} in time` : `traffic moved to ${failoverRegion} after ${failoverSeconds} s`);
 
+    await phaseWait(phaseWaitSeconds?.recovery);
     note(`restoring STATUS=${original} in ${origin}`);
     await target.setStatus(origin, original);
     changed = false;
@@ -241,11 +280,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     note(replication.lagSeconds === null ? `replication check failed: ${replication.error}` : `replication ${origin} → ${readRegion}: ${replication.lagSeconds} s`);
   }
 
-  const tolerance = round(pollSeconds + scale.toModelSeconds(SCHEDULING_SLACK_MS));
-  const inRange = (v: number | null, r: SecondsRange) => v !== null && v >= r.min - tolerance && v <= r.max + tolerance;
+  const tolerance = toleranceSeconds(pollSeconds, scale);
   const errors = timeline.filter((s) => !isOk(s)).length;
-  const failoverInRange = inRange(failoverSeconds, failoverRange);
-  const recoveryInRange = inRange(recoverySeconds, recoveryRange);
+  const failoverInRange = inPredictedRange(failoverSeconds, failoverRange, tolerance);
+  const recoveryInRange = inPredictedRange(recoverySeconds, recoveryRange, tolerance);
   return {
     target: target.kind,
     path,
@@ -265,6 +303,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     timeScale: scale.factor,
     pollSeconds,
     propagationSeconds: target.propagationSeconds,
+    ...(target.seed !== undefined ? { seed: target.seed } : {}),
+    ...(target.healthCheckPhaseSeconds ? { healthCheckPhaseSeconds: target.healthCheckPhaseSeconds } : {}),
+    ...(phaseWaitSeconds ? { phaseWaitSeconds } : {}),
     ...(replication ? { replication } : {}),
     ok: failoverInRange && recoveryInRange && errors === 0 && (replication === undefined || replication.lagSeconds !== null),
     events,

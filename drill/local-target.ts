@@ -19,6 +19,8 @@ export interface LocalTargetOptions {
   readonly fresh?: boolean;
   /** Propagation delay of a system started here, model seconds. @default config.local.propagationSeconds */
   readonly propagationSeconds?: number;
+  /** Seed of the health-check phases of a system started here. @default random */
+  readonly seed?: number;
   /** Told of what the target decided (running system found, scale differs, …). */
   readonly log?: (message: string) => void;
 }
@@ -42,6 +44,7 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
       port: 0,
       adminPort: 0,
       propagationSeconds: options.propagationSeconds,
+      seed: options.seed,
       logLevel: "ERROR",
     });
     admin = new AdminClient(started.adminUrl);
@@ -59,6 +62,8 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
     timeScale: scale,
     acceleratorUrl: first.acceleratorUrl,
     albUrls: Object.fromEntries(first.regions.map((r) => [r.region, r.albUrl])),
+    seed: first.seed,
+    healthCheckPhaseSeconds: Object.fromEntries(first.regions.map((r) => [r.region, round(r.healthCheckPhaseSeconds)])),
     describeChange: (region, status) => [`set STATUS=${status} in the local ${region} function (admin ${admin.url})`],
     async waitReady(signal) {
       // Every region healthy as the accelerator sees it: else a failover has nowhere to go but fail-open.
@@ -79,9 +84,13 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
       if (!r) throw new Error(`unknown region ${region}`);
       return r.status;
     },
-    setStatus: (region, status) => admin.setStatus(region, status),
+    async setStatus(region, status) {
+      await admin.setStatus(region, status);
+    },
     close: async () => {
       await started?.close();
     },
   };
 }
+
+const round = (n: number) => Math.round(n * 100) / 100;

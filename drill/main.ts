@@ -8,11 +8,14 @@ import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../model/config";
 import { loadProjectConfig } from "../local/config";
+import { installLastResortHandlers } from "../local/last-resort";
+import { parseSeed, randomSeed, seededRandom } from "../local/random";
 import { parseTimeScale } from "../local/time-scale";
 import { awsTarget, readStackOutputs } from "./aws-target";
-import { DrillDeclinedError, type DrillTarget, runDrill } from "./drill";
+import { DrillDeclinedError, type DrillResult, type DrillTarget, runDrill } from "./drill";
 import { localTarget } from "./local-target";
-import { formatSummary, ProgressPrinter } from "./report";
+import { formatRunsSummary, formatSummary, ProgressPrinter } from "./report";
+import { combineRuns, drillSeed, runSeed } from "./runs";
 
 const USAGE = `Usage: npm run drill -- --target local|aws [options]
 
@@ -28,6 +31,12 @@ Options:
                        second; S > 1: speed-up). Reported times are model seconds. Default 1
   --poll S             model seconds between requests (default 1)
   --settle N           answers from another region in a row that count as failed over (default 5)
+  --runs N             run the experiment N times (default 1) and report min / median / max of
+                       failover and recovery against the predicted ranges. Local: each run on a
+                       fresh system (unless one is running), its health checks at a random phase
+  --seed S             local: seed of the random health-check phases and of the random waits before
+                       each STATUS change (0-4294967295; run i uses S + i). The summary and --json
+                       name the seed, so a run can be repeated
   --yes                aws: do not ask before changing anything
   --outputs FILE       aws: outputs file from \`npx cdktf deploy --outputs-file FILE\` instead of terraform output
   --url URL            aws: poll this base URL (e.g. http://<accelerator static IP>) instead of its DNS name
@@ -70,6 +79,8 @@ async function main(): Promise<number> {
       url: { type: "string" },
       admin: { type: "string" },
       fresh: { type: "boolean" },
+      runs: { type: "string" },
+      seed: { type: "string" },
       "no-replication": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -91,14 +102,32 @@ async function main(): Promise<number> {
     throw new UsageError((err as Error).message);
   }
 
-  let target: DrillTarget;
+  const runs = positive("runs", values.runs, 1, true);
+  const pollSeconds = positive("poll", values.poll, 1);
+  const settle = positive("settle", values.settle, 5, true);
+  let seed: number | undefined;
+  try {
+    seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.target === "aws" && seed !== undefined) throw new UsageError("--seed applies to --target local only: AWS's health-check phase is not ours to set");
+
+  // One target per run: on AWS the same deployment every time, locally a fresh system per run
+  // (unless one is running already: then every run uses it, and its own phase).
+  let aws: DrillTarget | undefined;
   if (values.target === "aws") {
     if (scale && scale.factor !== 1) throw new UsageError("--time-scale applies to --target local only: AWS runs in real time");
     const outputs = await readStackOutputs(values.outputs);
-    target = awsTarget({ config, outputs, acceleratorUrl: values.url });
+    aws = awsTarget({ config, outputs, acceleratorUrl: values.url });
   } else {
-    target = await localTarget({ config, timeScale: scale, adminUrl: values.admin, fresh: values.fresh, log });
+    // The local system may run in this process: a failure nothing caught there is logged, not fatal.
+    installLastResortHandlers((line) => process.stderr.write(`${line}\n`));
   }
+  const firstSeed = values.target === "local" ? (seed ?? randomSeed()) : undefined;
+  const targetFor = async (run: number): Promise<DrillTarget> =>
+    aws ??
+    localTarget({ config, timeScale: scale, adminUrl: values.admin, fresh: values.fresh, seed: runSeed(firstSeed as number, run), log });
 
   const controller = new AbortController();
   let interrupted = false;
@@ -111,25 +140,43 @@ async function main(): Promise<number> {
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
 
-  const progress = new ProgressPrinter((t) => out.write(t));
-  log(`Drill against ${target.kind}: accelerator ${target.acceleratorUrl}, regions ${target.regions.join(", ")}`);
+  const results: DrillResult[] = [];
+  let target: DrillTarget | undefined;
   try {
-    const result = await runDrill({
-      target,
-      pollSeconds: positive("poll", values.poll, 1),
-      settle: positive("settle", values.settle, 5, true),
-      confirm: target.kind === "aws" && !values.yes ? ask : undefined,
-      replication: !values["no-replication"],
-      signal: controller.signal,
-      onSample: (s) => progress.sample(s),
-      onEvent: (e) => progress.event(e),
-    });
-    progress.end();
+    for (let run = 0; run < runs; run++) {
+      target = await targetFor(run);
+      if (run === 0 && seed !== undefined && target.seed !== seed) log(`note: --seed ${seed} does not apply to the running system (its seed is ${target.seed}); --fresh starts one that uses it`);
+      const progress = new ProgressPrinter((t) => out.write(t));
+      log(`${runs > 1 ? `Run ${run + 1} of ${runs}: drill` : "Drill"} against ${target.kind}: accelerator ${target.acceleratorUrl}, regions ${target.regions.join(", ")}`);
+      try {
+        results.push(
+          await runDrill({
+            target,
+            pollSeconds,
+            settle,
+            // Asked once, before the first change to the deployment.
+            confirm: target.kind === "aws" && !values.yes && run === 0 ? ask : undefined,
+            replication: !values["no-replication"],
+            // Locally the drill starts in step with the system's checks: start at a random point of the cycle.
+            random: target.kind === "local" ? seededRandom(drillSeed(runSeed(firstSeed as number, run))) : undefined,
+            signal: controller.signal,
+            onSample: (s) => progress.sample(s),
+            onEvent: (e) => progress.event(e),
+          }),
+        );
+      } finally {
+        progress.end();
+      }
+      const last = results[results.length - 1];
+      if (runs > 1) log(`  run ${run + 1}: failover ${last.failoverSeconds ?? "—"} s, recovery ${last.recoverySeconds ?? "—"} s${last.ok ? "" : " (NOT OK)"}\n`);
+      if (target !== aws) await target.close();
+      target = undefined;
+    }
+    const result = combineRuns(results, firstSeed);
     if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else process.stdout.write(formatSummary(result));
+    else process.stdout.write(runs > 1 ? formatRunsSummary(result) : formatSummary(result));
     return result.ok ? 0 : 1;
   } catch (err) {
-    progress.end();
     if (interrupted) {
       process.stderr.write("drill interrupted; STATUS restored.\n");
       return 130;
@@ -141,7 +188,9 @@ async function main(): Promise<number> {
     throw err;
   } finally {
     process.off("SIGINT", onSigint);
-    await target.close();
+    process.off("SIGTERM", onSigint);
+    if (target && target !== aws) await target.close();
+    await aws?.close();
   }
 }
 

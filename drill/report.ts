@@ -1,5 +1,6 @@
 /** How the drill shows itself: a live progress timeline and the closing summary (text or JSON). */
 import type { DrillEvent, DrillResult, Sample } from "./drill";
+import type { MultiDrillResult, Spread } from "./runs";
 
 const label = (s: Sample) => (s.status === 0 ? `ERR ${s.error ?? ""}`.trim() : `${s.status} ${s.region ?? "?"}`);
 
@@ -40,11 +41,15 @@ const fmt = (t: number) => `${t.toFixed(1).padStart(7)} s`;
 const range = (r: { min: number; max: number }) => `${r.min}–${r.max} s`;
 const measured = (v: number | null) => (v === null ? "did not happen" : `${v} s`);
 
-/** The human summary. */
+const phases = (r: DrillResult) =>
+  r.healthCheckPhaseSeconds ? Object.entries(r.healthCheckPhaseSeconds).map(([region, s]) => `${region} ${s.toFixed(1)} s`).join(", ") : "";
+
+/** The human summary of one drill. */
 export function formatSummary(r: DrillResult): string {
   const lines = [
     "",
     `Drill summary (${r.target}; times in model seconds${r.timeScale !== 1 ? `, run at time scale ${r.timeScale}` : ""})`,
+    ...(r.seed !== undefined ? [`  health-check phase ${phases(r)}${r.phaseWaitSeconds ? `; random waits before the changes ${r.phaseWaitSeconds.failover} s, ${r.phaseWaitSeconds.recovery} s` : ""} (seed ${r.seed})`] : []),
     `  origin region      ${r.origin}${r.failoverRegion ? ` → failed over to ${r.failoverRegion}` : ""}`,
     `  failover           ${measured(r.failoverSeconds)}   predicted ${range(r.predictedFailoverRange)} ${r.failoverInRange ? "✓ in range" : "✗ OUT OF RANGE"}`,
     `  recovery           ${measured(r.recoverySeconds)}   predicted ${range(r.predictedRecoveryRange)} ${r.recoveryInRange ? "✓ in range" : "✗ OUT OF RANGE"}`,
@@ -57,5 +62,34 @@ export function formatSummary(r: DrillResult): string {
     lines.push(`  replication        ${rep.writeRegion} → ${rep.readRegion}: ${rep.lagSeconds === null ? `FAILED (${rep.error})` : `${rep.lagSeconds} s (${rep.reads} read${rep.reads === 1 ? "" : "s"})`}`);
   }
   lines.push(`  result             ${r.ok ? "OK" : "NOT OK"}`, "");
+  return lines.join("\n");
+}
+
+/** One spread line: min / median / max against the predicted range. */
+function spread(name: string, s: Spread, runs: number): string {
+  const values = s.samples === 0 ? "not measured in any run" : `min ${s.min} s   median ${s.median} s   max ${s.max} s${s.samples < runs ? ` (${s.samples} of ${runs} runs)` : ""}`;
+  return `  ${name.padEnd(18)} ${values}   predicted ${range(s.predicted)} ${s.inRange ? "✓ spread in range" : "✗ OUT OF RANGE"}`;
+}
+
+/** The human summary of `--runs N`: one line per run, then the spread against the predictions. */
+export function formatRunsSummary(m: MultiDrillResult): string {
+  const rows = m.runs.map((r, i) => {
+    const verdict = r.ok ? "OK" : "NOT OK";
+    const seed = r.seed !== undefined ? `seed ${String(r.seed).padEnd(10)} waits ${(r.phaseWaitSeconds ? `${r.phaseWaitSeconds.failover} s, ${r.phaseWaitSeconds.recovery} s` : "—").padEnd(16)} ` : "";
+    return `  ${String(i + 1).padStart(3)}  ${seed}failover ${measured(r.failoverSeconds).padStart(8)}  recovery ${measured(r.recoverySeconds).padStart(8)}  errors ${r.errors}  ${verdict}`;
+  });
+  const d = m.distribution;
+  const lines = [
+    "",
+    `Drill summary (${m.target}; ${d.runs} runs; times in model seconds${m.timeScale !== 1 ? `, run at time scale ${m.timeScale}` : ""}${m.seed !== undefined ? `; --seed ${m.seed}` : ""})`,
+    ...rows,
+    spread("failover", d.failover, d.runs),
+    spread("recovery", d.recovery, d.runs),
+    `  (ranges: health-check phase; + up to ${m.propagationSeconds} s accelerator propagation; ± ${d.failover.toleranceSeconds} s measurement slack)`,
+    `  requests           ${d.requests} (one every ${m.pollSeconds} s)`,
+    `  errors             ${d.errors}`,
+    `  result             ${m.ok ? "OK" : "NOT OK"}`,
+    "",
+  ];
   return lines.join("\n");
 }

@@ -10,11 +10,18 @@
  * The client's location is `clientRegion`, or per connection the request header
  * `x-client-region: <region code>` (read from the first request on the connection, then relayed
  * unchanged).
+ *
+ * Connections are bounded as Global Accelerator bounds them (local/limits.ts): a relayed connection
+ * idle for the TCP idle timeout (340 s) is closed on both sides; a half-closed one (the client sent
+ * FIN after its request) still gets its response, and the FIN reaches the ALB; a client that connects
+ * and sends nothing is routed after a short wait anyway (GA itself does not read HTTP); and at most
+ * `maxPendingConnections` connections may wait for their first headers: one more is reset at once.
  */
 import { createServer, connect, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { AWS_REGIONS } from "../model/regions";
 import type { TargetState } from "./health-checker";
+import { DEFAULT_LIMITS } from "./limits";
 import { type EndpointGroupView, flowDraw, type RouteDecision, routeConnection } from "./routing";
 import type { TimeScale } from "./time-scale";
 
@@ -48,16 +55,36 @@ export interface LocalAcceleratorOptions {
   readonly timeScale: TimeScale;
   /** Port on 127.0.0.1. @default 0 */
   readonly port?: number;
+  /** TCP idle timeout, real ms. @default 340000 (Global Accelerator's) */
+  readonly idleTimeoutMs?: number;
+  /** Connections that may wait for their first request headers at once. @default 1024 */
+  readonly maxPendingConnections?: number;
+  /** Real ms a new connection's first headers are waited for before it is routed anyway. @default 2000 */
+  readonly headWaitMs?: number;
   /** Told when a health change reaches the accelerator. */
   readonly onHealth?: (region: string, health: TargetState) => void;
 }
 
+/** What the accelerator did with connections. */
+export interface AcceleratorMetrics {
+  /** Connections accepted. */
+  accepted: number;
+  /** Connections reset because `maxPendingConnections` were already waiting for their headers. */
+  refusedPending: number;
+  /** Connections routed before their first headers had arrived (after `headWaitMs`). */
+  routedWithoutHeaders: number;
+  /** Relayed connections closed by the idle timeout. */
+  idleTimeouts: number;
+}
+
 /** The accelerator's listener and its view of the endpoint groups. */
 export class LocalAccelerator {
+  readonly metrics: AcceleratorMetrics = { accepted: 0, refusedPending: 0, routedWithoutHeaders: 0, idleTimeouts: 0 };
   private readonly groups: Group[];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sockets = new Set<Socket>();
   private server?: Server;
+  private pending = 0;
 
   constructor(private readonly options: LocalAcceleratorOptions) {
     this.groups = options.groups.map((g) => ({ ...g, health: "initial", connections: 0 }));
@@ -109,8 +136,20 @@ export class LocalAccelerator {
     this.group(region).weight = weight;
   }
 
+  /** Connections waiting for their first request headers now. */
+  get pendingConnections(): number {
+    return this.pending;
+  }
+
+  /** Sockets open now: clients (pending or relayed) and the upstream connections to the ALBs. */
+  get openSockets(): number {
+    return this.sockets.size;
+  }
+
   async listen(): Promise<void> {
-    const server = createServer((socket) => this.accept(socket));
+    // Half-open connections are relayed as such: the client's FIN goes on to the ALB, the answer comes back.
+    const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+    server.on("error", () => undefined);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(this.options.port ?? 0, "127.0.0.1", () => {
@@ -136,23 +175,52 @@ export class LocalAccelerator {
   }
 
   private accept(client: Socket): void {
+    this.metrics.accepted += 1;
+    client.on("error", () => client.destroy());
+    if (this.pending >= (this.options.maxPendingConnections ?? DEFAULT_LIMITS.acceleratorMaxPendingConnections)) {
+      // Too many connections that have not sent their headers yet: reset this one, like a full SYN backlog.
+      this.metrics.refusedPending += 1;
+      client.resetAndDestroy();
+      return;
+    }
     this.sockets.add(client);
     client.once("close", () => this.sockets.delete(client));
-    client.on("error", () => client.destroy());
+    this.pending += 1;
     let head = Buffer.alloc(0);
+    let waiting = true;
+    const route = (withHeaders: boolean) => {
+      if (!waiting) return;
+      waiting = false;
+      this.pending -= 1;
+      clearTimeout(timer);
+      // Pause before removing the listener: a flowing stream without one would drop data.
+      client.pause();
+      client.off("data", onData);
+      client.off("end", onEnd);
+      client.off("close", onClose);
+      if (!withHeaders) this.metrics.routedWithoutHeaders += 1;
+      this.forward(client, head);
+    };
     const onData = (chunk: Buffer) => {
       head = Buffer.concat([head, chunk]);
-      if (head.includes("\r\n\r\n") || head.length >= PEEK_LIMIT) {
-        // Pause before removing the listener: a flowing stream without one would drop data.
-        client.pause();
-        client.off("data", onData);
-        this.forward(client, head);
-      }
+      if (head.includes("\r\n\r\n") || head.length >= PEEK_LIMIT) route(true);
     };
+    // A client that half-closes before its headers are complete is relayed with what it sent.
+    const onEnd = () => route(false);
+    const onClose = () => {
+      if (!waiting) return;
+      waiting = false;
+      this.pending -= 1;
+      clearTimeout(timer);
+    };
+    const timer = setTimeout(() => route(false), this.options.headWaitMs ?? DEFAULT_LIMITS.acceleratorHeadWaitMs);
     client.on("data", onData);
+    client.once("end", onEnd);
+    client.once("close", onClose);
   }
 
   private forward(client: Socket, head: Buffer): void {
+    if (client.destroyed) return;
     const flow = { sourceIp: client.remoteAddress ?? "127.0.0.1", sourcePort: client.remotePort ?? 0, clientRegion: clientRegionOf(head) };
     const decision = this.route(flow);
     if (!decision) {
@@ -161,20 +229,31 @@ export class LocalAccelerator {
     }
     const group = this.group(decision.region);
     group.connections += 1;
-    const upstream = connect({ host: "127.0.0.1", port: group.port });
+    const upstream = connect({ host: "127.0.0.1", port: group.port, allowHalfOpen: true });
     this.sockets.add(upstream);
+    const closeBoth = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    // The region's ALB is gone, or either side failed: both connections end, as the edge would end them.
+    upstream.on("error", closeBoth);
+    client.on("error", closeBoth);
     upstream.once("close", () => {
       this.sockets.delete(upstream);
       client.destroy();
     });
-    upstream.once("error", () => {
-      // The region's ALB is gone: the client's connection is reset, as the edge would.
-      upstream.destroy();
-    });
     client.once("close", () => upstream.destroy());
-    upstream.write(head);
+    // Idle in both directions for the idle timeout: Global Accelerator closes the connection.
+    client.setTimeout(this.options.idleTimeoutMs ?? DEFAULT_LIMITS.acceleratorIdleTimeoutMs, () => {
+      this.metrics.idleTimeouts += 1;
+      closeBoth();
+    });
+    if (head.length > 0) upstream.write(head);
+    // pipe() ends the other side on 'end': a FIN is relayed, the other direction keeps flowing.
     client.pipe(upstream);
     upstream.pipe(client);
+    client.resume();
+    if (client.readableEnded) upstream.end();
   }
 }
 

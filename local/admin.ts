@@ -8,10 +8,17 @@
  *   POST /regions/{region}/restore  end of the outage
  *   PUT  /regions/{region}/dial     body 0-100: the endpoint group's traffic dial
  *   PUT  /regions/{region}/weight   body 0-255: the ALB endpoint's weight
+ *
+ * Every change answers 200 with the region's state once it has applied. Changes to one region
+ * (status, kill, restore) apply one at a time in the order their requests arrived, so the answer
+ * always describes the region as it is, and concurrent changes leave the one asked last. Errors are
+ * JSON `{"error": …}`: 400 bad value, 404 unknown region or route, 405 wrong method, 413 body over
+ * 16 KB, 503 STATUS set but its execution environment failed to load (the reason is given).
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { LocalSystem, SystemSnapshot } from "./system";
+import { InvocationError } from "./function-host";
+import type { LocalSystem, RegionSnapshot, SystemSnapshot } from "./system";
 
 /** A running admin server. */
 export interface AdminServer {
@@ -21,10 +28,34 @@ export interface AdminServer {
 
 const ROUTE = /^\/regions\/([a-z0-9-]+)\/(status|kill|restore|dial|weight)$/;
 
+/** Largest admin request body: the values are a few bytes. */
+const MAX_BODY_BYTES = 16 * 1024;
+
+/** An admin request answered with `status`. */
+class AdminError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new AdminError(413, `request body over ${MAX_BODY_BYTES / 1024} KB`);
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString("utf8").trim();
+}
+
+/** The status code for an error of an admin request: one place, as in the function's errors.ts. */
+function statusOf(err: unknown): number {
+  if (err instanceof AdminError) return err.status;
+  if (err instanceof RangeError || err instanceof SyntaxError) return 400;
+  // STATUS is set, but the environment with it did not load: a failing dependency.
+  if (err instanceof InvocationError) return 503;
+  return 500;
 }
 
 /** The value of a body that is either a bare value or a JSON object with `key`. */
@@ -40,8 +71,10 @@ function valueOf(body: string, key: string): string {
 export async function startAdminServer(system: LocalSystem, port: number): Promise<AdminServer> {
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
+      if (res.headersSent || res.destroyed) return;
       res.writeHead(status, { "content-type": "application/json" }).end(`${JSON.stringify(body, null, 2)}\n`);
     };
+    res.on("error", () => undefined);
     void (async () => {
       const path = (req.url ?? "/").split("?")[0];
       if (path === "/" && req.method === "GET") return send(200, system.snapshot());
@@ -73,8 +106,14 @@ export async function startAdminServer(system: LocalSystem, port: number): Promi
           break;
       }
       return send(200, system.snapshot().regions.find((r) => r.region === region));
-    })().catch((err: Error) => send(err instanceof RangeError || err instanceof SyntaxError ? 400 : 500, { error: err.message }));
+    })().catch((err: Error) => {
+      const status = statusOf(err);
+      if (status === 500) console.error("local admin API: unexpected error:", err);
+      send(status, { error: status === 500 ? "internal error" : err.message });
+    });
   });
+  // A client that breaks the protocol loses its connection, nothing else.
+  server.on("clientError", (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => {
@@ -101,16 +140,27 @@ export class AdminClient {
     return (await this.call("GET", "/", undefined, signal)) as SystemSnapshot;
   }
 
-  async setStatus(region: string, status: string): Promise<void> {
-    await this.call("PUT", `/regions/${region}/status`, status);
+  /** Sets the region's STATUS; resolves with the region's state once a function environment with it serves. */
+  async setStatus(region: string, status: string): Promise<RegionSnapshot> {
+    return (await this.call("PUT", `/regions/${region}/status`, status)) as RegionSnapshot;
   }
 
-  async kill(region: string): Promise<void> {
-    await this.call("POST", `/regions/${region}/kill`);
+  async kill(region: string): Promise<RegionSnapshot> {
+    return (await this.call("POST", `/regions/${region}/kill`)) as RegionSnapshot;
   }
 
-  async restore(region: string): Promise<void> {
-    await this.call("POST", `/regions/${region}/restore`);
+  async restore(region: string): Promise<RegionSnapshot> {
+    return (await this.call("POST", `/regions/${region}/restore`)) as RegionSnapshot;
+  }
+
+  /** Sets the region's traffic dial, 0-100 %. */
+  async setDial(region: string, dial: number): Promise<RegionSnapshot> {
+    return (await this.call("PUT", `/regions/${region}/dial`, String(dial))) as RegionSnapshot;
+  }
+
+  /** Sets the weight of the region's endpoint, 0-255. */
+  async setWeight(region: string, weight: number): Promise<RegionSnapshot> {
+    return (await this.call("PUT", `/regions/${region}/weight`, String(weight))) as RegionSnapshot;
   }
 
   private async call(method: string, path: string, body?: string, signal?: AbortSignal): Promise<unknown> {

@@ -1,124 +1,89 @@
 /**
  * One region's Application Load Balancer, emulated: an HTTP listener on 127.0.0.1 that turns each
- * request into the ALB's Lambda event (single- or multi-value header form, as the target group is
- * configured), invokes the region's function and turns its result back into the HTTP response; and
- * the target group's health check on the same function.
+ * request into the ALB's Lambda event (local/alb-event.ts), invokes the region's function and turns
+ * its result back into the HTTP response; and the target group's health check on the same function.
+ *
+ * It holds the limits AWS documents for an ALB with a Lambda target (local/limits.ts) and answers
+ * what breaks them the way the ALB does, before the function is involved: a body over 1 MB 413,
+ * oversized headers 400, a URL over 16 K 414, a silent client 408 after the idle timeout, a
+ * malformed or unfinished request 400. No client can take the listener or the process down: every
+ * socket and parser error ends that one connection.
  */
-import type { ALBEvent, ALBResult } from "aws-lambda";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import type { HealthCheckSettings } from "../model/config";
-import type { FunctionHost } from "./function-host";
+import { fromALBResult, healthCheckEvent, toALBEvent } from "./alb-event";
+import { type FunctionHost, InvocationError } from "./function-host";
 import { type CheckResult, HealthChecker, type TargetState, type Transition } from "./health-checker";
+import { ALB_LIMITS, DEFAULT_LIMITS } from "./limits";
 import type { TimeScale } from "./time-scale";
 
-/** Content types the ALB passes as text; any other body is base64-encoded (`isBase64Encoded: true`). */
-const TEXT_TYPES = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded)|[^;]*\+(json|xml))/i;
-
-const FORWARDED = new Set(["x-forwarded-for", "x-forwarded-proto", "x-forwarded-port", "x-amzn-trace-id"]);
-
-/** What the ALB needs from an HTTP request to build the event. */
-export interface RawRequest {
-  readonly method: string;
-  /** Path and query as received, still URL-encoded. */
-  readonly url: string;
-  /** Header name/value pairs as received (`rawHeaders`), names in any case. */
-  readonly rawHeaders: readonly string[];
-  readonly body: Buffer;
-  readonly remoteAddress?: string;
-  readonly port: number;
-}
-
 /**
- * The event an ALB sends a Lambda target. Header names are lower-cased; query strings and the path are
- * passed as received (not decoded), as the ALB does. The single-value form keeps the last value of a
- * repeated header or query parameter.
+ * The status the ALB answers a request with before it reaches the function, or undefined when the
+ * request is within the limits: 405 TRACE, 414 request line over 16 K, 400 a header line over 16 K or
+ * all header lines over 64 K, 501 a Transfer-Encoding other than chunked/identity, 463 more than 30
+ * addresses in X-Forwarded-For. (Sizes are bytes; Node passes header bytes through as latin1.)
  */
-export function toALBEvent(req: RawRequest, targetGroupArn: string, multiValue: boolean): ALBEvent {
-  const q = req.url.indexOf("?");
-  const path = q === -1 ? req.url : req.url.slice(0, q);
-  const query: [string, string][] = q === -1
-    ? []
-    : req.url.slice(q + 1).split("&").filter(Boolean).map((pair) => {
-        const eq = pair.indexOf("=");
-        return eq === -1 ? [pair, ""] : [pair.slice(0, eq), pair.slice(eq + 1)];
-      });
-  const received: [string, string][] = [];
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) received.push([req.rawHeaders[i].toLowerCase(), req.rawHeaders[i + 1]]);
-  // The ALB sets the x-forwarded-* headers itself, appending the client to any x-forwarded-for it got.
-  const forwardedFor = received.find(([k]) => k === "x-forwarded-for")?.[1];
-  const client = req.remoteAddress ?? "127.0.0.1";
-  const headers: [string, string][] = [
-    ...received.filter(([k]) => !FORWARDED.has(k)),
-    ["x-forwarded-for", forwardedFor ? `${forwardedFor}, ${client}` : client],
-    ["x-forwarded-proto", "http"],
-    ["x-forwarded-port", String(req.port)],
-    ["x-amzn-trace-id", `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomHex(24)}`],
-  ];
-  const contentType = headers.find(([k]) => k === "content-type")?.[1] ?? "";
-  const binary = req.body.length > 0 && !TEXT_TYPES.test(contentType);
-  const event: ALBEvent = {
-    requestContext: { elb: { targetGroupArn } },
-    httpMethod: req.method,
-    path,
-    body: binary ? req.body.toString("base64") : req.body.toString("utf8"),
-    isBase64Encoded: binary,
-  };
-  if (multiValue) {
-    event.multiValueHeaders = group(headers);
-    event.multiValueQueryStringParameters = group(query);
-  } else {
-    event.headers = Object.fromEntries(headers);
-    event.queryStringParameters = Object.fromEntries(query);
+export function refusalFor(req: { readonly method: string; readonly url: string; readonly rawHeaders: readonly string[] }): number | undefined {
+  if (req.method === "TRACE") return 405;
+  if (`${req.method} ${req.url} HTTP/1.1`.length > ALB_LIMITS.requestLineBytes) return 414;
+  let total = 0;
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const line = req.rawHeaders[i].length + 2 + req.rawHeaders[i + 1].length;
+    if (line > ALB_LIMITS.singleHeaderBytes) return 400;
+    total += line + 2;
   }
-  return event;
-}
-
-/** The event of an ALB health check of a Lambda target. */
-export function healthCheckEvent(path: string, targetGroupArn: string, multiValue: boolean): ALBEvent {
-  const event: ALBEvent = {
-    requestContext: { elb: { targetGroupArn } },
-    httpMethod: "GET",
-    path,
-    body: "",
-    isBase64Encoded: false,
-  };
-  if (multiValue) {
-    event.multiValueHeaders = { "user-agent": ["ELB-HealthChecker/2.0"] };
-    event.multiValueQueryStringParameters = {};
-  } else {
-    event.headers = { "user-agent": "ELB-HealthChecker/2.0" };
-    event.queryStringParameters = {};
+  if (total > ALB_LIMITS.requestHeaderBytes) return 400;
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i].toLowerCase();
+    const value = req.rawHeaders[i + 1];
+    if (name === "transfer-encoding" && value.split(",").some((v) => !/^\s*(chunked|identity)\s*$/i.test(v))) return 501;
+    if (name === "x-forwarded-for" && value.split(",").length > ALB_LIMITS.forwardedForAddresses) return 463;
   }
-  return event;
+  return undefined;
 }
 
-/** The HTTP response for a Lambda result, or undefined when the result is malformed (the ALB answers 502). */
-export function fromALBResult(result: unknown, multiValue: boolean): { status: number; headers: [string, string][]; body: Buffer } | undefined {
-  if (typeof result !== "object" || result === null) return undefined;
-  const r = result as ALBResult;
-  if (!Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599) return undefined;
-  const headers: [string, string][] = [];
-  // A target group with multi-value headers reads multiValueHeaders only, and vice versa.
-  if (multiValue) {
-    for (const [k, vs] of Object.entries(r.multiValueHeaders ?? {})) for (const v of vs ?? []) headers.push([k, String(v)]);
-  } else {
-    for (const [k, v] of Object.entries(r.headers ?? {})) headers.push([k, String(v)]);
+/** The ALB's own error page (it answers in HTML, `server: awselb/2.0`). */
+export function albErrorPage(status: number): string {
+  const title = `${status} ${STATUS_CODES[status] ?? ""}`.trim();
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`;
+}
+
+/** A whole HTTP/1.1 error response as bytes, for sockets the HTTP server has given up on. */
+function rawErrorResponse(status: number): string {
+  const page = albErrorPage(status);
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}\r\nServer: awselb/2.0\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(page)}\r\nConnection: close\r\n\r\n${page}`;
+}
+
+/** What the ALB answers for a parser or socket error; undefined: just close (the client is gone). */
+function statusForClientError(code: string | undefined): number | undefined {
+  switch (code) {
+    case "ECONNRESET":
+    case "EPIPE":
+    case "ETIMEDOUT":
+      return undefined;
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return 408;
+    case "HPE_INVALID_TRANSFER_ENCODING":
+      return 501;
+    default:
+      // HPE_HEADER_OVERFLOW (headers far over 64 K), HPE_INVALID_CHUNK_SIZE, HPE_INVALID_METHOD, …
+      return 400;
   }
-  const body = r.body ? Buffer.from(r.body, r.isBase64Encoded ? "base64" : "utf8") : Buffer.alloc(0);
-  return { status: r.statusCode, headers, body };
 }
 
-function group(pairs: readonly [string, string][]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [k, v] of pairs) (out[k] ??= []).push(v);
-  return out;
-}
+/** Node's own header limit: above the ALB's (request line + headers), so refusalFor decides between them. */
+const NODE_MAX_HEADER_BYTES = ALB_LIMITS.requestLineBytes + ALB_LIMITS.requestHeaderBytes + 1024;
 
-function randomHex(n: number): string {
-  let s = "";
-  while (s.length < n) s += Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, "0");
-  return s.slice(0, n);
+/** How long a connection whose request was refused is drained before it is cut (the client may still be sending). */
+const LINGER_MS = 1000;
+
+/** A request that ends at the ALB with `status`. */
+class Refusal extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
 }
 
 /** Settings of a {@link RegionalAlb}. */
@@ -128,34 +93,66 @@ export interface RegionalAlbOptions {
   readonly target: FunctionHost;
   /** The target group's health check. */
   readonly healthCheck: HealthCheckSettings;
+  /** Model seconds from registration to the first health check (the cycle's phase). @default 0 */
+  readonly healthCheckPhaseSeconds?: number;
   /** The target group's multi-value headers setting. */
   readonly multiValueHeaders: boolean;
   readonly timeScale: TimeScale;
   /** Port on 127.0.0.1. @default 0 (any free port) */
   readonly port?: number;
+  /** Connection idle timeout, real ms (see LocalLimits.albIdleTimeoutMs). @default 60000 */
+  readonly idleTimeoutMs?: number;
+  /** Longest a request may take to arrive, real ms (see LocalLimits.albRequestTimeoutMs). @default 300000 */
+  readonly requestTimeoutMs?: number;
   /** Told of every target health change. */
   readonly onTransition?: (t: Transition) => void;
   /** Told of every health check. */
   readonly onCheck?: (r: CheckResult) => void;
 }
 
+/** What the ALB did, counted like its CloudWatch metrics (health checks not included). */
+export interface AlbMetrics {
+  /** Requests received. */
+  requests: number;
+  /** Requests the function answered (any status). */
+  targetResponses: number;
+  /** Requests the ALB answered itself, by status (400, 408, 413, 502, 504, …). */
+  elbResponses: Record<string, number>;
+  /** Clients that went away before their request had fully arrived (the ALB logs 400 or 460). */
+  clientClosed: number;
+}
+
 /** A region's ALB: listener, target group (one Lambda target) and its health check. */
 export class RegionalAlb {
   readonly targetGroupArn: string;
   readonly checker: HealthChecker;
+  readonly metrics: AlbMetrics = { requests: 0, targetResponses: 0, elbResponses: {}, clientClosed: 0 };
   private server?: Server;
   private boundPort: number;
-  /** Requests answered (any status), for the live view. */
-  requests = 0;
+  private readonly idleTimeoutMs: number;
+  /** The response in progress on each connection, so a parser error knows whether one was started. */
+  private readonly responses = new WeakMap<Duplex, ServerResponse>();
+  /** Connections answered with a raw error response after a parser error: nothing more is written to them. */
+  private readonly answeredRaw = new WeakSet<Duplex>();
 
   constructor(private readonly options: RegionalAlbOptions) {
     this.boundPort = options.port ?? 0;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_LIMITS.albIdleTimeoutMs;
     this.targetGroupArn = `arn:aws:elasticloadbalancing:${options.region}:000000000000:targetgroup/local-${options.region}/0`;
     const event = healthCheckEvent(options.healthCheck.path, this.targetGroupArn, options.multiValueHeaders);
     this.checker = new HealthChecker({
       settings: options.healthCheck,
       timeScale: options.timeScale,
-      probe: async () => (await options.target.invoke(event)).statusCode,
+      phaseSeconds: options.healthCheckPhaseSeconds,
+      // A health check is an invocation of its own: it takes an idle environment or waits ahead of
+      // user invocations, and is throttled like any other at the concurrency cap (a failed check).
+      probe: async () => {
+        try {
+          return (await options.target.invoke(event, { priority: true })).statusCode;
+        } catch (err) {
+          throw new Error(err instanceof InvocationError ? `function ${err.kind}` : "target unavailable");
+        }
+      },
       onTransition: options.onTransition,
       onCheck: options.onCheck,
     });
@@ -175,6 +172,11 @@ export class RegionalAlb {
     return this.checker.state;
   }
 
+  /** Requests received (health checks not included). */
+  get requests(): number {
+    return this.metrics.requests;
+  }
+
   /** True while the listener accepts connections. */
   get listening(): boolean {
     return this.server?.listening ?? false;
@@ -183,8 +185,37 @@ export class RegionalAlb {
   /** Opens the listener (on the same port as before, after a kill) and starts the health checks. */
   async listen(): Promise<void> {
     if (this.listening) return;
-    const server = createServer((req, res) => void this.handle(req, res));
-    server.keepAliveTimeout = 60_000; // the ALB's default idle timeout
+    const idle = this.idleTimeoutMs;
+    const requestTimeout = Math.max(idle, this.options.requestTimeoutMs ?? DEFAULT_LIMITS.albRequestTimeoutMs);
+    const server = createServer(
+      {
+        maxHeaderSize: NODE_MAX_HEADER_BYTES,
+        // The ALB's idle timeout: the headers must arrive within it, an idle keep-alive connection closes after it.
+        headersTimeout: idle,
+        keepAliveTimeout: idle,
+        requestTimeout,
+        // How often Node looks for connections past those timeouts.
+        connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.floor(idle / 4))),
+      },
+      (req, res) => this.serve(req, res),
+    );
+    server.maxHeadersCount = 0; // the ALB documents byte limits, not a header count: refusalFor applies them
+    // A client that half-closes (FIN after its request) still gets its answer; by default Node would
+    // abort the request. (A long-standing property of http.Server, set false in its constructor.)
+    (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+    server.on("checkContinue", (req, res) => {
+      // Refuse an oversized upload before the client sends it, as the ALB does; else let it come.
+      if (Number(req.headers["content-length"]) > ALB_LIMITS.lambdaRequestBodyBytes) return this.serve(req, res);
+      res.writeContinue();
+      this.serve(req, res);
+    });
+    server.on("upgrade", (_req, socket: Duplex) => {
+      // Lambda targets do not support WebSockets: "Upgrade requests are rejected with an HTTP 400 code".
+      this.count(400);
+      socket.on("error", () => socket.destroy());
+      socket.end(rawErrorResponse(400));
+    });
+    server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(err, socket));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(this.boundPort, "127.0.0.1", () => {
@@ -192,6 +223,7 @@ export class RegionalAlb {
         resolve();
       });
     });
+    server.on("error", () => undefined);
     this.server = server;
     this.boundPort = (server.address() as AddressInfo).port;
     this.checker.start();
@@ -214,29 +246,117 @@ export class RegionalAlb {
     await this.close();
   }
 
+  /** Handles one request; never rejects (a failure ends that request, not the listener). */
+  private serve(req: IncomingMessage, res: ServerResponse): void {
+    this.handle(req, res).catch((err: unknown) => {
+      console.error(`local ALB ${this.options.region}: unexpected error:`, err);
+      this.refuse(req, res, 500);
+    });
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    this.metrics.requests += 1;
+    this.responses.set(req.socket, res);
+    res.on("error", () => undefined);
+    const refused = refusalFor({ method: req.method ?? "GET", url: req.url ?? "/", rawHeaders: req.rawHeaders });
+    if (refused) return this.refuse(req, res, refused);
+    if (Number(req.headers["content-length"]) > ALB_LIMITS.lambdaRequestBodyBytes) return this.refuse(req, res, 413);
+    let body: Buffer;
+    try {
+      body = await this.readBody(req);
+    } catch (err) {
+      const status = err instanceof Refusal ? err.status : 400;
+      if (status === 400) this.metrics.clientClosed += 1;
+      return this.refuse(req, res, status);
+    }
     const event = toALBEvent(
-      { method: req.method ?? "GET", url: req.url ?? "/", rawHeaders: req.rawHeaders, body: Buffer.concat(chunks), remoteAddress: req.socket.remoteAddress, port: this.boundPort },
+      { method: req.method ?? "GET", url: req.url ?? "/", rawHeaders: req.rawHeaders, body, remoteAddress: req.socket.remoteAddress, port: this.boundPort },
       this.targetGroupArn,
       this.options.multiValueHeaders,
     );
-    this.requests += 1;
+    // The ALB waits for the function at most its idle timeout, then answers 504; the invocation is
+    // cancelled, so a request answered 504 is never carried out afterwards.
+    const waited = AbortSignal.timeout(this.idleTimeoutMs);
     let response: ReturnType<typeof fromALBResult>;
     try {
-      response = fromALBResult(await this.options.target.invoke(event), this.options.multiValueHeaders);
-    } catch {
+      response = fromALBResult(await this.options.target.invoke(event, { signal: waited }), this.options.multiValueHeaders);
+    } catch (err) {
+      if (err instanceof InvocationError && err.kind === "aborted") return this.refuse(req, res, 504);
+      // What an ALB answers when the Lambda fails, times out, is throttled or cannot be invoked.
       response = undefined;
     }
-    if (!res.writable) return;
-    if (!response) {
-      // What an ALB answers when the Lambda fails, times out or returns something it cannot read.
-      res.writeHead(502, { "content-type": "text/html", server: "awselb/2.0" }).end("<html><body><h1>502 Bad Gateway</h1></body></html>\n");
-      return;
-    }
+    if (!response) return this.refuse(req, res, 502);
+    this.metrics.targetResponses += 1;
+    // The client may be gone by now: the function ran (as on AWS) and the answer goes nowhere.
+    if (res.destroyed) return;
     res.statusCode = response.status;
     for (const [k, v] of response.headers) res.appendHeader(k, v);
     res.end(req.method === "HEAD" ? undefined : response.body);
+  }
+
+  /** The request body, at most 1 MB; rejects with a Refusal (413, 408) or when the client goes away. */
+  private readBody(req: IncomingMessage): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let settled = false;
+      const settle = (err?: Error) => {
+        if (settled) return;
+        settled = true;
+        req.setTimeout(0);
+        req.off("data", onData);
+        if (err) reject(err);
+        else resolve(Buffer.concat(chunks));
+      };
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > ALB_LIMITS.lambdaRequestBodyBytes) return settle(new Refusal(413, "request body over 1 MB"));
+        chunks.push(chunk);
+      };
+      // Idle timeout: a client that stops sending mid-body is answered 408.
+      req.setTimeout(this.idleTimeoutMs, () => settle(new Refusal(408, "no data within the idle timeout")));
+      req.on("data", onData);
+      req.once("end", () => settle());
+      req.once("error", (err) => settle(err));
+      req.once("close", () => settle(new Error("the client closed the connection before the request ended")));
+    });
+  }
+
+  /** The ALB answers `status` itself; requests it refused close their connection after a short drain. */
+  private refuse(req: IncomingMessage, res: ServerResponse, status: number): void {
+    if (res.headersSent || res.destroyed || this.answeredRaw.has(req.socket)) return;
+    this.count(status);
+    const close = status < 500;
+    res.writeHead(status, { "content-type": "text/html", server: "awselb/2.0", ...(close ? { connection: "close" } : {}) });
+    res.end(req.method === "HEAD" ? undefined : albErrorPage(status));
+    if (close && !req.complete) {
+      // The client may still be sending a body nobody will read: discard it for a moment, then cut.
+      req.resume();
+      const socket = req.socket as Socket;
+      const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+      timer.unref();
+      socket.once("close", () => clearTimeout(timer));
+    }
+  }
+
+  /** A parser or socket error on a connection: answer it if no response was started, then close it. */
+  private onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+    socket.on("error", () => undefined);
+    const status = statusForClientError(err.code);
+    const res = this.responses.get(socket);
+    if (status !== undefined && socket.writable && !res?.headersSent) {
+      this.count(status);
+      this.answeredRaw.add(socket);
+      socket.end(rawErrorResponse(status));
+      const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+      timer.unref();
+      socket.once("close", () => clearTimeout(timer));
+      return;
+    }
+    socket.destroy();
+  }
+
+  private count(status: number): void {
+    this.metrics.elbResponses[status] = (this.metrics.elbResponses[status] ?? 0) + 1;
   }
 }

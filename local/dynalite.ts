@@ -80,7 +80,8 @@ export async function startDynalite(options: DynaliteOptions): Promise<LocalDyna
   const clientConfig = { region: "us-east-1", endpoint, credentials: FAKE_CREDENTIALS };
   // A fresh client per start: the old one's keep-alive sockets died with the outage.
   const connect = () => {
-    const raw = new DynamoDBClient({ ...clientConfig, maxAttempts: 1 });
+    // A few attempts: a kept-alive socket that dynalite closed meanwhile fails once with ECONNRESET.
+    const raw = new DynamoDBClient({ ...clientConfig, maxAttempts: 3 });
     return { client: raw, docs: DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }) };
   };
   let { client, docs } = connect();

@@ -1,18 +1,36 @@
 /**
- * Runs the shipped Lambda bundle for one region in a worker thread of its own, as one Lambda
- * function: its own `process.env` (AWS_REGION, TABLE_NAME, STATUS, …), its own module instance and
- * SDK clients, invoked with an event and a context that counts down the function's timeout.
+ * Runs the shipped Lambda bundle for one region as one Lambda function: a pool of execution
+ * environments, each a worker thread of its own with its own `process.env` (AWS_REGION, TABLE_NAME,
+ * STATUS, …), its own module instance and SDK clients, serving **one invocation at a time**, as
+ * Lambda's execution environments do.
  *
- * Changing the environment behaves like `UpdateFunctionConfiguration`: a new execution environment
- * (a fresh worker, cold start included) takes the new invocations once it has loaded; the old one
- * finishes what it is doing and is discarded. No invocation is dropped by the change.
+ * - Scaling: an invocation takes an idle environment; when there is none it waits for one and a new
+ *   environment is started (a cold start), up to `concurrency` environments. It gets whichever comes
+ *   first, the new one or one that finished its invocation; at most one cold start per CPU core runs
+ *   at once, so a burst does not starve the environments already serving (on AWS each has a CPU of
+ *   its own). When the invocations running and waiting already fill `concurrency`, a new one is
+ *   throttled at once, not queued (as Lambda throttles synchronous invocations).
+ * - Timeouts: loading an environment is bounded by `initTimeoutMs` (Lambda's 10 s Init limit), and
+ *   so is the wait for one; the function timeout starts when the invocation starts in its
+ *   environment, never while it waited. An environment whose invocation timed out is discarded
+ *   (Lambda resets it), so the timed-out invocation can never finish later.
+ * - Changing the environment behaves like `UpdateFunctionConfiguration`: a new environment with the
+ *   new variables loads while the old ones keep serving; once it has loaded it takes every new
+ *   invocation, and the old ones are discarded as soon as they are idle. No invocation is dropped.
+ *
+ * Lifecycle operations (start, stop, environment changes) run one at a time, in call order.
  */
 import type { ALBEvent, ALBResult } from "aws-lambda";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
 import { bundleHandler, PROJECT_ROOT } from "../constructs/lib/bundle";
+import { type EnvironmentOptions, type EnvironmentState, ExecutionEnvironment, InvocationError } from "./execution-environment";
+import { DEFAULT_LIMITS } from "./limits";
+import { SerialQueue } from "./serial-queue";
+
+export { InvocationError, type InvocationErrorKind } from "./execution-environment";
 
 /** Writes the shipped bundle (constructs/lib/bundle.ts, the bytes in the Lambda zip) to .build/local; returns its path. */
 export function writeBundle(): string {
@@ -29,159 +47,80 @@ export function writeBundle(): string {
   return file;
 }
 
-// The worker: loads the bundle like Lambda's runtime (require index.js, call exports.handler).
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const { handler } = require(workerData.file);
-parentPort.on("message", (msg) => {
-  const started = Date.now();
-  const context = {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: workerData.functionName,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: "arn:aws:lambda:" + workerData.region + ":000000000000:function:" + workerData.functionName,
-    memoryLimitInMB: String(workerData.memoryMb),
-    awsRequestId: msg.id,
-    logGroupName: "/aws/lambda/" + workerData.functionName,
-    logStreamName: "local",
-    getRemainingTimeInMillis: () => Math.max(0, workerData.timeoutMs - (Date.now() - started)),
-    done() {}, fail() {}, succeed() {},
-  };
-  Promise.resolve()
-    .then(() => handler(msg.event, context))
-    .then(
-      (result) => parentPort.postMessage({ id: msg.id, result }),
-      (err) => parentPort.postMessage({ id: msg.id, error: String((err && err.stack) || err) }),
-    );
-});
-parentPort.postMessage({ ready: true });
-`;
-
 /** Settings of a {@link FunctionHost}. */
-export interface FunctionHostOptions {
-  /** The bundle file, from {@link writeBundle}. */
-  readonly file: string;
-  /** The function's region (AWS_REGION). */
-  readonly region: string;
-  /** Function name, for the context and AWS_LAMBDA_FUNCTION_NAME. */
-  readonly functionName: string;
+export interface FunctionHostOptions extends EnvironmentOptions {
   /** Environment variables of the function (TABLE_NAME, STATUS, …); AWS_REGION and credentials are added. */
   readonly env: Readonly<Record<string, string>>;
-  /** The function's timeout, real ms: an invocation still running then fails (the ALB answers 502). */
-  readonly timeoutMs: number;
-  /** Memory size reported in the context, MB. @default 256 */
-  readonly memoryMb?: number;
+  /** Most execution environments at once (the function's concurrency). @default 1 */
+  readonly concurrency?: number;
+  /** Also the longest an invocation waits for an environment (see EnvironmentOptions). */
+  readonly initTimeoutMs?: number;
+  /** Cold starts at once. @default the machine's CPU cores (at least 2) */
+  readonly parallelLoads?: number;
 }
 
-/** Why an invocation failed: the function threw, timed out, or no environment could run it. */
-export class InvocationError extends Error {
-  constructor(message: string, public readonly kind: "error" | "timeout" | "unavailable") {
-    super(message);
-    this.name = "InvocationError";
-  }
+/** Counts since the host was created. */
+export interface FunctionMetrics {
+  /** Invocations that started in an environment. */
+  invocations: number;
+  /** Invocations that had to wait for an environment. */
+  waited: number;
+  /** Environments started (cold starts), including the ones start and environment changes start. */
+  coldStarts: number;
+  throttles: number;
+  timeouts: number;
+  /** Function errors, crashes and failed loads. */
+  errors: number;
 }
 
-interface Pending {
-  resolve(result: ALBResult): void;
-  reject(err: Error): void;
-  timer: NodeJS.Timeout;
+/** The pool right now. */
+export interface EnvironmentCounts {
+  /** Worker threads that have not exited yet (loading, idle, busy or being shut down). */
+  readonly live: number;
+  readonly busy: number;
+  readonly idle: number;
+  readonly loading: number;
+  /** Invocations waiting for an environment. */
+  readonly waiting: number;
+  /** The most environments at once. */
+  readonly concurrency: number;
 }
 
-/** One execution environment: a worker thread with the bundle loaded. */
-class Environment {
-  readonly worker: Worker;
-  readonly ready: Promise<void>;
-  private readonly pending = new Map<string, Pending>();
-  private alive = true;
-  private drained?: () => void;
-
-  constructor(options: FunctionHostOptions, env: Record<string, string>) {
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      env,
-      workerData: {
-        file: options.file,
-        region: options.region,
-        functionName: options.functionName,
-        timeoutMs: options.timeoutMs,
-        memoryMb: options.memoryMb ?? 256,
-      },
-      stdout: false,
-      stderr: false,
-    });
-    this.ready = new Promise((resolve, reject) => {
-      this.worker.once("error", reject);
-      this.worker.once("exit", (code) => reject(new InvocationError(`function environment exited with ${code} while loading`, "unavailable")));
-      this.worker.once("message", () => resolve());
-    });
-    this.ready.catch(() => undefined);
-    this.worker.on("message", (msg: { id?: string; result?: ALBResult; error?: string }) => {
-      if (msg.id === undefined) return;
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.settle(msg.id);
-      if (msg.error !== undefined) p.reject(new InvocationError(msg.error, "error"));
-      else p.resolve(msg.result as ALBResult);
-    });
-    this.worker.on("error", () => undefined);
-    this.worker.on("exit", () => {
-      this.alive = false;
-      for (const [id, p] of this.pending) {
-        this.settle(id);
-        p.reject(new InvocationError("function environment ended", "unavailable"));
-      }
-    });
-  }
-
-  get isAlive(): boolean {
-    return this.alive;
-  }
-
-  invoke(id: string, event: ALBEvent, timeoutMs: number): Promise<ALBResult> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.settle(id);
-        reject(new InvocationError(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`, "timeout"));
-      }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      this.worker.postMessage({ id, event });
-    });
-  }
-
-  /** Resolves when no invocation is in flight. */
-  drain(): Promise<void> {
-    if (this.pending.size === 0) return Promise.resolve();
-    return new Promise((resolve) => (this.drained = resolve));
-  }
-
-  async terminate(): Promise<void> {
-    this.alive = false;
-    await this.worker.terminate();
-  }
-
-  private settle(id: string): void {
-    const p = this.pending.get(id);
-    if (!p) return;
-    clearTimeout(p.timer);
-    this.pending.delete(id);
-    if (this.pending.size === 0) this.drained?.();
-  }
+/** An invocation waiting for an execution environment. */
+interface Waiter {
+  resolve(env: ExecutionEnvironment): void;
+  reject(err: InvocationError): void;
 }
 
-/** A local Lambda function: invoke, change its environment, stop and start it. */
+/** A local Lambda function: invoke it, change its environment, stop and start it. */
 export class FunctionHost {
-  private current?: Environment;
-  private env: Record<string, string>;
+  /** Counts since creation. */
+  readonly metrics: FunctionMetrics = { invocations: 0, waited: 0, coldStarts: 0, throttles: 0, timeouts: 0, errors: 0 };
+  private readonly pool = new Set<ExecutionEnvironment>();
+  /** Environments started by start/updateEnvironment: handed out only once the change has applied. */
+  private readonly held = new Set<ExecutionEnvironment>();
+  private readonly waiters: Waiter[] = [];
+  private readonly lifecycle = new SerialQueue();
+  private readonly concurrency: number;
+  private readonly parallelLoads: number;
+  private readonly initTimeoutMs: number;
+  /** The variables new environments get, and their generation (bumped by every change). */
+  private serving: { generation: number; variables: Readonly<Record<string, string>> };
+  private generations = 0;
   private seq = 0;
   private running = false;
 
   constructor(private readonly options: FunctionHostOptions) {
-    this.env = { ...options.env };
+    this.concurrency = options.concurrency ?? 1;
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) throw new RangeError(`concurrency must be a whole number >= 1, got ${options.concurrency}`);
+    this.parallelLoads = options.parallelLoads ?? Math.max(2, availableParallelism());
+    this.initTimeoutMs = options.initTimeoutMs ?? DEFAULT_LIMITS.functionInitTimeoutMs;
+    this.serving = { generation: 0, variables: { ...options.env } };
   }
 
-  /** The function's own environment variables (as `GetFunctionConfiguration` would list them). */
+  /** The environment variables new invocations run with (as `GetFunctionConfiguration` would list them). */
   get variables(): Readonly<Record<string, string>> {
-    return { ...this.env };
+    return { ...this.serving.variables };
   }
 
   /** True between start and stop. */
@@ -189,62 +128,220 @@ export class FunctionHost {
     return this.running;
   }
 
-  /** Starts an execution environment and waits until the bundle has loaded. */
-  async start(): Promise<void> {
-    if (this.running) return;
-    const next = this.spawn();
-    await next.ready;
-    this.current = next;
-    this.running = true;
+  /** The execution environments right now. */
+  get environments(): EnvironmentCounts {
+    const count = (...states: EnvironmentState[]) => [...this.pool].filter((e) => states.includes(e.state)).length;
+    return {
+      live: this.pool.size,
+      busy: count("busy", "claimed"),
+      idle: count("idle"),
+      loading: count("loading"),
+      waiting: this.waiters.length,
+      concurrency: this.concurrency,
+    };
   }
 
-  /** Invokes the function. @throws InvocationError */
-  async invoke(event: ALBEvent): Promise<ALBResult> {
-    if (!this.running) throw new InvocationError("function is stopped", "unavailable");
-    // An environment that crashed is replaced on the next invocation, as Lambda does.
-    if (!this.current?.isAlive) {
-      this.current = this.spawn();
+  /** Starts an execution environment and waits until the bundle has loaded (a no-op when running). */
+  start(): Promise<void> {
+    return this.lifecycle.run(async () => {
+      if (this.running) return;
+      this.running = true;
+      // Stays running when the load fails: later invocations start environments of their own and fail with the reason.
+      const env = this.spawn(this.serving, true);
+      try {
+        await env.ready;
+      } finally {
+        this.release(env);
+      }
+    });
+  }
+
+  /**
+   * Invokes the function in an execution environment of its own for the time of the invocation.
+   * The function timeout counts from the start of the invocation. `signal` cancels it: before it
+   * starts, it never runs; while it runs, its environment is discarded. A `priority` invocation (the
+   * target group's health check) that has to wait goes ahead of every waiting one: on AWS a health
+   * check is an invocation of its own, never queued behind user traffic.
+   * @throws InvocationError
+   */
+  async invoke(event: ALBEvent, options: { signal?: AbortSignal; priority?: boolean } = {}): Promise<ALBResult> {
+    const { signal } = options;
+    if (!this.running) throw new InvocationError("the function is stopped", "unavailable");
+    if (signal?.aborted) throw new InvocationError("cancelled before it started", "aborted");
+    const env = await this.acquire(signal, options.priority ?? false);
+    // Stopped between being handed the environment and starting on it: the environment is gone.
+    if (env.state !== "claimed") throw new InvocationError("the function was stopped before the invocation started", "unavailable");
+    this.metrics.invocations += 1;
+    try {
+      return await abortable(env.invoke(`${this.options.functionName}-${++this.seq}`, event, this.options.timeoutMs), signal, () => void env.close());
+    } catch (err) {
+      if (err instanceof InvocationError) this.count(err);
+      throw err;
+    } finally {
+      this.release(env);
     }
-    const env = this.current;
-    await env.ready;
-    return env.invoke(`${this.options.functionName}-${++this.seq}`, event, this.options.timeoutMs);
   }
 
   /**
    * Replaces the environment variables given (others are kept), like UpdateFunctionConfiguration:
-   * resolves once a new environment with them has loaded and takes the new invocations.
+   * resolves once a new environment with them has loaded and takes every new invocation. When it
+   * fails to load, the change still applies (new invocations start fresh environments and fail the
+   * same way) and the returned promise rejects with the reason.
    */
-  async updateEnvironment(changes: Readonly<Record<string, string>>): Promise<void> {
-    this.env = { ...this.env, ...changes };
-    if (!this.running) return;
-    const next = this.spawn();
-    await next.ready;
-    const old = this.current;
-    this.current = next;
-    if (old) void old.drain().then(() => old.terminate());
-  }
-
-  /** Ends every environment at once (in-flight invocations fail). */
-  async stop(): Promise<void> {
-    this.running = false;
-    const old = this.current;
-    this.current = undefined;
-    await old?.terminate();
-  }
-
-  private spawn(): Environment {
-    return new Environment(this.options, {
-      // Credentials-free local SDK: any key works with dynalite; no instance-metadata probing.
-      AWS_ACCESS_KEY_ID: "local",
-      AWS_SECRET_ACCESS_KEY: "local",
-      AWS_EC2_METADATA_DISABLED: "true",
-      // Lambda runs nodejs22.x; a developer's Node 20 would make the SDK print a support notice.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      AWS_LAMBDA_FUNCTION_NAME: this.options.functionName,
-      AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.options.memoryMb ?? 256),
-      ...this.env,
-      AWS_REGION: this.options.region,
+  updateEnvironment(changes: Readonly<Record<string, string>>): Promise<void> {
+    return this.lifecycle.run(async () => {
+      const next = { generation: ++this.generations, variables: { ...this.serving.variables, ...changes } };
+      if (!this.running) {
+        this.serving = next;
+        return;
+      }
+      const env = this.spawn(next, true);
+      try {
+        await env.ready;
+      } finally {
+        this.serving = next;
+        // Idle environments of the old configuration go now, busy ones when their invocation ends.
+        for (const old of this.pool) if (old.generation < next.generation && old.state === "idle") void old.close();
+        this.release(env);
+      }
     });
   }
+
+  /** Ends every environment at once (in-flight and waiting invocations fail); resolves when every worker has exited. */
+  stop(): Promise<void> {
+    return this.lifecycle.run(async () => {
+      this.running = false;
+      for (const w of this.waiters.splice(0)) w.reject(new InvocationError("the function was stopped", "unavailable"));
+      await Promise.all([...this.pool].map((e) => e.close()));
+    });
+  }
+
+  /** An environment claimed for one invocation: an idle one now, else the first to become free or load. */
+  private acquire(signal: AbortSignal | undefined, priority: boolean): Promise<ExecutionEnvironment> {
+    const idle = this.idle();
+    if (idle) {
+      idle.state = "claimed";
+      return Promise.resolve(idle);
+    }
+    const running = [...this.pool].filter((e) => e.state === "busy" || e.state === "claimed").length;
+    if (running + this.waiters.length >= this.concurrency) {
+      this.metrics.throttles += 1;
+      return Promise.reject(new InvocationError(`Rate Exceeded: ${this.concurrency} concurrent executions, the function's concurrency (throttled)`, "throttled"));
+    }
+    this.metrics.waited += 1;
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        const at = this.waiters.indexOf(waiter);
+        if (at !== -1) this.waiters.splice(at, 1);
+      };
+      const waiter: Waiter = {
+        resolve: (env) => {
+          done();
+          resolve(env);
+        },
+        reject: (err) => {
+          done();
+          reject(err);
+        },
+      };
+      const onAbort = () => waiter.reject(new InvocationError("cancelled before it started", "aborted"));
+      const timer = setTimeout(() => {
+        this.metrics.timeouts += 1;
+        waiter.reject(new InvocationError(`no execution environment became available within ${this.initTimeoutMs / 1000} s`, "timeout"));
+      }, this.initTimeoutMs);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (priority) this.waiters.unshift(waiter);
+      else this.waiters.push(waiter);
+      this.scale();
+    });
+  }
+
+  /** Starts environments while invocations wait for more than are loading, within the limits. */
+  private scale(): void {
+    const loading = () => [...this.pool].filter((e) => e.state === "loading");
+    while (
+      this.running &&
+      this.waiters.length > loading().filter((e) => e.generation === this.serving.generation && !this.held.has(e)).length &&
+      loading().length < this.parallelLoads &&
+      this.pool.size < this.concurrency
+    ) {
+      this.spawn(this.serving, false);
+    }
+  }
+
+  private spawn(config: { generation: number; variables: Readonly<Record<string, string>> }, hold: boolean): ExecutionEnvironment {
+    const env = new ExecutionEnvironment(config.generation, config.variables, this.options);
+    this.metrics.coldStarts += 1;
+    this.pool.add(env);
+    if (hold) this.held.add(env);
+    void env.exited.then(() => {
+      this.pool.delete(env);
+      this.held.delete(env);
+      this.scale();
+    });
+    void env.ready.then(
+      () => {
+        if (!this.held.has(env)) this.release(env);
+      },
+      (err: InvocationError) => {
+        this.count(err);
+        // The invocation this load was for gets the reason (Lambda returns the init error to it).
+        if (!hold) this.waiters[0]?.reject(err);
+      },
+    );
+    return env;
+  }
+
+  /** An environment that is free again: to the next waiting invocation, idle, or discarded when stale. */
+  private release(env: ExecutionEnvironment): void {
+    this.held.delete(env);
+    if (env.state !== "idle" && env.state !== "claimed") return;
+    if (!this.running || env.generation < this.serving.generation) {
+      void env.close();
+      return;
+    }
+    // Generation above serving: held by a change not applied yet (released once it is).
+    if (env.generation > this.serving.generation) return;
+    const waiter = this.waiters[0];
+    if (waiter) {
+      env.state = "claimed";
+      waiter.resolve(env);
+    } else {
+      env.state = "idle";
+    }
+  }
+
+  private idle(): ExecutionEnvironment | undefined {
+    return [...this.pool].find((e) => e.state === "idle" && e.generation === this.serving.generation && !this.held.has(e));
+  }
+
+  private count(err: InvocationError): void {
+    if (err.kind === "timeout") this.metrics.timeouts += 1;
+    else if (err.kind === "error") this.metrics.errors += 1;
+  }
+}
+
+/** `promise`, or an "aborted" InvocationError as soon as `signal` fires (then `onAbort` runs). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, onAbort?: () => void): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => {
+      onAbort?.();
+      reject(new InvocationError("cancelled: the caller stopped waiting", "aborted"));
+    };
+    if (signal.aborted) return abort();
+    signal.addEventListener("abort", abort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener("abort", abort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener("abort", abort);
+        reject(e);
+      },
+    );
+  });
 }

@@ -9,8 +9,10 @@
  *   healthy ──(unhealthyThreshold failures in a row)─▶ unhealthy
  *   unhealthy ─(healthyThreshold successes in a row)─▶ healthy
  *
- * A success resets the failure count and a failure the success count. The first check runs at
- * registration (start), then every interval on a fixed cadence, like the ALB's.
+ * A success resets the failure count and a failure the success count. The first check runs
+ * `phaseSeconds` after registration (start), then every interval on a fixed cadence, like the ALB's.
+ * The phase decides where in the cycle a change of the target falls: the local system draws it at
+ * random per region, so repeated drills sample the whole predicted range instead of one point.
  */
 import type { HealthCheckSettings } from "../model/config";
 import type { TimeScale } from "./time-scale";
@@ -87,6 +89,8 @@ export interface HealthCheckerOptions {
   readonly settings: HealthCheckSettings;
   /** Real time per model second. */
   readonly timeScale: TimeScale;
+  /** Model seconds from start to the first check, in [0, interval). @default 0 */
+  readonly phaseSeconds?: number;
   /**
    * Runs one check: invoke the target with a GET of the path and resolve with its status code; reject
    * when it cannot answer. It is given an AbortSignal that fires at the timeout.
@@ -108,6 +112,10 @@ export class HealthChecker {
   private last?: CheckResult;
 
   constructor(private readonly options: HealthCheckerOptions) {
+    const phase = options.phaseSeconds ?? 0;
+    if (!(phase >= 0 && phase < options.settings.intervalSeconds)) {
+      throw new RangeError(`health check phase must be in [0, ${options.settings.intervalSeconds}) seconds, got ${phase}`);
+    }
     this.health = new TargetHealth(options.settings);
     this.matches = parseMatcher(options.settings.matcher);
   }
@@ -122,11 +130,18 @@ export class HealthChecker {
     return this.last;
   }
 
-  /** Registers the target: the first check now, then one every interval. */
+  /** The phase: model seconds from start to the first check. */
+  get phaseSeconds(): number {
+    return this.options.phaseSeconds ?? 0;
+  }
+
+  /** Registers the target: the first check after the phase, then one every interval. */
   start(): void {
     if (this.timer || this.count > 0) return;
-    this.started = Date.now();
-    this.tick();
+    const phaseMs = this.options.timeScale.toRealMs(this.phaseSeconds);
+    this.started = Date.now() + phaseMs;
+    if (phaseMs === 0) this.tick();
+    else this.timer = setTimeout(() => this.tick(), phaseMs);
   }
 
   /** Stops checking (the state stays as it is). */

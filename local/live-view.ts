@@ -2,7 +2,8 @@
  * The terminal view of `npm run local`: one line per event (health changes, their arrival at the
  * accelerator, STATUS changes, outages) and, on a terminal, a status line kept at the bottom.
  */
-import type { SystemEvent, SystemSnapshot } from "./system";
+import type { SystemEvent } from "./events";
+import type { SystemSnapshot } from "./system";
 
 /** One event as a log line; `t` in model seconds. */
 export function formatEvent(e: SystemEvent): string {
@@ -13,7 +14,7 @@ export function formatEvent(e: SystemEvent): string {
     case "propagated":
       return `${at} ${e.region}: accelerator now sees it ${e.health}`;
     case "status":
-      return `${at} ${e.region}: STATUS=${e.status} applied`;
+      return e.error ? `${at} ${e.region}: STATUS=${e.status} set, but its execution environment failed to load: ${e.error}` : `${at} ${e.region}: STATUS=${e.status} applied`;
     case "kill":
       return `${at} ${e.region}: KILLED (function and ALB down)`;
     case "restore":
@@ -29,7 +30,7 @@ export function formatEvent(e: SystemEvent): string {
 export function formatStatus(s: SystemSnapshot): string {
   const regions = s.regions.map((r) => {
     const state = r.killed ? "KILLED" : r.health.toUpperCase();
-    return `${r.region} ${state} STATUS=${r.status} dial=${r.dial}% conns=${r.connections}`;
+    return `${r.region} ${state} STATUS=${r.status} dial=${r.dial}% conns=${r.connections} envs=${r.environments.live}`;
   });
   return `t=${s.uptimeSeconds.toFixed(0)}s | ${regions.join(" | ")}`;
 }

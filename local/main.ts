@@ -6,7 +6,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../model/config";
 import { loadProjectConfig } from "./config";
+import { installLastResortHandlers } from "./last-resort";
+import { DEFAULT_LOCAL_CONCURRENCY } from "./limits";
 import { formatEvent, LiveView } from "./live-view";
+import { parseSeed } from "./random";
 import { startLocalSystem } from "./system";
 import { parseTimeScale } from "./time-scale";
 
@@ -25,8 +28,16 @@ Options:
   --propagation S       accelerator propagation delay, model seconds (default local.propagationSeconds)
   --client-region R     the simulated client's location (default local.clientRegion, else regions[0]);
                         per request: header "x-client-region: R"
+  --concurrency N       execution environments per region at most; past it requests are throttled
+                        (502, as the ALB answers a throttled Lambda). Default function.reservedConcurrency,
+                        else ${DEFAULT_LOCAL_CONCURRENCY}
+  --seed S              seed of the random health-check phases (0-4294967295; default random)
   --log-level L         the functions' POWERTOOLS_LOG_LEVEL (default WARN)
   -h, --help            this text
+
+Limits (as AWS documents them; README "Limits"): request body 1 MB (413), request line 16 K (414),
+a header 16 K and all headers 64 K (400), ALB idle timeout 60 s (408 / 504), accelerator TCP idle
+timeout 340 s, Lambda init 10 s.
 
 Admin API (curl examples):
   curl -s 127.0.0.1:8081/                                         state (JSON)
@@ -54,6 +65,8 @@ async function main(): Promise<number> {
       propagation: { type: "string" },
       "client-region": { type: "string" },
       "log-level": { type: "string" },
+      concurrency: { type: "string" },
+      seed: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -66,7 +79,14 @@ async function main(): Promise<number> {
   const propagation = values.propagation === undefined ? undefined : Number(values.propagation);
   if (propagation !== undefined && !(propagation >= 0)) throw new RangeError(`--propagation must be seconds >= 0, got "${values.propagation}"`);
   const scale = parseTimeScale(values["time-scale"] ?? "1");
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+    throw new RangeError(`--concurrency must be a whole number >= 1, got "${values.concurrency}"`);
+  }
+  const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
   const view = new LiveView(process.stdout);
+  // From here on no single failure ends the process: it is logged and every region keeps serving.
+  installLastResortHandlers((line) => view.line(line));
   const system = await startLocalSystem({
     config,
     timeScale: scale,
@@ -75,10 +95,13 @@ async function main(): Promise<number> {
     propagationSeconds: propagation,
     clientRegion: values["client-region"],
     logLevel: values["log-level"],
+    concurrency,
+    seed,
     onEvent: (e) => view.line(formatEvent(e)),
   });
   const s = system.snapshot();
   view.line(`GlobalApp local — ${config.regions.length} region(s), time scale ${scale.factor} (${(1 / scale.factor).toFixed(scale.factor < 1 ? 1 : 0)}x), propagation ${s.propagationSeconds} s, affinity ${s.clientAffinity}, client in ${s.clientRegion}`);
+  view.line(`  up to ${s.concurrency} execution environments per region; health-check phases ${s.regions.map((r) => `${r.region} ${r.healthCheckPhaseSeconds.toFixed(1)} s`).join(", ")} (--seed ${s.seed})`);
   view.line(`  accelerator  ${system.acceleratorUrl}      try: curl -i ${system.acceleratorUrl}/get/foobar`);
   view.line(`  admin        ${system.adminUrl}      try: curl -s ${system.adminUrl}/`);
   for (const r of s.regions) view.line(`  ALB ${r.region.padEnd(15)} ${r.albUrl}`);

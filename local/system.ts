@@ -1,30 +1,28 @@
 /**
  * The whole GlobalApp on one machine, on loopback only: an in-memory DynamoDB shared by every region
- * (a global table that converges instantly), one emulated ALB + Lambda per configured region, the
- * accelerator in front, and a small admin API. Built from the same AppConfig the stack is synthesized
- * from.
+ * (a global table that converges instantly), one emulated ALB + Lambda per configured region
+ * (local/region.ts), the accelerator in front, and a small admin API. Built from the same AppConfig
+ * the stack is synthesized from.
  */
 import type { AppConfig } from "../model/config";
 import { endpointWeight, healthCheckMode, trafficDial } from "../model/config";
-import { functionEnvironment, parseStatus, STATUS_RULE } from "../functions/lib/env";
+import { functionEnvironment } from "../functions/lib/env";
 import { startAdminServer, type AdminServer } from "./admin";
-import { RegionalAlb } from "./alb";
 import { LocalAccelerator } from "./accelerator";
 import { startDynalite, type LocalDynamo } from "./dynalite";
-import { FunctionHost, writeBundle } from "./function-host";
-import type { CheckResult, TargetState } from "./health-checker";
+import { EventHub, type SystemEvent, type SystemEventListener } from "./events";
+import { InvocationError, writeBundle } from "./function-host";
+import type { TargetState } from "./health-checker";
+import { DEFAULT_LIMITS, DEFAULT_LOCAL_CONCURRENCY, type LocalLimits } from "./limits";
+import { randomSeed, seededRandom } from "./random";
+import { LocalRegion, type RegionState } from "./region";
 import { timeScale as makeTimeScale, type TimeScale } from "./time-scale";
+
+export type { SystemEvent, SystemEventListener, SystemEventType } from "./events";
+export type { LocalRegion } from "./region";
 
 /** The article's seed item; the stack writes the same one (constructs/global-table.ts SEED_ITEM). */
 export const LOCAL_SEED_ITEM = { item_id: "foobar", message: "Hello from GlobalApp" } as const;
-
-/** Something that happened, for the live view and logs. `t` is model seconds since start. */
-export type SystemEvent =
-  | { readonly t: number; readonly type: "health"; readonly region: string; readonly from: TargetState; readonly to: TargetState; readonly reason: string }
-  | { readonly t: number; readonly type: "propagated"; readonly region: string; readonly health: TargetState }
-  | { readonly t: number; readonly type: "status"; readonly region: string; readonly status: string }
-  | { readonly t: number; readonly type: "kill" | "restore"; readonly region: string }
-  | { readonly t: number; readonly type: "dial" | "weight"; readonly region: string; readonly value: number };
 
 /** Settings of {@link startLocalSystem}; everything but `config` has a default from `config.local`. */
 export interface LocalSystemOptions {
@@ -42,36 +40,31 @@ export interface LocalSystemOptions {
   readonly clientRegion?: string;
   /** POWERTOOLS_LOG_LEVEL of the functions. @default "WARN" */
   readonly logLevel?: string;
-  /** Told of every state change. */
-  readonly onEvent?: (event: SystemEvent) => void;
-}
-
-/** One region of the local system. */
-export interface LocalRegion {
-  readonly region: string;
-  readonly alb: RegionalAlb;
-  readonly fn: FunctionHost;
-  /** The latest health check's result. */
-  lastCheck?: CheckResult;
+  /**
+   * Execution environments per region at most (Lambda concurrency); past it requests are throttled.
+   * @default config.function.reservedConcurrency, else DEFAULT_LOCAL_CONCURRENCY (32)
+   */
+  readonly concurrency?: number;
+  /**
+   * Seed of the random health-check phases: each region's first check comes a random fraction of an
+   * interval after start, so where a STATUS change falls in the check cycle varies from system to
+   * system as it does on AWS. The same seed gives the same phases. @default a random seed
+   */
+  readonly seed?: number;
+  /** Timeouts and connection caps (local/limits.ts); tests shorten them. @default DEFAULT_LIMITS */
+  readonly limits?: Partial<LocalLimits>;
+  /** Told of every state change (the same as `subscribe` right after start). */
+  readonly onEvent?: SystemEventListener;
 }
 
 /** The region's state as the admin API shows it. */
-export interface RegionSnapshot {
-  readonly region: string;
-  readonly albUrl: string;
-  readonly status: string;
-  readonly killed: boolean;
-  /** The target group's health. */
-  readonly health: TargetState;
+export interface RegionSnapshot extends RegionState {
   /** The health the accelerator acts on (after the propagation delay). */
   readonly acceleratorHealth: TargetState;
-  readonly lastCheck?: string;
   readonly dial: number;
   readonly weight: number;
   /** Connections the accelerator sent here. */
   readonly connections: number;
-  /** Requests the ALB answered (health checks not included). */
-  readonly requests: number;
 }
 
 /** The whole system's state: what `GET /` of the admin API answers. */
@@ -86,6 +79,13 @@ export interface SystemSnapshot {
   readonly clientRegion: string;
   readonly clientAffinity: "NONE" | "SOURCE_IP";
   readonly healthCheck: AppConfig["healthCheck"];
+  /** The seed the health-check phases were drawn from (`--seed` reproduces them). */
+  readonly seed: number;
+  /** Execution environments per region at most. */
+  readonly concurrency: number;
+  readonly limits: LocalLimits;
+  /** Connections waiting at the accelerator for their first request headers. */
+  readonly pendingConnections: number;
   readonly regions: readonly RegionSnapshot[];
 }
 
@@ -107,6 +107,8 @@ export interface LocalSystem {
   restore(region: string): Promise<void>;
   setDial(region: string, dial: number): void;
   setWeight(region: string, weight: number): void;
+  /** Tells `listener` of every event from now on; returns the function that stops it. */
+  subscribe(listener: SystemEventListener): () => void;
   snapshot(): SystemSnapshot;
   /** Model seconds since start. */
   now(): number;
@@ -119,9 +121,15 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const scale = options.timeScale ?? makeTimeScale(1);
   const propagationSeconds = options.propagationSeconds ?? config.local.propagationSeconds;
   const clientRegion = options.clientRegion ?? config.local.clientRegion ?? config.regions[0];
+  const concurrency = options.concurrency ?? config.function.reservedConcurrency ?? DEFAULT_LOCAL_CONCURRENCY;
+  const limits: LocalLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const seed = options.seed ?? randomSeed();
+  const random = seededRandom(seed);
   const started = Date.now();
   const now = () => scale.toModelSeconds(Date.now() - started);
-  const emit = (e: SystemEvent) => options.onEvent?.(e);
+  const events = new EventHub((err) => console.error("local: an event listener failed:", err));
+  if (options.onEvent) events.subscribe(options.onEvent);
+  const emit = (e: SystemEvent) => events.emit(e);
 
   const cleanup: (() => Promise<void>)[] = [];
   const closeAll = async () => {
@@ -137,47 +145,41 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // The accelerator needs the ALBs' ports, the ALBs report health to the accelerator: ALBs first.
     let accelerator: LocalAccelerator | undefined;
     for (const region of config.regions) {
-      const fn = new FunctionHost({
-        file,
+      regions.set(
         region,
-        functionName: `${config.appName}-${config.environment}-${region}-get`,
-        env: {
-          ...functionEnvironment({ tableName: config.tableName, healthCheckMode: healthCheckMode(config), healthPath: config.healthCheck.path }),
-          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-          POWERTOOLS_LOG_LEVEL: options.logLevel ?? "WARN",
-        },
-        timeoutMs: config.function.timeoutSeconds * 1000,
-        memoryMb: config.function.memoryMb,
-      });
-      const entry: LocalRegion = {
-        region,
-        fn,
-        alb: new RegionalAlb({
+        new LocalRegion({
           region,
-          target: fn,
+          function: {
+            file,
+            region,
+            functionName: `${config.appName}-${config.environment}-${region}-get`,
+            env: {
+              ...functionEnvironment({ tableName: config.tableName, healthCheckMode: healthCheckMode(config), healthPath: config.healthCheck.path }),
+              AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+              POWERTOOLS_LOG_LEVEL: options.logLevel ?? "WARN",
+            },
+            timeoutMs: config.function.timeoutSeconds * 1000,
+            memoryMb: config.function.memoryMb,
+            concurrency,
+            initTimeoutMs: limits.functionInitTimeoutMs,
+          },
           healthCheck: config.healthCheck,
+          healthCheckPhaseSeconds: random() * config.healthCheck.intervalSeconds,
           multiValueHeaders: config.function.multiValueHeaders,
           timeScale: scale,
-          onCheck: (r) => {
-            entry.lastCheck = r;
-          },
+          limits,
           onTransition: (t) => {
             emit({ t: now(), type: "health", region, ...t });
             accelerator?.healthChanged(region, t.to);
           },
         }),
-      };
-      regions.set(region, entry);
+      );
     }
-    // Load every region's function at once (each is a cold start of the bundle).
-    await Promise.all([...regions.values()].map((r) => r.fn.start()));
     cleanup.push(async () => {
-      for (const r of regions.values()) await r.fn.stop();
+      for (const r of regions.values()) await r.close();
     });
-    for (const r of regions.values()) {
-      await r.alb.listen();
-      cleanup.push(() => r.alb.shutdown());
-    }
+    // Every region's function loads at once (each is a cold start of the bundle).
+    await Promise.all([...regions.values()].map((r) => r.start()));
 
     accelerator = new LocalAccelerator({
       groups: config.regions.map((region) => ({
@@ -191,6 +193,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       propagationSeconds,
       timeScale: scale,
       port: options.port ?? config.local.port,
+      idleTimeoutMs: limits.acceleratorIdleTimeoutMs,
+      maxPendingConnections: limits.acceleratorMaxPendingConnections,
+      headWaitMs: limits.acceleratorHeadWaitMs,
       onHealth: (region, health) => emit({ t: now(), type: "propagated", region, health }),
     });
     await accelerator.listen();
@@ -219,20 +224,20 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       propagationSeconds,
       now,
       async setStatus(region, status) {
-        if (parseStatus(status) === undefined) throw new RangeError(`STATUS must be ${STATUS_RULE}, got "${status}"`);
-        await regionOf(region).fn.updateEnvironment({ STATUS: status });
-        emit({ t: now(), type: "status", region, status });
+        try {
+          await regionOf(region).setStatus(status);
+          emit({ t: now(), type: "status", region, status });
+        } catch (err) {
+          if (err instanceof InvocationError) emit({ t: now(), type: "status", region, status, error: err.message });
+          throw err;
+        }
       },
       async kill(region) {
-        const r = regionOf(region);
-        await r.alb.close();
-        await r.fn.stop();
+        await regionOf(region).kill();
         emit({ t: now(), type: "kill", region });
       },
       async restore(region) {
-        const r = regionOf(region);
-        await r.fn.start();
-        await r.alb.listen();
+        await regionOf(region).restore();
         emit({ t: now(), type: "restore", region });
       },
       setDial(region, dial) {
@@ -245,6 +250,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         acc.setWeight(region, weight);
         emit({ t: now(), type: "weight", region, value: weight });
       },
+      subscribe: (listener) => events.subscribe(listener),
       snapshot() {
         const groups = acc.view();
         return {
@@ -256,21 +262,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           clientRegion,
           clientAffinity: config.accelerator.clientAffinity,
           healthCheck: config.healthCheck,
+          seed,
+          concurrency,
+          limits,
+          pendingConnections: acc.pendingConnections,
           regions: [...regions.values()].map((r) => {
             const g = groups.find((x) => x.region === r.region)!;
-            return {
-              region: r.region,
-              albUrl: r.alb.url,
-              status: r.fn.variables.STATUS,
-              killed: !r.fn.isRunning,
-              health: r.alb.state,
-              acceleratorHealth: g.health,
-              lastCheck: r.lastCheck?.detail,
-              dial: g.dial,
-              weight: g.weight,
-              connections: g.connections,
-              requests: r.alb.requests,
-            };
+            return { ...r.state(), acceleratorHealth: g.health, dial: g.dial, weight: g.weight, connections: g.connections };
           }),
         };
       },

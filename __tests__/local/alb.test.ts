@@ -1,55 +1,28 @@
-import { fromALBResult, healthCheckEvent, toALBEvent } from "../../local/alb";
+import { albErrorPage, refusalFor } from "../../local/alb";
 
-const ARN = "arn:aws:elasticloadbalancing:us-west-2:000000000000:targetgroup/t/0";
-const raw = (over: Partial<Parameters<typeof toALBEvent>[0]> = {}) => ({
-  method: "GET",
-  url: "/get/a%20b?x=1&x=2&y=%2F",
-  rawHeaders: ["Host", "h", "Accept", "a", "Accept", "b", "X-Forwarded-For", "1.2.3.4"],
-  body: Buffer.alloc(0),
-  remoteAddress: "127.0.0.1",
-  port: 80,
-  ...over,
-});
-
-describe("toALBEvent (HTTP request → the ALB's Lambda event)", () => {
-  it("single-value form: lower-case headers, last value wins, path and query left encoded", () => {
-    const e = toALBEvent(raw(), ARN, false);
-    expect(e.requestContext.elb.targetGroupArn).toBe(ARN);
-    expect(e.path).toBe("/get/a%20b");
-    expect(e.queryStringParameters).toEqual({ x: "2", y: "%2F" });
-    expect(e.headers).toMatchObject({ host: "h", accept: "b", "x-forwarded-for": "1.2.3.4, 127.0.0.1", "x-forwarded-proto": "http", "x-forwarded-port": "80" });
-    expect(e.headers?.["x-amzn-trace-id"]).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
-    expect(e.multiValueHeaders).toBeUndefined();
-    expect(e.isBase64Encoded).toBe(false);
+describe("refusalFor (what the ALB answers before the function is involved)", () => {
+  const req = (over: Partial<{ method: string; url: string; rawHeaders: string[] }> = {}) => ({ method: "GET", url: "/health", rawHeaders: ["Host", "h"], ...over });
+  it("lets a request within the limits through", () => {
+    expect(refusalFor(req())).toBeUndefined();
+    expect(refusalFor(req({ rawHeaders: ["X-A", "v".repeat(16 * 1024 - 5)] }))).toBeUndefined();
+    expect(refusalFor(req({ rawHeaders: ["Transfer-Encoding", "chunked"] }))).toBeUndefined();
+    expect(refusalFor(req({ rawHeaders: ["X-Forwarded-For", Array(30).fill("10.0.0.1").join(", ")] }))).toBeUndefined();
   });
-  it("multi-value form keeps every value", () => {
-    const e = toALBEvent(raw(), ARN, true);
-    expect(e.multiValueQueryStringParameters).toEqual({ x: ["1", "2"], y: ["%2F"] });
-    expect(e.multiValueHeaders?.accept).toEqual(["a", "b"]);
-    expect(e.headers).toBeUndefined();
-  });
-  it("passes JSON as text and other bodies base64-encoded", () => {
-    const json = toALBEvent(raw({ method: "PUT", rawHeaders: ["Content-Type", "application/json"], body: Buffer.from('{"a":1}') }), ARN, false);
-    expect(json).toMatchObject({ body: '{"a":1}', isBase64Encoded: false });
-    const bin = toALBEvent(raw({ method: "PUT", rawHeaders: ["Content-Type", "application/octet-stream"], body: Buffer.from([0, 255]) }), ARN, false);
-    expect(bin).toMatchObject({ body: "AP8=", isBase64Encoded: true });
-  });
-  it("the health check event is a GET of the path from ELB-HealthChecker/2.0", () => {
-    expect(healthCheckEvent("/health", ARN, false)).toMatchObject({ httpMethod: "GET", path: "/health", headers: { "user-agent": "ELB-HealthChecker/2.0" } });
-    expect(healthCheckEvent("/health", ARN, true).multiValueHeaders).toEqual({ "user-agent": ["ELB-HealthChecker/2.0"] });
+  it.each([
+    ["TRACE", req({ method: "TRACE" }), 405],
+    ["a request line over 16 K", req({ url: `/${"a".repeat(16 * 1024)}` }), 414],
+    ["a header line over 16 K", req({ rawHeaders: ["X-A", "v".repeat(16 * 1024 - 3)] }), 400],
+    ["header lines over 64 K in all", req({ rawHeaders: Array.from({ length: 5 }, (_, i) => [`X-${i}`, "v".repeat(15_000)]).flat() }), 400],
+    ["Transfer-Encoding gzip", req({ rawHeaders: ["Transfer-Encoding", "gzip, chunked"] }), 501],
+    ["31 X-Forwarded-For addresses", req({ rawHeaders: ["X-Forwarded-For", Array(31).fill("10.0.0.1").join(", ")] }), 463],
+  ])("refuses %s with %d", (_name, r, status) => {
+    expect(refusalFor(r)).toBe(status);
   });
 });
 
-describe("fromALBResult (Lambda result → HTTP response)", () => {
-  it("reads headers in the target group's form only", () => {
-    const result = { statusCode: 200, headers: { a: "1" }, multiValueHeaders: { b: ["2", "3"] }, body: "x" };
-    expect(fromALBResult(result, false)?.headers).toEqual([["a", "1"]]);
-    expect(fromALBResult(result, true)?.headers).toEqual([["b", "2"], ["b", "3"]]);
-  });
-  it("decodes a base64 body", () => {
-    expect(fromALBResult({ statusCode: 200, body: "AP8=", isBase64Encoded: true }, false)?.body).toEqual(Buffer.from([0, 255]));
-  });
-  it.each([[null], ["text"], [{}], [{ statusCode: 99 }], [{ statusCode: "200" }]])("a malformed result %p is undefined (the ALB answers 502)", (r) => {
-    expect(fromALBResult(r, false)).toBeUndefined();
+describe("the ALB's own answers", () => {
+  it("are HTML pages naming the status", () => {
+    expect(albErrorPage(502)).toContain("<title>502 Bad Gateway</title>");
+    expect(albErrorPage(463)).toContain("<h1>463</h1>");
   });
 });

@@ -74,27 +74,44 @@ describe("HealthChecker", () => {
     expect(checker.state).toBe("unhealthy");
   });
 
-  it("checks on the interval's cadence and reports transitions", async () => {
+  it("checks on the interval's cadence and reports transitions after the thresholds' checks in a row", async () => {
     const transitions: string[] = [];
+    const checks: number[] = [];
     let status = 200;
     const checker = new HealthChecker({
       settings,
       timeScale: timeScale(0.01), // interval 100 ms
-      probe: async () => status,
-      onTransition: (t) => transitions.push(`${t.from}->${t.to}`),
+      probe: async () => (checks.push(status), status),
+      onTransition: (t) => transitions.push(`${t.from}->${t.to} after ${checks.length} checks`),
     });
     const started = Date.now();
     checker.start();
-    // Two successes: the check at registration and one interval later.
+    // Two successes: the check at registration and one interval later (a timer never fires early).
     await waitFor("healthy", () => transitions.length === 1);
-    expect(transitions).toEqual(["initial->healthy"]);
+    expect(transitions).toEqual(["initial->healthy after 2 checks"]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(95);
     status = 500;
-    const failing = Date.now();
+    const before = checks.length;
     await waitFor("unhealthy", () => transitions.length === 2);
     checker.stop();
-    expect(transitions).toEqual(["initial->healthy", "healthy->unhealthy"]);
-    // Two failures need at least one more interval after the first failing check.
-    expect(Date.now() - failing).toBeGreaterThanOrEqual(95);
+    // Unhealthy at exactly the second failing check after the change.
+    expect(transitions[1]).toBe(`healthy->unhealthy after ${before + 2} checks`);
+    expect(checks.slice(before)).toEqual([500, 500]);
+  });
+
+  it("starts its cycle after the phase: the first check comes phaseSeconds after start", async () => {
+    let checks = 0;
+    const checker = new HealthChecker({ settings, timeScale: timeScale(0.01), phaseSeconds: 5, probe: async () => ((checks += 1), 200) });
+    const started = Date.now();
+    checker.start();
+    expect(checker.phaseSeconds).toBe(5);
+    await waitFor("the first check", () => checks === 1);
+    checker.stop();
+    // 5 model seconds at 0.01 are 50 ms: no check before them.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+  });
+
+  it.each([[-1], [10], [Number.NaN]])("rejects a phase of %p (it must be in [0, interval))", (phaseSeconds) => {
+    expect(() => new HealthChecker({ settings, timeScale: scale, phaseSeconds, probe: async () => 200 })).toThrow(/health check phase must be in \[0, 10\)/);
   });
 });

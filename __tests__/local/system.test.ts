@@ -13,8 +13,8 @@ import { localConfig, waitFor } from "./support";
 const scale = timeScale(0.03);
 const PROPAGATION = 2;
 
-async function start(override: unknown = {}): Promise<LocalSystem> {
-  const system = await startLocalSystem({ config: localConfig(override), timeScale: scale, port: 0, adminPort: 0, propagationSeconds: PROPAGATION, logLevel: "SILENT" });
+async function start(override: unknown = {}, at = scale): Promise<LocalSystem> {
+  const system = await startLocalSystem({ config: localConfig(override), timeScale: at, port: 0, adminPort: 0, propagationSeconds: PROPAGATION, logLevel: "SILENT" });
   await allHealthy(system);
   return system;
 }
@@ -137,10 +137,15 @@ describe("the local system (default config: us-west-2 and eu-central-1, affinity
 describe("the local system with affinity SOURCE_IP, multi-value headers and a 50% dial", () => {
   let system: LocalSystem;
   beforeAll(async () => {
-    system = await start({
-      accelerator: { clientAffinity: "SOURCE_IP", trafficDials: { "us-west-2": 50 } },
-      function: { multiValueHeaders: true },
-    });
+    // Time scale 0.1 (a 0.5 s health-check timeout): stickiness holds while health stays the same,
+    // and 12 clients at once must not make a loaded machine's checks time out.
+    system = await start(
+      {
+        accelerator: { clientAffinity: "SOURCE_IP", trafficDials: { "us-west-2": 50 } },
+        function: { multiValueHeaders: true },
+      },
+      timeScale(0.1),
+    );
   });
   afterAll(() => system?.close());
 

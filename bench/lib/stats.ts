@@ -8,6 +8,12 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** The `p`th percentile (0-100) of a list sorted ascending: the value below which p % of them lie. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) throw new Error("percentile of an empty list");
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
 /** `value / base`; throws on a zero or negative base, where a ratio means nothing. */
 export function ratio(value: number, base: number): number {
   if (!(base > 0)) throw new Error(`ratio against a non-positive base (${base})`);
@@ -42,6 +48,14 @@ export function renderTable(header: readonly string[], rows: ReadonlyArray<reado
   const line = (cells: readonly string[]) =>
     widths.map((w, i) => (side(i) === "l" ? (cells[i] ?? "").padEnd(w) : (cells[i] ?? "").padStart(w))).join("  ").trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+/** A Markdown table (as the README shows it): first column left-aligned, the others right-aligned. */
+export function renderMarkdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) => `| ${widths.map((w, i) => (i === 0 ? (cells[i] ?? "").padEnd(w) : (cells[i] ?? "").padStart(w))).join(" | ")} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`;
+  return [line(header), rule, ...rows.map(line)].join("\n");
 }
 
 /** What each benchmark hands to `npm run bench`: a titled table and the notes that explain it. */

@@ -1,0 +1,97 @@
+/**
+ * `npm run drill` as a user runs it: the exact script from package.json, in a child process, with
+ * `--runs 2 --seed` against fresh local systems at a fast time scale; and its usage errors.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { MultiDrillResult } from "../../drill/runs";
+import { drillSeed, runSeed } from "../../drill/runs";
+import { seededRandom } from "../../local/random";
+
+const ROOT = join(__dirname, "..", "..");
+const script = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.drill;
+const [command, ...scriptArgs] = script.split(" ");
+const executable = command === "node" ? process.execPath : command;
+const childEnv = { ...process.env, GLOBALAPP_CONFIG: "" };
+const drill = (args: string[]) => spawnSync(executable, [...scriptArgs, ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: childEnv });
+
+/** The same, without blocking: several short runs at once. */
+function drillAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(executable, [...scriptArgs, ...args], { cwd: ROOT, env: childEnv });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe("npm run drill -- --target local --runs 2 --seed 5 --json", () => {
+  let result: ReturnType<typeof drill>;
+  let json: MultiDrillResult;
+  beforeAll(() => {
+    // --fresh: never look for a running system on the default admin port.
+    result = drill(["--target", "local", "--fresh", "--runs", "2", "--seed", "5", "--time-scale", "0.03", "--no-replication", "--json"]);
+    json = JSON.parse(result.stdout) as MultiDrillResult;
+  });
+
+  it("prints one JSON object on stdout, progress on stderr, and exits 0 when the spread is in range", () => {
+    expect(result.stderr).toMatch(/Run 1 of 2: drill against local/);
+    expect(result.stderr).toMatch(/Run 2 of 2: drill against local/);
+    expect(json.ok).toBe(true);
+    expect(result.status).toBe(0);
+  });
+
+  it("keeps the single-run fields (the first run's), and adds every run and the distribution", () => {
+    expect(json.runs).toHaveLength(2);
+    expect(json.failoverSeconds).toBe(json.runs[0].failoverSeconds);
+    expect(json.predictedFailoverRange).toEqual(json.runs[0].predictedFailoverRange);
+    const failovers = json.runs.map((r) => r.failoverSeconds as number);
+    expect(json.distribution).toMatchObject({ runs: 2, failover: { min: Math.min(...failovers), max: Math.max(...failovers), inRange: true }, recovery: { inRange: true } });
+    for (const r of json.runs) {
+      expect(r.failoverSeconds).toBeGreaterThanOrEqual(r.predictedFailoverRange.min - r.toleranceSeconds);
+      expect(r.failoverSeconds).toBeLessThanOrEqual(r.predictedFailoverRange.max + r.toleranceSeconds);
+    }
+  });
+
+  it("names the seeds; each run's phases and waits follow from its seed", () => {
+    expect(json.seed).toBe(5);
+    expect(json.runs.map((r) => r.seed)).toEqual([runSeed(5, 0), runSeed(5, 1)]);
+    json.runs.forEach((r, i) => {
+      const system = seededRandom(r.seed as number);
+      const interval = 10;
+      expect(r.healthCheckPhaseSeconds).toEqual({ "us-west-2": round(system() * interval), "eu-central-1": round(system() * interval) });
+      const own = seededRandom(drillSeed(runSeed(5, i)));
+      expect(r.phaseWaitSeconds).toEqual({ failover: round(own() * interval), recovery: round(own() * interval) });
+    });
+  });
+});
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+describe("npm run drill usage errors (exit 2)", () => {
+  const cases: [string[], RegExp][] = [
+    [["--target", "local", "--runs", "0"], /--runs must be a positive integer/],
+    [["--target", "local", "--runs", "1.5"], /--runs must be a positive integer/],
+    [["--target", "local", "--seed", "abc"], /--seed must be a whole number/],
+    [["--target", "aws", "--seed", "1"], /--seed applies to --target local only/],
+  ];
+  let results: Awaited<ReturnType<typeof drillAsync>>[];
+  let help: Awaited<ReturnType<typeof drillAsync>>;
+  beforeAll(async () => {
+    [help, ...results] = await Promise.all([drillAsync(["--help"]), ...cases.map(([args]) => drillAsync(args))]);
+  });
+
+  it.each(cases.map(([args, message], i) => [args.join(" "), message, i] as const))("%s", (_args, message, i) => {
+    expect(results[i].status).toBe(2);
+    expect(results[i].stderr).toMatch(message);
+  });
+
+  it("--help describes --runs and --seed", () => {
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/--runs N/);
+    expect(help.stdout).toMatch(/--seed S/);
+  });
+});
