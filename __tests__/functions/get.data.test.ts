@@ -247,7 +247,7 @@ describe("within the ALB's 1 MB (worst case: an item full of characters JSON esc
   test("PUT of the same item is refused: its GET answer could never pass uncompressed", async () => {
     const put = await call({ method: "PUT", path: "/items/escapes-2", body: JSON.stringify({ d: controls }) });
     expect(put.statusCode).toBe(400);
-    expect(JSON.parse(put.body ?? "").error).toMatch(/GET response would be \d+ bytes of JSON, over the ALB's limit of 1000000 bytes/);
+    expect(JSON.parse(put.body ?? "").error).toMatch(/responses would be up to \d+ bytes of JSON, over the ALB's limit of 1000000 bytes/);
     expect(await getRaw("escapes-2")).toBeUndefined();
   });
 

@@ -44,7 +44,11 @@ export const KEY = "item_id";
 export const MAX_ID_BYTES = 2048;
 /** DynamoDB's item size limit: 400 KB of 1024 bytes, attribute names included. */
 export const MAX_ITEM_BYTES = 400 * 1024;
-/** DynamoDB's nesting limit: an attribute value holds at most 32 levels of lists and maps. */
+/**
+ * DynamoDB's nesting limit, 32 levels ("DynamoDB supports nested attributes up to 32 levels deep"),
+ * counted over the values on a path from the attribute to its leaf, the leaf included: tests run
+ * against the real service accept a leaf inside 31 maps and refuse one inside 32.
+ */
 export const MAX_DEPTH = 32;
 /** Longest attribute name DynamoDB accepts, in UTF-8 bytes (it refuses 65,536). */
 export const MAX_NAME_BYTES = 65535;

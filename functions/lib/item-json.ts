@@ -166,11 +166,13 @@ function tagged(tag: string, v: JsonValue, depth: number): AttributeValue {
 
 /** A JSON value → the DynamoDB value it means. `depth` is the nesting level a list or map here gets. */
 function fromJson(v: JsonValue, depth: number): AttributeValue {
+  // Every value counts as a level, leaves (strings, numbers, tagged sets and binary) included: items
+  // real DynamoDB accepts reach a leaf at level 32 (31 maps around it) and refuse one at level 33.
+  if (depth > MAX_DEPTH) throw new BadRequestError(`item nests deeper than ${MAX_DEPTH} levels (DynamoDB's limit for lists and maps)`);
   if (typeof v === "string") return { S: checkText(v) };
   if (v instanceof JsonNumber) return { N: dynamoNumber(v.text) };
   if (typeof v === "boolean") return { BOOL: v };
   if (v === null) return { NULL: true };
-  if (depth > MAX_DEPTH) throw new BadRequestError(`item nests deeper than ${MAX_DEPTH} levels (DynamoDB's limit for lists and maps)`);
   if (Array.isArray(v)) return { L: v.map((e, i) => within(i, () => fromJson(e, depth + 1))) };
   if (v.size === 1) {
     const [tag] = v.keys();

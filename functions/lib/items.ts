@@ -12,6 +12,10 @@ import {
 import { BadRequestError, NotFoundError, ServiceUnavailableError } from "./errors";
 import { BASE64, itemFromJson, itemToJson, LONE_SURROGATE } from "./item-json";
 import { ALB_RESPONSE_LIMIT, alwaysFits, JsonText, worstCaseBytes, type ServiceResponse } from "./response";
+import { AWS_REGIONS } from "../../model/regions";
+
+/** The longest region code an item can be read in: the worst case of the answers that name it. */
+const LONGEST_REGION_NAME = Math.max(...AWS_REGIONS.map((r) => r.length));
 
 /** An item as DynamoDB holds it: attribute values by name, `item_id` the partition key (S). */
 export type Item = AttributeMap;
@@ -112,10 +116,19 @@ export class ItemService {
   ): Promise<ServiceResponse> {
     const item = parseItemBody(id, body, isBase64Encoded);
     const json = new JsonText(itemToJson(item));
-    const readBack = this.answer(200, json, `retrieved from ${this.region}`);
-    if (!alwaysFits(readBack, this.region)) {
+    // Every answer this item can get, in any region: the GET that reads it back wherever it is read
+    // (active-active: the longest region name is the worst case, named in the body and a header),
+    // and this PUT's own 201 or 200. The largest must fit, or the write is refused before it is made.
+    const anywhere = "x".repeat(LONGEST_REGION_NAME);
+    const answers = [
+      this.answer(200, json, `retrieved from ${anywhere}`, anywhere),
+      this.answer(201, json, `created in ${anywhere}`, anywhere),
+      this.answer(200, json, `replaced in ${anywhere}`, anywhere),
+    ];
+    const largest = answers.reduce((max, a) => Math.max(max, worstCaseBytes(a, anywhere)), 0);
+    if (answers.some((a) => !alwaysFits(a, anywhere))) {
       throw new BadRequestError(
-        `the item's GET response would be ${worstCaseBytes(readBack, this.region)} bytes of JSON, over the ALB's limit of ${ALB_RESPONSE_LIMIT} bytes for Lambda responses ` +
+        `the item's responses would be up to ${largest} bytes of JSON, over the ALB's limit of ${ALB_RESPONSE_LIMIT} bytes for Lambda responses ` +
           "(quotes, backslashes and control characters count several times once escaped)",
       );
     }
@@ -137,8 +150,8 @@ export class ItemService {
     };
   }
 
-  private answer(statusCode: number, item: JsonText, message: string): ServiceResponse {
-    return { statusCode, body: { item, region: this.region, message } };
+  private answer(statusCode: number, item: JsonText, message: string, region = this.region): ServiceResponse {
+    return { statusCode, body: { item, region, message } };
   }
 }
 

@@ -1,7 +1,8 @@
 import { MAX_ID_BYTES, MAX_ITEM_BYTES } from "../../../functions/lib/attributes";
 import { BadRequestError, NotFoundError, ServiceUnavailableError } from "../../../functions/lib/errors";
-import { HealthCheck, ItemService, parseItemBody, parseItemId } from "../../../functions/lib/items";
-import { ALB_RESPONSE_LIMIT, bodyJson, JsonText, worstCaseBytes } from "../../../functions/lib/response";
+import { HealthCheck, ItemService, type ItemStore, parseItemBody, parseItemId } from "../../../functions/lib/items";
+import { ALB_RESPONSE_LIMIT, alwaysFits, bodyJson, JsonText, worstCaseBytes } from "../../../functions/lib/response";
+import { AWS_REGIONS } from "../../../model/regions";
 import { MemoryStore } from "../support/memory-store";
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
@@ -97,15 +98,20 @@ describe("parseItemBody", () => {
     expect(() => parseItemBody("k", '{"odd key":{"$NS":[1,1.0]}}', false)).toThrow(/duplicate.*\(at \["odd key"\]\["\$NS"\]\[1\]\)/);
   });
 
-  test("nesting: 32 levels are accepted, 33 are not", () => {
-    const nest = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
-    // The item itself is level 0, its attribute value level 1.
-    expect(() => parseItemBody("k", `{"a":${nest(32)}}`, false)).not.toThrow();
+  test("nesting: a leaf at level 32 is accepted, at 33 it is not, whatever the leaf", () => {
+    const nest = (depth: number, leaf = "") => "[".repeat(depth) + leaf + "]".repeat(depth);
+    // The item itself is level 0, its attribute value level 1; the leaf counts as a level.
+    expect(() => parseItemBody("k", `{"a":${nest(31, '"x"')}}`, false)).not.toThrow();
+    expect(() => parseItemBody("k", `{"a":${nest(32, '"x"')}}`, false)).toThrow(/32 levels/);
+    expect(() => parseItemBody("k", `{"a":${nest(32)}}`, false)).not.toThrow(); // an empty list at 32: no leaf beyond
     expect(() => parseItemBody("k", `{"a":${nest(33)}}`, false)).toThrow(/32 levels/);
-    // $M wrappers are JSON levels, not DynamoDB levels: 32 maps of one "$B" key each.
+    // A tagged leaf is a leaf like a string: the same boundary.
+    expect(() => parseItemBody("k", `{"a":${nest(31, '{"$B":"eA=="}')}}`, false)).not.toThrow();
+    expect(() => parseItemBody("k", `{"a":${nest(32, '{"$B":"eA=="}')}}`, false)).toThrow(/32 levels/);
+    // $M wrappers are JSON levels, not DynamoDB levels: maps of one "$B" key each, a string at the end.
     const maps = (depth: number) => '{"$M":{"$B":'.repeat(depth) + '"x"' + "}}".repeat(depth);
-    expect(() => parseItemBody("k", `{"a":${maps(32)}}`, false)).not.toThrow();
-    expect(() => parseItemBody("k", `{"a":${maps(33)}}`, false)).toThrow(/32 levels/);
+    expect(() => parseItemBody("k", `{"a":${maps(31)}}`, false)).not.toThrow();
+    expect(() => parseItemBody("k", `{"a":${maps(32)}}`, false)).toThrow(/32 levels/);
   });
 
   test("pathological nesting is a 400, not a stack overflow", () => {
@@ -166,37 +172,51 @@ describe("ItemService", () => {
     expect(store.items.size).toBe(0);
   });
 
-  test("put: an item DynamoDB takes but whose answer the ALB could not pass is refused, naming the limit", async () => {
+  /** The largest answer an item of this JSON can get, read anywhere (the longest region name) or written (201 created). */
+  const worstAnswer = (itemJson: string) => {
+    const anywhere = "x".repeat(Math.max(...AWS_REGIONS.map((r) => r.length)));
+    const item = new JsonText(itemJson);
+    return Math.max(
+      ...[
+        [200, `retrieved from ${anywhere}`],
+        [201, `created in ${anywhere}`],
+        [200, `replaced in ${anywhere}`],
+      ].map(([statusCode, message]) => worstCaseBytes({ statusCode: statusCode as number, body: { item, region: anywhere, message } }, anywhere)),
+    );
+  };
+
+  test("put: an item DynamoDB takes but whose answers the ALB could not pass is refused, naming the limit", async () => {
     const { store, service } = setup();
     // A control character is 1 byte stored and 7 bytes in the ALB's response JSON (\\u0001).
-    const answer = (n: number) =>
-      worstCaseBytes(
-        {
-          statusCode: 200,
-          body: { item: new JsonText(`{"d":"${"\\u0001".repeat(n)}","item_id":"a"}`), region: "eu-central-1", message: "retrieved from eu-central-1" },
-        },
-        "eu-central-1",
-      );
+    const answer = (n: number) => worstAnswer(`{"d":"${"\\u0001".repeat(n)}","item_id":"a"}`);
     expect(answer(140_000)).toBeLessThanOrEqual(ALB_RESPONSE_LIMIT);
     expect(answer(150_000)).toBeGreaterThan(ALB_RESPONSE_LIMIT);
     await expect(service.put("a", JSON.stringify({ d: "\u0001".repeat(150_000) }), false)).rejects.toThrow(
-      new RegExp(`GET response would be ${answer(150_000)} bytes of JSON, over the ALB's limit of 1000000 bytes`),
+      new RegExp(`responses would be up to ${answer(150_000)} bytes of JSON, over the ALB's limit of 1000000 bytes`),
     );
     expect(store.items.size).toBe(0);
     await expect(service.put("a", JSON.stringify({ d: "\u0001".repeat(140_000) }), false)).resolves.toMatchObject({ statusCode: 201 });
   });
 
-  test("put: the ALB check is exact at the limit (one byte either side)", async () => {
+  test("put: the ALB check is exact at the limit (one byte either side), for every answer in every region", async () => {
     const { service } = setup();
-    const region = "eu-central-1";
-    // x characters make the rest: find the string length whose GET answer is exactly the limit.
-    const answer = (n: number) =>
-      worstCaseBytes({ statusCode: 200, body: { item: new JsonText(`{"d":"${"\\u0001".repeat(140_000)}${"x".repeat(n)}","item_id":"a"}`), region, message: `retrieved from ${region}` } }, region);
-    const n = ALB_RESPONSE_LIMIT - answer(0);
-    expect(answer(n)).toBe(ALB_RESPONSE_LIMIT);
+    // x characters make the rest: find the string length whose largest answer is exactly the limit.
+    const itemJson = (n: number) => `{"d":"${"\\u0001".repeat(140_000)}${"x".repeat(n)}","item_id":"a"}`;
+    const n = ALB_RESPONSE_LIMIT - worstAnswer(itemJson(0));
+    expect(worstAnswer(itemJson(n))).toBe(ALB_RESPONSE_LIMIT);
     const body = (extra: number) => JSON.stringify({ d: "\u0001".repeat(140_000) + "x".repeat(extra) });
-    await expect(service.put("a", body(n), false)).resolves.toMatchObject({ statusCode: 201 });
-    await expect(service.put("a", body(n + 1), false)).rejects.toThrow(/1000001 bytes of JSON/);
+    await expect(service.put("a", body(n + 1), false)).rejects.toThrow(/up to 1000001 bytes of JSON/);
+    // At the limit: accepted, and then every answer it can get fits — the PUT's own 201 here, and the
+    // GET from the region with the longest name (active-active: any region may read it back).
+    const put = await service.put("a", body(n), false);
+    expect(put.statusCode).toBe(201);
+    expect(alwaysFits(put, "eu-central-1")).toBe(true);
+    const longest = AWS_REGIONS.reduce((a, b) => (b.length > a.length ? b : a));
+    const elsewhere = new ItemService((service as unknown as { store: ItemStore }).store, longest);
+    const read = await elsewhere.get("a");
+    expect(alwaysFits(read, longest)).toBe(true);
+    const replaced = await elsewhere.put("a", body(n), false);
+    expect([replaced.statusCode, alwaysFits(replaced, longest)]).toEqual([200, true]);
   });
 
   test("delete: 200 with the removed item, then 404", async () => {
