@@ -4,6 +4,7 @@
  * result becomes the HTTP response, and the health check has its own event. No I/O.
  */
 import type { ALBEvent, ALBResult } from "aws-lambda";
+import { resultBytes } from "../functions/lib/response";
 import { ALB_LIMITS } from "./limits";
 
 /** Content types the ALB passes as text; any other body is base64-encoded (`isBase64Encoded: true`). */
@@ -93,7 +94,7 @@ export function healthCheckEvent(path: string, targetGroupArn: string, multiValu
  */
 export function fromALBResult(result: unknown, multiValue: boolean): { status: number; headers: [string, string][]; body: Buffer } | undefined {
   if (typeof result !== "object" || result === null) return undefined;
-  if (Buffer.byteLength(JSON.stringify(result)) > ALB_LIMITS.lambdaResponseBytes) return undefined;
+  if (resultBytes(result as ALBResult) > ALB_LIMITS.lambdaResponseBytes) return undefined;
   const r = result as ALBResult;
   if (!Number.isInteger(r.statusCode) || r.statusCode < 100 || r.statusCode > 599) return undefined;
   const headers: [string, string][] = [];

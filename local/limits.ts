@@ -20,12 +20,17 @@
  *   the function's concurrency is throttled, not queued (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html).
  */
 
+import { ALB_RESPONSE_LIMIT } from "../functions/lib/response";
+
 /** Fixed ALB limits for a Lambda target (bytes, counts). */
 export const ALB_LIMITS = {
   /** Request body the ALB passes to a Lambda function; larger is answered 413. */
   lambdaRequestBodyBytes: 1024 * 1024,
-  /** Response JSON a Lambda function may return to the ALB; larger is answered 502. */
-  lambdaResponseBytes: 1024 * 1024,
+  /**
+   * Response JSON a Lambda function may return to the ALB; larger is answered 502. The function's
+   * own limit (functions/lib/response.ts), so what the emulator lets through is what AWS does.
+   */
+  lambdaResponseBytes: ALB_RESPONSE_LIMIT,
   /** Request line (`GET /path?query HTTP/1.1`); longer is answered 414. */
   requestLineBytes: 16 * 1024,
   /** One header line (`name: value`); longer is answered 400. */

@@ -1,3 +1,5 @@
+import { ALB_RESPONSE_LIMIT } from "../../functions/lib/response";
+import { ALB_LIMITS } from "../../local/limits";
 import { fromALBResult, healthCheckEvent, toALBEvent } from "../../local/alb-event";
 
 const ARN = "arn:aws:elasticloadbalancing:us-west-2:000000000000:targetgroup/t/0";
@@ -52,8 +54,10 @@ describe("fromALBResult (Lambda result → HTTP response)", () => {
   it.each([[null], ["text"], [{}], [{ statusCode: 99 }], [{ statusCode: "200" }]])("a malformed result %p is undefined (the ALB answers 502)", (r) => {
     expect(fromALBResult(r, false)).toBeUndefined();
   });
-  it("a Lambda result whose JSON is over 1 MB is answered 502", () => {
-    expect(fromALBResult({ statusCode: 200, body: "a".repeat(1024 * 1024) }, false)).toBeUndefined();
-    expect(fromALBResult({ statusCode: 200, body: "a".repeat(1000 * 1000) }, false)?.status).toBe(200);
+  it("a Lambda result whose JSON is over 1 MB (the function's own limit, 1,000,000 bytes) is answered 502, one byte either side", () => {
+    const shell = JSON.stringify({ statusCode: 200, body: "" }).length;
+    expect(fromALBResult({ statusCode: 200, body: "a".repeat(ALB_RESPONSE_LIMIT - shell) }, false)?.status).toBe(200);
+    expect(fromALBResult({ statusCode: 200, body: "a".repeat(ALB_RESPONSE_LIMIT - shell + 1) }, false)).toBeUndefined();
+    expect(ALB_LIMITS.lambdaResponseBytes).toBe(ALB_RESPONSE_LIMIT);
   });
 });

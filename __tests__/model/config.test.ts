@@ -232,6 +232,7 @@ describe("validation names the key, the value and what is allowed", () => {
     ["an unknown key like nothing known", { zzz: 1 }, /^ {2}- zzz: unknown key$/m],
     // JSON's odd keys are keys: reported, never a prototype change or a crash
     ["__proto__ as a key", JSON.parse('{"__proto__": {"appName": "x"}}'), /__proto__: unknown key/],
+    ["__proto__ as a region key of a record (zod's records skip it silently)", JSON.parse('{"accelerator": {"trafficDials": {"__proto__": 5}}}'), /accelerator.trafficDials.__proto__: unknown key/],
     // wrong types in plain words
     ["a list where an object goes", { accelerator: { trafficDials: [1] } }, /accelerator.trafficDials = \[1\]: must be a JSON object$/m],
     ["null where an object goes", { healthCheck: null }, /healthCheck = null: must be a JSON object$/m],

@@ -64,8 +64,11 @@ function formatPath(path: readonly PropertyKey[]): string {
  */
 export function parseConfig(raw: unknown): AppConfig {
   const result = CONFIG_SCHEMA.safeParse(raw);
-  if (result.success) return result.data;
-  const byKey = new Map<string, string>();
+  // zod's records skip a "__proto__" key without a word: report it like any unknown key.
+  const protoKeys = keysNamedProto(raw);
+  if (result.success && protoKeys.length === 0) return result.data;
+  const byKey = new Map<string, string>(protoKeys.map((path) => [formatPath(path), `${formatPath(path)}: unknown key`]));
+  if (result.success) return failWith([...byKey.values()]);
   for (const issue of result.error.issues) {
     if (issue.code === "unrecognized_keys") {
       for (const k of issue.keys) byKey.set(formatPath([...issue.path, k]), unknownKeyMessage(raw, issue.path, k));
@@ -78,6 +81,17 @@ export function parseConfig(raw: unknown): AppConfig {
     byKey.set(key, `${key} = ${shown}: ${issue.code === "invalid_type" && value !== undefined ? typeMessage(issue.expected) : issue.message}`);
   }
   return failWith([...byKey.values()]);
+}
+
+/** Paths of every own key named "__proto__" in the raw config (JSON.parse makes them own keys). */
+function keysNamedProto(v: unknown, path: PropertyKey[] = []): PropertyKey[][] {
+  if (v === null || typeof v !== "object") return [];
+  const found: PropertyKey[][] = [];
+  for (const [k, child] of Object.entries(v)) {
+    if (k === "__proto__") found.push([...path, k]);
+    else found.push(...keysNamedProto(child, [...path, Array.isArray(v) ? Number(k) : k]));
+  }
+  return found;
 }
 
 /** "must be a JSON object" instead of zod's "Invalid input: expected record, received array". */

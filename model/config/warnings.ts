@@ -4,7 +4,7 @@
  * them as cdktf annotations, so `cdktf synth|diff|deploy` print them too.
  */
 import { isOptInRegion } from "../regions";
-import { httpsEnabled } from "./resolve";
+import { httpsEnabled, usesAccelerator } from "./resolve";
 import type { AppConfig } from "./schema";
 
 /** One warning: the key it is about and what to know. */
@@ -20,7 +20,7 @@ export function configWarnings(config: AppConfig): ConfigWarning[] {
     warnings.push({
       key: "https.certificateArns",
       message:
-        "is empty: the ALBs and the accelerator serve plain HTTP on port 80 only. " +
+        `is empty: the ALBs${usesAccelerator(config) ? " and the accelerator" : ""} serve plain HTTP on port 80 only. ` +
         "Set one ACM certificate per region (or https.issueCertificates with a domain) for HTTPS on 443 with HTTP redirected to it.",
     });
   }
