@@ -26,7 +26,7 @@ export interface LocalTargetOptions {
 }
 
 /** Connects to (or starts) the local system and wraps it as a drill target. */
-export async function localTarget(options: LocalTargetOptions): Promise<DrillTarget & { readonly started?: LocalSystem }> {
+export async function localTarget(options: LocalTargetOptions): Promise<DrillTarget & { readonly started?: LocalSystem; readonly adminUrl: string }> {
   const log = options.log ?? (() => undefined);
   let admin = new AdminClient(options.adminUrl ?? `http://127.0.0.1:${options.config.local.adminPort}`);
   let started: LocalSystem | undefined;
@@ -56,6 +56,7 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
   return {
     kind: "local",
     started,
+    adminUrl: admin.url,
     regions: first.regions.map((r) => r.region),
     healthCheck: first.healthCheck,
     propagationSeconds: first.propagationSeconds,
