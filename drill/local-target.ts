@@ -23,6 +23,8 @@ export interface LocalTargetOptions {
   readonly seed?: number;
   /** Told of what the target decided (running system found, scale differs, …). */
   readonly log?: (message: string) => void;
+  /** What the system is started for, in that message. @default "the drill" */
+  readonly purpose?: string;
 }
 
 /** Connects to (or starts) the local system and wraps it as a drill target. */
@@ -49,7 +51,7 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
     });
     admin = new AdminClient(started.adminUrl);
     snapshot = started.snapshot();
-    log(`started a local system for the drill at ${snapshot.acceleratorUrl} (admin ${admin.url})`);
+    log(`started a local system for ${options.purpose ?? "the drill"} at ${snapshot.acceleratorUrl} (admin ${admin.url})`);
   }
   const first = snapshot;
   const scale = makeTimeScale(first.timeScale);
