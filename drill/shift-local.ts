@@ -12,7 +12,7 @@ import type { GroupState, ShiftTarget } from "./shift";
 export function groupOf(r: Pick<RegionSnapshot, "region" | "dial" | "weight" | "killed" | "health" | "acceleratorHealth">): GroupState {
   const healthy = !r.killed && r.health === "healthy" && r.acceleratorHealth === "healthy";
   // The target group sees a failure first; the accelerator `propagationSeconds` later. Either gates.
-  const health = r.killed ? "killed" : r.health === r.acceleratorHealth ? r.health : `${r.health} (accelerator: ${r.acceleratorHealth})`;
+  const health = r.killed ? "killed: function and ALB down" : `target group ${r.health}, accelerator ${r.acceleratorHealth}`;
   return { region: r.region, dial: r.dial, weight: r.weight, endpoints: 1, healthy, health };
 }
 

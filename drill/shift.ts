@@ -40,7 +40,7 @@ export interface GroupState {
   readonly endpoints: number;
   /** Every endpoint healthy, as the ALB's target group and the accelerator see it. */
   readonly healthy: boolean;
-  /** The health in words, for messages ("healthy", "unhealthy (accelerator: healthy)", "UNHEALTHY: …"). */
+  /** The health in words, for messages ("target group unhealthy, accelerator healthy", "UNHEALTHY: …"). */
   readonly health: string;
 }
 
@@ -281,7 +281,7 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
   const sick = initial.filter((g) => path.includes(g.region) && !g.healthy);
   if (sick.length > 0) {
     throw new Error(
-      `not shifting: ${sick.map((g) => `${g.region} is ${g.health}`).join(", ")}; every region in the path (${path.join(", ")}) must be healthy first ` +
+      `not shifting: ${sick.map((g) => `${g.region} is not healthy (${g.health})`).join(", ")}; every region in the path (${path.join(", ")}) must be healthy first ` +
         "(an unhealthy region gets no traffic from the accelerator whatever its dial)",
     );
   }
@@ -376,15 +376,17 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
         const mine = groups.find((g) => g.region === region);
         if (mine && mine[setting] !== current) trip(`${region}'s ${setting} is ${mine[setting]}, not ${current}: changed outside the shift`, true);
         const bad = groups.filter((g) => path.includes(g.region) && !g.healthy);
-        if (bad.length > 0) trip(`${bad.map((g) => `${g.region} turned ${g.health}`).join(", ")}`);
+        if (bad.length > 0) trip(bad.map((g) => `${g.region} turned unhealthy (${g.health})`).join(", "));
       }
     } catch (err) {
       // A gate aborts whatever the step was waiting on; anything else (Ctrl-C, an API error) is
       // recorded with the step and goes up.
-      failure = tripped ?? err;
+      failure = err;
     } finally {
       prober.onResult = undefined;
     }
+    // A gate tripped by a probe aborts the wait it interrupts; one tripped by the health read just ends the loop.
+    if (tripped) failure = tripped;
     const known = target.regions.map((r) => served.get(r) ?? 0);
     const answered = known.reduce((a, b) => a + b, 0);
     const share = Object.fromEntries(target.regions.map((r, i) => [r, answered ? round(known[i] / answered, 3) : 0]));
