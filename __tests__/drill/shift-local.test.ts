@@ -2,7 +2,7 @@
  * The shift against a running local system (the admin API path, as with `npm run local`), at a fast
  * time scale (factor 0.05): real sockets, the real accelerator emulation, the shipped function.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { PROJECT_ROOT } from "../../constructs/lib/bundle";
 import { runShift, type ShiftOptions, type ShiftResult, type ShiftTarget } from "../../drill/shift";
@@ -168,5 +168,30 @@ describe("npm run shift (the CLI) against a running local system", () => {
     expect(stderr).toMatch(/using the local system running at/);
     expect(stderr).toMatch(/step 2\/2: us-west-2 dial 50 → 0/);
     expect(dialOf("us-west-2")).toBe(0);
+  });
+
+  it("rolls back on Ctrl-C (SIGINT) and exits 130, still printing the JSON", async () => {
+    const child = spawn(
+      process.execPath,
+      ["-r", "./scripts/ts-register.cjs", "drill/shift-main.ts", "--target", "local", "--admin", system.adminUrl, "--region", "us-west-2", "--dial", "0", "--step", "50", "--hold", "20", "--json"],
+      { cwd: PROJECT_ROOT, env: { ...process.env, GLOBALAPP_CONFIG: "" } },
+    );
+    let stdout = "";
+    let stderr = "";
+    let sent = false;
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+      // Once: a second Ctrl-C quits at once, without rolling back.
+      if (!sent && /dial 50 applied/.test(stderr) && dialOf("us-west-2") === 50) {
+        sent = true;
+        child.kill("SIGINT");
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted: rolling back the dial/);
+    expect(JSON.parse(stdout)).toMatchObject({ interrupted: true, rolledBack: true, final: 100 });
+    expect(dialOf("us-west-2")).toBe(100);
   });
 });
