@@ -69,7 +69,7 @@ describe("runShift --target local", () => {
     expect(baseline.share).toEqual({ "us-west-2": 1, "eu-central-1": 0 });
     // Each connection is kept by the group with probability 0.5 (a hash of its 5-tuple): the share of
     // n answers lies within 4 standard deviations of 0.5 but for a 1-in-15,000 chance.
-    expect(half.answered).toBeGreaterThan(50);
+    expect(half.answered).toBeGreaterThanOrEqual(30);
     const sigma = Math.sqrt(0.25 / half.answered);
     expect(Math.abs(half.share["us-west-2"] - 0.5)).toBeLessThanOrEqual(4 * sigma);
     expect(half.share["us-west-2"] + half.share["eu-central-1"]).toBeCloseTo(1, 2);
