@@ -1,8 +1,31 @@
-/** What the drill-style CLIs (`npm run shift`) share: usage errors, number options, the confirmation prompt. */
+/**
+ * What the drill-style CLIs (`npm run shift`) share: usage errors, number options, the confirmation
+ * prompt, and the exit status of a failure (2 for bad usage or config, else 1).
+ */
 import { createInterface } from "node:readline/promises";
+import { ConfigError } from "../model/config";
 
 /** Bad usage: exit status 2. */
 export class UsageError extends Error {}
+
+/** The `parseArgs` options of a CLI that runs against the local system or the deployed stack, as the drill does. */
+export const TARGET_OPTIONS = {
+  target: { type: "string" },
+  json: { type: "boolean" },
+  "time-scale": { type: "string" },
+  yes: { type: "boolean", short: "y" },
+  outputs: { type: "string" },
+  url: { type: "string" },
+  admin: { type: "string" },
+  fresh: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** The `--target` value. @throws UsageError unless it is local or aws */
+export function targetKind(value: string | undefined): "local" | "aws" {
+  if (value !== "local" && value !== "aws") throw new UsageError(`--target must be local or aws${value ? `, got "${value}"` : ""}`);
+  return value;
+}
 
 /** A positive number option; `fallback` when absent. @throws UsageError naming the option */
 export function positive(name: string, value: string | undefined, fallback: number, integer = false): number {
@@ -33,4 +56,49 @@ export async function confirmOnTerminal(title: string, lines: readonly string[])
   } finally {
     rl.close();
   }
+}
+
+/** Ctrl-C handling of a CLI that undoes what it changed. */
+export interface Interruptible {
+  /** Aborted by the first Ctrl-C (or SIGTERM): the CLI then undoes its change and exits 130. */
+  readonly signal: AbortSignal;
+  /** Stops listening for the signals. */
+  dispose(): void;
+}
+
+/**
+ * Listens for Ctrl-C and SIGTERM: the first says `interrupted: <undoing>…` and aborts `signal`; a
+ * second quits at once with status 130, leaving things as they are.
+ */
+export function interruptible(undoing: string): Interruptible {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(`\ninterrupted: ${undoing}… (Ctrl-C again to quit at once)\n`);
+    controller.abort(new Error("interrupted"));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
+
+/**
+ * Runs `main` and exits with its status; a failure prints one line `name: message` and exits 2 for
+ * bad usage (UsageError, RangeError, an invalid config, an unknown option), else 1.
+ */
+export function runCli(name: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      const usage = err instanceof UsageError || err instanceof RangeError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+      console.error(`${name}: ${(err as Error).message}`);
+      process.exit(usage ? 2 : 1);
+    },
+  );
 }

@@ -6,11 +6,10 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { parseArgs } from "node:util";
-import { ConfigError } from "../model/config";
 import { loadProjectConfig } from "../local/config";
 import { parseTimeScale, type TimeScale } from "../local/time-scale";
 import { readStackOutputs } from "./aws-target";
-import { confirmOnTerminal, integerIn, positive, requireTerminal, UsageError } from "./cli";
+import { confirmOnTerminal, integerIn, interruptible, positive, requireTerminal, runCli, TARGET_OPTIONS, targetKind, UsageError } from "./cli";
 import { formatShiftSummary, parseErrorRate, runShift, SETTING_RANGE, ShiftDeclinedError, type ShiftSetting, type ShiftTarget, type StepResult } from "./shift";
 import { awsShiftTarget } from "./shift-aws";
 import { localShiftTarget } from "./shift-local";
@@ -46,7 +45,7 @@ Options:
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      target: { type: "string" },
+      ...TARGET_OPTIONS,
       region: { type: "string" },
       dial: { type: "string" },
       weight: { type: "string" },
@@ -54,14 +53,6 @@ async function main(): Promise<number> {
       hold: { type: "string" },
       poll: { type: "string" },
       "max-error-rate": { type: "string" },
-      json: { type: "boolean" },
-      "time-scale": { type: "string" },
-      yes: { type: "boolean", short: "y" },
-      outputs: { type: "string" },
-      url: { type: "string" },
-      admin: { type: "string" },
-      fresh: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
@@ -69,7 +60,7 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (values.target !== "local" && values.target !== "aws") throw new UsageError(`--target must be local or aws${values.target ? `, got "${values.target}"` : ""}`);
+  const kind = targetKind(values.target);
   if (!values.region) throw new UsageError("--region is required: the region whose endpoint group changes");
   if ((values.dial === undefined) === (values.weight === undefined)) throw new UsageError("give exactly one of --dial P (0-100) and --weight W (0-255)");
   const setting: ShiftSetting = values.dial !== undefined ? "dial" : "weight";
@@ -91,7 +82,7 @@ async function main(): Promise<number> {
   const config = loadProjectConfig();
 
   let target: ShiftTarget;
-  if (values.target === "aws") {
+  if (kind === "aws") {
     if (scale && scale.factor !== 1) throw new UsageError("--time-scale applies to --target local only: AWS runs in real time");
     if (!config.regions.includes(values.region)) throw new UsageError(`--region must be one of ${config.regions.join(", ")}, got "${values.region}"`);
     if (!values.yes) requireTerminal("the shift changes your accelerator's endpoint groups");
@@ -100,16 +91,7 @@ async function main(): Promise<number> {
     target = await localShiftTarget({ config, timeScale: scale, adminUrl: values.admin, fresh: values.fresh, log, purpose: "the shift" });
   }
 
-  const controller = new AbortController();
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130); // second Ctrl-C: give up at once
-    interrupted = true;
-    process.stderr.write(`\ninterrupted: rolling back the ${setting}… (Ctrl-C again to quit at once)\n`);
-    controller.abort(new Error("interrupted"));
-  };
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigint);
+  const interrupt = interruptible(`rolling back the ${setting}`);
 
   const shares = (s: StepResult) => Object.entries(s.share).map(([r, f]) => `${r} ${(f * 100).toFixed(1)} %`).join(", ");
   log(`Shift against ${target.kind}: accelerator ${target.acceleratorUrl}, regions ${target.regions.join(", ")}`);
@@ -124,7 +106,7 @@ async function main(): Promise<number> {
       pollSeconds,
       maxErrorRate,
       confirm: target.kind === "aws" && !values.yes ? (lines) => confirmOnTerminal("The shift will:", lines) : undefined,
-      signal: controller.signal,
+      signal: interrupt.signal,
       onEvent: (e) => log(`  ${e.t.toFixed(1).padStart(7)} s  ── ${e.event}`),
       onStep: (s) => log(`             ${s.step === 0 ? "baseline" : `step ${s.step}`}: ${shares(s)}; ${s.requests} requests, ${s.errors} errors${s.failed ? ` — ${s.failed}` : ""}`),
     });
@@ -133,27 +115,15 @@ async function main(): Promise<number> {
     if (result.interrupted) return 130;
     return result.ok ? 0 : 1;
   } catch (err) {
-    if (interrupted) {
-      process.stderr.write("shift interrupted before anything changed.\n");
-      return 130;
-    }
-    if (err instanceof ShiftDeclinedError) {
-      process.stderr.write(`shift: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
+    // Interrupted before the first change: nothing to roll back.
+    if (interrupt.signal.aborted) return 130;
+    if (!(err instanceof ShiftDeclinedError)) throw err;
+    process.stderr.write(`shift: ${err.message}\n`);
+    return 1;
   } finally {
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigint);
+    interrupt.dispose();
     await target.close();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    const usage = err instanceof UsageError || err instanceof RangeError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-    console.error(`shift: ${(err as Error).message}`);
-    process.exit(usage ? 2 : 1);
-  },
-);
+runCli("shift", main);
