@@ -77,6 +77,8 @@ export interface StepResult {
   readonly share: Readonly<Record<string, number>>;
   /** Successful answers during the hold, naming a region: what `share` is a fraction of. */
   readonly answered: number;
+  /** Model seconds the hold lasted: `holdSeconds`, or longer until `minAnswers` requests were answered. */
+  readonly heldSeconds: number;
   /** Requests answered during the step (while the change was applied, and the hold). */
   readonly requests: number;
   /** Of those, the ones without a 2xx answer (refused, reset, timed out, 5xx …). */
@@ -134,6 +136,12 @@ export interface ShiftOptions {
   readonly step?: number;
   /** Model seconds to hold at each step (and for the baseline). @default 30 */
   readonly holdSeconds?: number;
+  /**
+   * Requests sent during a hold that must be answered before it ends, however long that takes, at
+   * most the requests a full hold makes (`holdSeconds / pollSeconds`): a share of a handful of
+   * answers means little, and a loaded machine answers the local system slowly. @default 20
+   */
+  readonly minAnswers?: number;
   /** Model seconds between requests. @default 0.25 */
   readonly pollSeconds?: number;
   /** Fraction of a step's requests that may fail (0-1). @default 0.01 */
@@ -327,7 +335,8 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
 
   const prober = new Prober(`${target.acceleratorUrl}${options.path ?? "/get/foobar"}`, scale.toRealMs(pollSeconds), options.requestTimeoutMs ?? 5000);
   // Requests a full hold makes: the error budget is counted against at least these, so one early error is not a 100 % rate.
-  const holdRequests = holdSeconds / pollSeconds;
+  const fullHold = holdSeconds / pollSeconds;
+  const minAnswers = Math.min(options.minAnswers ?? 20, Math.floor(fullHold));
 
   /** One hold at `value` (applied first), or the baseline when `value` is undefined. */
   async function hold(index: number, value: number | undefined): Promise<StepResult> {
@@ -341,15 +350,21 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
     let requests = 0;
     let errors = 0;
     let holdFrom = Infinity;
+    let heldSeconds = 0;
+    /** Requests sent during the hold and answered, errors included. */
+    let holdAnswers = 0;
     const served = new Map<string, number>();
     prober.onResult = (r, sentAt) => {
       requests += 1;
       if (!isOk(r)) {
         errors += 1;
-        if (errors > maxErrorRate * Math.max(requests, holdRequests)) {
+        if (errors > maxErrorRate * Math.max(requests, fullHold)) {
           trip(`${errors} errors in ${requests} requests: over the max error rate ${percent(maxErrorRate)} (last: ${r.status || r.error})`);
         }
-      } else if (r.region && sentAt >= holdFrom) {
+      }
+      if (sentAt < holdFrom) return;
+      holdAnswers += 1;
+      if (isOk(r) && r.region) {
         served.set(r.region, (served.get(r.region) ?? 0) + 1);
       }
     };
@@ -370,8 +385,10 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
       }
       holdFrom = Date.now();
       const end = holdFrom + scale.toRealMs(holdSeconds);
-      while (!tripped && Date.now() < end) {
-        await sleep(Math.min(end - Date.now(), scale.toRealMs(target.healthPollSeconds)), stepSignal);
+      const tick = scale.toRealMs(target.healthPollSeconds);
+      // Requests time out (5 s), so answers keep coming and the hold ends.
+      while (!tripped && (Date.now() < end || holdAnswers < minAnswers)) {
+        await sleep(Date.now() < end ? Math.min(end - Date.now(), tick) : tick, stepSignal);
         const groups = await target.groups(stepSignal);
         const mine = groups.find((g) => g.region === region);
         if (mine && mine[setting] !== current) trip(`${region}'s ${setting} is ${mine[setting]}, not ${current}: changed outside the shift`, true);
@@ -384,6 +401,7 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
       failure = err;
     } finally {
       prober.onResult = undefined;
+      if (holdFrom !== Infinity) heldSeconds = round(scale.toModelSeconds(Date.now() - holdFrom));
     }
     // A gate tripped by a probe aborts the wait it interrupts; one tripped by the health read just ends the loop.
     if (tripped) failure = tripped;
@@ -392,7 +410,7 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
     const share = Object.fromEntries(target.regions.map((r, i) => [r, answered ? round(known[i] / answered, 3) : 0]));
     const at = (s: ShiftSetting) => (s === setting ? (value ?? current) : group![s]);
     const why = failure === undefined ? undefined : signal?.aborted && !tripped ? "interrupted" : (failure as Error).message;
-    const step: StepResult = { step: index, dial: at("dial"), weight: at("weight"), share, answered, requests, errors, applySeconds, ...(why ? { failed: why } : {}) };
+    const step: StepResult = { step: index, dial: at("dial"), weight: at("weight"), share, answered, requests, errors, applySeconds, heldSeconds, ...(why ? { failed: why } : {}) };
     steps.push(step);
     options.onStep?.(step);
     if (failure !== undefined) throw failure;

@@ -55,7 +55,7 @@ const on = (event: RegExp, act: () => unknown) => {
 describe("runShift --target local", () => {
   let drain: ShiftResult;
   beforeAll(async () => {
-    drain = await shift({ holdSeconds: 20 });
+    drain = await shift({ holdSeconds: 20, minAnswers: 60 });
   });
 
   it("drains us-west-2 in steps of 50 through the admin API, ending at dial 0", () => {
@@ -69,7 +69,7 @@ describe("runShift --target local", () => {
     expect(baseline.share).toEqual({ "us-west-2": 1, "eu-central-1": 0 });
     // Each connection is kept by the group with probability 0.5 (a hash of its 5-tuple): the share of
     // n answers lies within 4 standard deviations of 0.5 but for a 1-in-15,000 chance.
-    expect(half.answered).toBeGreaterThanOrEqual(30);
+    expect(half.answered).toBeGreaterThanOrEqual(60);
     const sigma = Math.sqrt(0.25 / half.answered);
     expect(Math.abs(half.share["us-west-2"] - 0.5)).toBeLessThanOrEqual(4 * sigma);
     expect(half.share["us-west-2"] + half.share["eu-central-1"]).toBeCloseTo(1, 2);
@@ -145,8 +145,13 @@ describe("runShift --target local: gates", () => {
 
 describe("runShift --target local --weight", () => {
   it("takes a region out with its endpoint weight: at weight 0 the group gets nothing", async () => {
-    const result = await shift({ setting: "weight", value: 0, step: 128, holdSeconds: 8 });
+    // A 2 s hold at 0.1 s per request is 20 requests: the hold lasts until 20 are answered, however slow.
+    const result = await shift({ setting: "weight", value: 0, step: 128, holdSeconds: 2 });
     expect(result.steps.map((s) => [s.weight, s.dial])).toEqual([[128, 100], [0, 100]]);
+    for (const s of result.steps) {
+      expect(s.answered).toBeGreaterThanOrEqual(20);
+      expect(s.heldSeconds).toBeGreaterThanOrEqual(2);
+    }
     expect(result.steps[1].share).toEqual({ "us-west-2": 0, "eu-central-1": 1 });
     expect(result.ok).toBe(true);
     expect(system.snapshot().regions[0].weight).toBe(0);
@@ -164,6 +169,7 @@ describe("npm run shift (the CLI) against a running local system", () => {
     const result = JSON.parse(stdout) as ShiftResult;
     expect(result).toMatchObject({ target: "local", region: "us-west-2", from: 100, to: 0, errors: 0, rolledBack: false, ok: true, timeScale: 0.05 });
     expect(result.steps.map((s) => s.dial)).toEqual([100, 50, 0]);
+    expect(result.steps[2].answered).toBeGreaterThanOrEqual(20);
     expect(result.steps[2].share["us-west-2"]).toBe(0);
     expect(stderr).toMatch(/using the local system running at/);
     expect(stderr).toMatch(/step 2\/2: us-west-2 dial 50 → 0/);

@@ -79,8 +79,8 @@ describe("formatShiftSummary", () => {
     final: 100,
     path: ["us-west-2", "eu-central-1"],
     steps: [
-      { step: 0, dial: 100, weight: 128, share: { "us-west-2": 1, "eu-central-1": 0 }, answered: 120, requests: 120, errors: 0, applySeconds: 0 },
-      { step: 1, dial: 50, weight: 128, share: { "us-west-2": 0.508, "eu-central-1": 0.492 }, answered: 118, requests: 120, errors: 2, applySeconds: 0.02, failed: "2 errors in 120 requests" },
+      { step: 0, dial: 100, weight: 128, share: { "us-west-2": 1, "eu-central-1": 0 }, answered: 120, requests: 120, errors: 0, applySeconds: 0, heldSeconds: 30 },
+      { step: 1, dial: 50, weight: 128, share: { "us-west-2": 0.508, "eu-central-1": 0.492 }, answered: 118, requests: 120, errors: 2, applySeconds: 0.02, heldSeconds: 12.5, failed: "2 errors in 120 requests" },
     ],
     requests: 240,
     errors: 2,
