@@ -290,7 +290,7 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
   if (sick.length > 0) {
     throw new Error(
       `not shifting: ${sick.map((g) => `${g.region} is not healthy (${g.health})`).join(", ")}; every region in the path (${path.join(", ")}) must be healthy first ` +
-        "(an unhealthy region gets no traffic from the accelerator whatever its dial)",
+        "(the health gate needs a healthy start; an unhealthy region gets no traffic from the accelerator whatever its dial)",
     );
   }
   const from = group[setting];
