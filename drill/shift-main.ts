@@ -6,6 +6,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { parseArgs } from "node:util";
+import { usesAccelerator } from "../model/config";
 import { loadProjectConfig } from "../local/config";
 import { parseTimeScale, type TimeScale } from "../local/time-scale";
 import { readStackOutputs } from "./aws-target";
@@ -85,6 +86,9 @@ async function main(): Promise<number> {
   if (kind === "aws") {
     if (scale && scale.factor !== 1) throw new UsageError("--time-scale applies to --target local only: AWS runs in real time");
     if (!config.regions.includes(values.region)) throw new UsageError(`--region must be one of ${config.regions.join(", ")}, got "${values.region}"`);
+    if (!usesAccelerator(config)) {
+      throw new UsageError('routing is "route53": the stack has no Global Accelerator, so no traffic dial to shift (Route 53 latency records have no weights here)');
+    }
     if (!values.yes) requireTerminal("the shift changes your accelerator's endpoint groups");
     target = await awsShiftTarget({ config, outputs: await readStackOutputs(values.outputs), acceleratorUrl: values.url });
   } else {

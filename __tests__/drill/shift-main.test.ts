@@ -1,15 +1,17 @@
 /** `npm run shift`'s usage: `--help` as the README has it, and exit status 2 for bad usage before anything runs. */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../constructs/lib/bundle";
 
-const cli = (...args: string[]) =>
+const cli = (...args: string[]) => cliWith("", ...args);
+const cliWith = (config: string, ...args: string[]) =>
   spawnSync(process.execPath, ["-r", "./scripts/ts-register.cjs", "drill/shift-main.ts", ...args], {
     cwd: PROJECT_ROOT,
     encoding: "utf8",
     // stdin is a pipe here, not a terminal: what CI sees.
-    env: { ...process.env, GLOBALAPP_CONFIG: "" },
+    env: { ...process.env, GLOBALAPP_CONFIG: config },
   });
 
 describe("npm run shift usage", () => {
@@ -37,6 +39,14 @@ describe("npm run shift usage", () => {
   ])("%j exits 2: %s", (args, message) => {
     const r = cli(...args);
     expect(r.stderr).toMatch(message);
+    expect(r.status).toBe(2);
+  });
+
+  it("refuses --target aws when routing is route53: no accelerator, no dial", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "shift-")), "route53.json");
+    writeFileSync(file, JSON.stringify({ routing: "route53", domain: { name: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" } }));
+    const r = cliWith(file, "--target", "aws", "--region", "us-west-2", "--dial", "0", "--yes");
+    expect(r.stderr).toMatch(/routing is "route53": the stack has no Global Accelerator, so no traffic dial to shift/);
     expect(r.status).toBe(2);
   });
 });
