@@ -60,7 +60,7 @@ describe("parseErrorRate", () => {
 });
 
 describe("groupOf (local)", () => {
-  const snapshot = { region: "eu-central-1", albUrl: "", status: "200", killed: false, health: "healthy", acceleratorHealth: "healthy", dial: 40, weight: 7, connections: 0, requests: 0 } as const;
+  const snapshot = { region: "eu-central-1", killed: false, health: "healthy", acceleratorHealth: "healthy", dial: 40, weight: 7 } as const;
   it("is healthy only when the target group and the accelerator both say so, and the region is up", () => {
     expect(groupOf(snapshot)).toEqual({ region: "eu-central-1", dial: 40, weight: 7, endpoints: 1, healthy: true, health: "target group healthy, accelerator healthy" });
     expect(groupOf({ ...snapshot, health: "unhealthy" }).healthy).toBe(false);
