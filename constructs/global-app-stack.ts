@@ -288,6 +288,11 @@ export class GlobalAppStack extends TerraformStack {
         value: this.accelerator.accelerator.dnsName,
         description: "The accelerator's DNS name",
       });
+      const groups = this.accelerator.endpointGroups;
+      new TerraformOutput(this, "endpoint_group_arns", {
+        value: Object.fromEntries(config.regions.map((r) => [r, groups[r].arn])),
+        description: "Each region's Global Accelerator endpoint group ARN (region → ARN): what `npm run shift` dials",
+      });
     }
     const acceleratorName = acceleratorRecordName(config);
     if (acceleratorName) {

@@ -34,6 +34,8 @@ export interface StackOutputs {
   readonly albDnsNames: Readonly<Record<string, string>>;
   /** region → Lambda function name */
   readonly functionNames: Readonly<Record<string, string>>;
+  /** region → Global Accelerator endpoint group ARN (`npm run shift`); absent in stacks deployed before this output. */
+  readonly endpointGroupArns?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -55,11 +57,13 @@ export function parseStackOutputs(json: unknown, stack = STACK_NAME): StackOutpu
   };
   const ips = value("accelerator_ips");
   const dns = value("accelerator_dns_name");
+  const groups = value("endpoint_group_arns");
   return {
     acceleratorIps: Array.isArray(ips) ? ips.map(String) : [],
     acceleratorDnsName: typeof dns === "string" && dns ? dns : undefined,
     albDnsNames: record("alb_dns_names"),
     functionNames: record("function_names"),
+    ...(isObj(groups) ? { endpointGroupArns: record("endpoint_group_arns") } : {}),
   };
 }
 

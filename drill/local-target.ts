@@ -23,10 +23,12 @@ export interface LocalTargetOptions {
   readonly seed?: number;
   /** Told of what the target decided (running system found, scale differs, …). */
   readonly log?: (message: string) => void;
+  /** What the system is started for, in that message. @default "the drill" */
+  readonly purpose?: string;
 }
 
 /** Connects to (or starts) the local system and wraps it as a drill target. */
-export async function localTarget(options: LocalTargetOptions): Promise<DrillTarget & { readonly started?: LocalSystem }> {
+export async function localTarget(options: LocalTargetOptions): Promise<DrillTarget & { readonly started?: LocalSystem; readonly adminUrl: string }> {
   const log = options.log ?? (() => undefined);
   let admin = new AdminClient(options.adminUrl ?? `http://127.0.0.1:${options.config.local.adminPort}`);
   let started: LocalSystem | undefined;
@@ -49,13 +51,14 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
     });
     admin = new AdminClient(started.adminUrl);
     snapshot = started.snapshot();
-    log(`started a local system for the drill at ${snapshot.acceleratorUrl} (admin ${admin.url})`);
+    log(`started a local system for ${options.purpose ?? "the drill"} at ${snapshot.acceleratorUrl} (admin ${admin.url})`);
   }
   const first = snapshot;
   const scale = makeTimeScale(first.timeScale);
   return {
     kind: "local",
     started,
+    adminUrl: admin.url,
     regions: first.regions.map((r) => r.region),
     healthCheck: first.healthCheck,
     propagationSeconds: first.propagationSeconds,

@@ -89,10 +89,17 @@ describe.each(REGION_SETS)("GlobalAppStack with %i region(s)", (n, regions) => {
       }
     }
   });
-  it("outputs the accelerator IPs and DNS name, per-region ALB and function names, the table name and ARN", () => {
-    expect(Object.keys(tf.output).sort()).toEqual(["accelerator_dns_name", "accelerator_ips", "alb_dns_names", "function_names", "table_arn", "table_name"]);
+  it("outputs the accelerator IPs and DNS name, per-region ALB and function names and endpoint group ARNs, the table name and ARN", () => {
+    expect(Object.keys(tf.output).sort()).toEqual(["accelerator_dns_name", "accelerator_ips", "alb_dns_names", "endpoint_group_arns", "function_names", "table_arn", "table_name"]);
     expect(Object.keys(tf.output.alb_dns_names.value as object).sort()).toEqual([...regions].sort());
     expect(Object.keys(tf.output.function_names.value as object).sort()).toEqual([...regions].sort());
+    // Each region's ARN is its own endpoint group's (the one with that endpoint_group_region).
+    const groups = tf.resource.aws_globalaccelerator_endpoint_group as Record<string, { endpoint_group_region: string }>;
+    for (const [region, arn] of Object.entries(tf.output.endpoint_group_arns.value as Record<string, string>)) {
+      const [, id] = /^\$\{aws_globalaccelerator_endpoint_group\.([^.]+)\.arn\}$/.exec(arn) ?? [];
+      expect(groups[id]?.endpoint_group_region).toBe(region);
+    }
+    expect(Object.keys(tf.output.endpoint_group_arns.value as object).sort()).toEqual([...regions].sort());
   });
 });
 

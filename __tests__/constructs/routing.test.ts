@@ -51,6 +51,7 @@ describe.each([
     expect(resourcesOf(r.tf, "aws_lambda_function").every(([, b]) => String(b.function_name).endsWith("-get"))).toBe(true);
     expect(Object.keys(r.tf.output)).not.toContain("accelerator_ips");
     expect(Object.keys(r.tf.output)).not.toContain("accelerator_dns_name");
+    expect(Object.keys(r.tf.output)).not.toContain("endpoint_group_arns");
   });
   it("has one latency record per region on the domain, set_identifier = region, alias to that region's ALB with target health", () => {
     const albs = Object.fromEntries(resourcesOf(r.tf, "aws_lb").map(([id, b]) => [String(b.provider).slice(4), `aws_lb.${id}`]));

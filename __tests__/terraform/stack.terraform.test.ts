@@ -157,6 +157,7 @@ function testFile(r: SynthResult): string {
         `${region}: endpoint group points at its own region's ALB`,
       );
       assert(`one(${group}.endpoint_configuration).client_ip_preservation_enabled`, `${region}: client IP preservation`);
+      assert(`output.endpoint_group_arns["${region}"] == ${group}.arn`, `${region}: endpoint_group_arns output`);
       assert(
         `${invocation}.function_name == ${cleanupFn}.function_name && jsondecode(${invocation}.input).vpcId == ${vpc}.id && ${invocation}.lifecycle_scope == "CRUD"`,
         `${region}: the tear-down invocation runs its own region's cleanup function on its own VPC, on delete too`,
