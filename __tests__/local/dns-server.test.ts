@@ -84,6 +84,7 @@ async function tcp(messages: Buffer[], waitMs = 1000): Promise<{ answers: Packet
 }
 
 const rcode = (p: Packet) => (p as Packet & { rcode: string }).rcode;
+const truncated = (p: Packet) => (p as Packet & { flag_tc: boolean }).flag_tc;
 
 afterEach(async () => {
   // UDP may drop a datagram while a flood drains (any client retries): three tries, as dig makes.
@@ -133,10 +134,10 @@ describe("answers", () => {
 
   it("truncates a UDP answer too big for the client (TC) and sends it whole over TCP", async () => {
     const overUdp = decode((await udp(query("big.example.com")))!);
-    expect(overUdp.flag_tc).toBe(true);
+    expect(truncated(overUdp)).toBe(true);
     expect(overUdp.answers).toEqual([]);
     const overTcp = (await tcp([query("big.example.com")], 200)).answers[0];
-    expect(overTcp.flag_tc).toBe(false);
+    expect(truncated(overTcp)).toBe(false);
     expect(overTcp.answers!.length).toBe(5);
     expect(server.metrics.truncated).toBeGreaterThan(0);
   });

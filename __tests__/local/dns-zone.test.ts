@@ -1,14 +1,14 @@
 /** The local zone's answers, question by question (no sockets: local/dns-zone.ts is pure). */
 import type { Question } from "dns-packet";
-import { answerQuestion, canonicalName, RCODE, type ZoneOptions, zoneOf } from "../../local/dns-zone";
+import { answerQuestion, canonicalName, type NameAnswer, RCODE, type ZoneOptions, zoneOf } from "../../local/dns-zone";
 
-const latency = (clientRegion: string) =>
+const latency = (clientRegion: string): NameAnswer =>
   clientRegion.startsWith("eu-")
     ? { address: "127.0.0.3", port: 8080, region: "eu-central-1", ttl: 6 }
     : { address: "127.0.0.2", port: 8080, region: "us-west-2", ttl: 6 };
 const zone: ZoneOptions = {
   zone: "example.com",
-  names: new Map([
+  names: new Map<string, (clientRegion: string) => NameAnswer>([
     ["latency.api.example.com", latency],
     ["api.example.com", () => ({ address: "127.0.0.1", port: 8080, ttl: 6 })],
   ]),
