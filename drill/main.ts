@@ -44,7 +44,8 @@ Options:
   --settle N           answers from another region in a row that count as failed over (default 5)
   --runs N             run the experiment N times (default 1) and report min / median / max of
                        failover and recovery against the predicted ranges. Local: each run on a
-                       fresh system (unless one is running), its health checks at a random phase
+                       fresh system (unless one is running), its health checks at a random phase;
+                       with --compare, each run drills both routings on its system
   --seed S             local: seed of the random health-check phases and of the random waits before
                        each STATUS change (0-4294967295; run i uses S + i). The summary and --json
                        name the seed, so a run can be repeated

@@ -151,6 +151,15 @@ describe("combineCompare over several runs", () => {
   });
 });
 
+describe("npm run drill -- --help", () => {
+  it("names the routing options, and is the README's copy", async () => {
+    const r = await drill(["--help"]);
+    expect(r.status).toBe(0);
+    for (const option of ["--routing R", "--compare", "--client C", "--latency-url URL", "--dns-server H[:P]"]) expect(r.stdout).toContain(option);
+    expect(readFileSync(join(ROOT, "README.md"), "utf8")).toContain(`\`\`\`\n${r.stdout}\`\`\``);
+  });
+});
+
 describe("routing usage errors (exit 2)", () => {
   const cases: [string[], RegExp][] = [
     [["--target", "local", "--routing", "dns"], /--routing must be accelerator or route53, got "dns"/],
