@@ -107,6 +107,8 @@ export interface DnsSnapshot {
 /** A running local DNS. */
 export interface LocalDns {
   readonly server: LocalDnsServer;
+  /** The latency-routed name. */
+  readonly latencyName: string;
   readonly view: Route53HealthView;
   /** A region's target health changed (what alias health follows). */
   targetChanged(region: string, state: TargetState): void;
@@ -159,6 +161,7 @@ export async function startLocalDns(options: LocalDnsOptions): Promise<LocalDns>
   view.start();
   return {
     server,
+    latencyName,
     view,
     targetChanged: (region, state) => view.targetChanged(region, state),
     answer,

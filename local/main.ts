@@ -152,7 +152,7 @@ main().then(
       process.exit(2);
     }
     if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      console.error(`local: ${(err as Error).message} — is another \`npm run local\` running? Use --port/--admin-port.`);
+      console.error(`local: ${(err as Error).message} — is another \`npm run local\` running? Use --port/--admin-port (and --dns-port with routing route53/both).`);
       process.exit(1);
     }
     console.error(err);

@@ -246,7 +246,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           const alb = regions.get(region)!.alb;
           return { region, address: alb.host, port: alb.port, albUrl: alb.url, checkPhaseSeconds: random() * config.route53.requestIntervalSeconds };
         }),
-        acceleratorPort: new URL(acc.url).port ? Number(new URL(acc.url).port) : 80,
+        acceleratorPort: Number(new URL(acc.url).port),
         addressMode,
         port: options.dnsPort ?? config.local.dnsPort,
         clientRegion,
@@ -255,7 +255,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         onCheck: (region, t) => emit({ t: now(), type: "route53-check", region, ...t }),
         onChange: (region, health) => {
           const a = started.answer();
-          emit({ t: now(), type: "dns", region, health, answer: { name: started.snapshot().latencyName, clientRegion: a.clientRegion, region: a.region, address: a.address, failOpen: a.failOpen } });
+          emit({ t: now(), type: "dns", region, health, answer: { name: started.latencyName, clientRegion: a.clientRegion, region: a.region, address: a.address, failOpen: a.failOpen } });
         },
       });
       dns = started;
