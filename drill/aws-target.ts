@@ -2,7 +2,10 @@
  * `--target aws`: a deployed stack. Targets come from the stack outputs (`terraform output -json` in
  * cdktf.out/stacks/globalapp, or a file from `cdktf deploy --outputs-file`); STATUS is changed through
  * the Lambda API, keeping every other environment variable, and a change counts as applied when
- * `LastUpdateStatus` is `Successful`. Requests go to the accelerator's DNS name (or `--url`).
+ * `LastUpdateStatus` is `Successful`. Requests go to the accelerator's DNS name (or `--url`); with
+ * routing route53 or both, the latency drill polls the deployed latency name (`latency_record_name`),
+ * resolved by the drill's own DNS client (drill/dns-probe.ts: the zone's authoritative name servers,
+ * or `--dns-server`; never the OS's cache).
  */
 import {
   type FunctionConfiguration,
@@ -14,11 +17,12 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type AppConfig, httpsEnabled } from "../model/config";
+import { type AppConfig, httpsEnabled, usesAccelerator } from "../model/config";
 import { PROJECT_ROOT } from "../constructs/lib/bundle";
-import { GA_PROPAGATION_SECONDS, predictFailover, predictRecovery } from "../model/failover";
+import { ALB_ALIAS_TTL_SECONDS, GA_PROPAGATION_SECONDS, predictFailover, predictRecovery, ROUTE53_PROPAGATION_SECONDS } from "../model/failover";
 import { sleep, timeScale } from "../local/time-scale";
-import type { DrillTarget } from "./drill";
+import { authoritativeServer, type DnsServerAddress } from "./dns-probe";
+import type { DnsTargetInfo, DrillTarget } from "./drill";
 
 /**
  * The stack's name (constructs/global-app-stack.ts STACK_NAME; a test keeps them equal). Not imported:
@@ -36,6 +40,10 @@ export interface StackOutputs {
   readonly functionNames: Readonly<Record<string, string>>;
   /** region → Global Accelerator endpoint group ARN (`npm run shift`); absent in stacks deployed before this output. */
   readonly endpointGroupArns?: Readonly<Record<string, string>>;
+  /** The latency-routed name (routing route53 or both). */
+  readonly latencyRecordName?: string;
+  /** The domain name that points at the accelerator (a domain with routing accelerator or both). */
+  readonly acceleratorRecordName?: string;
 }
 
 /**
@@ -56,14 +64,21 @@ export function parseStackOutputs(json: unknown, stack = STACK_NAME): StackOutpu
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
   };
   const ips = value("accelerator_ips");
-  const dns = value("accelerator_dns_name");
   const groups = value("endpoint_group_arns");
+  const text = (name: string) => {
+    const v = value(name);
+    return typeof v === "string" && v ? v : undefined;
+  };
+  const latency = text("latency_record_name");
+  const acceleratorRecord = text("accelerator_record_name");
   return {
     acceleratorIps: Array.isArray(ips) ? ips.map(String) : [],
-    acceleratorDnsName: typeof dns === "string" && dns ? dns : undefined,
+    acceleratorDnsName: text("accelerator_dns_name"),
     albDnsNames: record("alb_dns_names"),
     functionNames: record("function_names"),
     ...(isObj(groups) ? { endpointGroupArns: record("endpoint_group_arns") } : {}),
+    ...(latency ? { latencyRecordName: latency } : {}),
+    ...(acceleratorRecord ? { acceleratorRecordName: acceleratorRecord } : {}),
   };
 }
 
@@ -92,6 +107,10 @@ export interface AwsTargetOptions {
   readonly lambda?: (region: string) => LambdaClient;
   /** Base URL to poll instead of the accelerator's DNS name (e.g. http://<static IP>). */
   readonly acceleratorUrl?: string;
+  /** Routing route53/both: base URL of the latency drill. @default http(s)://<latency_record_name> */
+  readonly latencyUrl?: string;
+  /** Routing route53/both: the DNS server the latency drill asks (a public resolver). @default the zone's authoritative name servers */
+  readonly dnsServer?: DnsServerAddress;
   /** ms between `GetFunctionConfiguration` polls while an update is in progress. @default 1000 */
   readonly updatePollMs?: number;
   /** ms an update may take to apply. @default 120000 */
@@ -122,12 +141,38 @@ export function awsTarget(options: AwsTargetOptions): DrillTarget {
   const regions = config.regions.filter((r) => outputs.functionNames[r]);
   const missing = config.regions.filter((r) => !outputs.functionNames[r]);
   if (missing.length > 0) throw new Error(`the stack outputs have no function for ${missing.join(", ")}: is the deployed stack built from this config?`);
+  const withAccelerator = usesAccelerator(config);
   const host = outputs.acceleratorDnsName ?? outputs.acceleratorIps[0];
-  if (!options.acceleratorUrl && !host) throw new Error("the stack outputs name no accelerator (accelerator_dns_name, accelerator_ips)");
+  if (withAccelerator && !options.acceleratorUrl && !host) throw new Error("the stack outputs name no accelerator (accelerator_dns_name, accelerator_ips)");
   // With HTTPS on, plain HTTP is redirected and the certificates name your domain, not AWS's DNS names.
   const https = httpsEnabled(config);
-  if (https && !options.acceleratorUrl) {
+  const domainUrl = outputs.acceleratorRecordName && config.https.issueCertificates ? `https://${outputs.acceleratorRecordName}` : undefined;
+  if (withAccelerator && https && !options.acceleratorUrl && !domainUrl) {
     throw new Error("HTTPS is on (https.certificateArns): pass --url https://<your domain> (the name your certificates cover) to poll through the accelerator");
+  }
+  const acceleratorUrl = withAccelerator ? (options.acceleratorUrl ?? domainUrl ?? `http://${host}`).replace(/\/$/, "") : undefined;
+
+  let dns: DnsTargetInfo | undefined;
+  if (config.routing !== "accelerator") {
+    const name = outputs.latencyRecordName;
+    if (!name) throw new Error(`stack output "latency_record_name" is missing: is the deployed stack built with routing ${config.routing}?`);
+    const url = (options.latencyUrl ?? `${https ? "https" : "http"}://${name}`).replace(/\/$/, "");
+    const server = options.dnsServer;
+    dns = {
+      name: new URL(url).hostname,
+      url,
+      server: server ?? (() => authoritativeServer(new URL(url).hostname)),
+      serverDescription: server ? `resolver ${server.host}:${server.port}` : "the zone's authoritative name servers",
+      // A public resolver resolves for us; an authoritative server only answers for its zone.
+      recursionDesired: server !== undefined,
+      settings: {
+        healthChecks: config.route53.healthChecks,
+        requestIntervalSeconds: config.route53.requestIntervalSeconds,
+        failureThreshold: config.route53.failureThreshold,
+        propagationSeconds: ROUTE53_PROPAGATION_SECONDS,
+        ttlSeconds: ALB_ALIAS_TTL_SECONDS,
+      },
+    };
   }
 
   /** The function's configuration once no update is in progress. */
@@ -148,12 +193,13 @@ export function awsTarget(options: AwsTargetOptions): DrillTarget {
     healthCheck: config.healthCheck,
     propagationSeconds: GA_PROPAGATION_SECONDS,
     timeScale: timeScale(1),
-    acceleratorUrl: (options.acceleratorUrl ?? `http://${host}`).replace(/\/$/, ""),
+    ...(acceleratorUrl ? { acceleratorUrl } : {}),
+    ...(dns ? { dns } : {}),
     // The ALBs' own DNS names are not on the certificates: no replication check through them with HTTPS on.
     albUrls: https ? {} : Object.fromEntries(Object.entries(outputs.albDnsNames).map(([r, dns]) => [r, `http://${dns}`])),
     describeChange: (region, status) => [
       `set STATUS=${status} on Lambda function ${functionName(region)} in ${region} (its other environment variables are kept),`,
-      `fail its health check so the accelerator moves traffic away, then put STATUS back: about ${Math.round(prediction)} s or more.`,
+      `fail its health check so traffic moves away, then put STATUS back: about ${Math.round(prediction)} s or more per drill.`,
       "STATUS is restored on exit, Ctrl-C included; a replication check writes and deletes one drill-* item.",
     ],
     async waitReady() {

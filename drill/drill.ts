@@ -3,8 +3,10 @@
  *
  * 1. find the region serving this client (the most frequent `x-served-by-region`);
  * 2. set `STATUS=400` there (its `/health` fails; its `/get` keeps serving);
- * 3. poll through the accelerator at a steady rate until traffic has moved (`settle` answers in a
- *    row from other regions): failover time = first of those − the moment the change was applied;
+ * 3. poll at a steady rate — through the accelerator (routing `accelerator`), or through the latency
+ *    name resolved by a client model (routing `route53`, drill/dns-probe.ts) — until traffic has moved
+ *    (`settle` answers in a row from other regions): failover time = first of those − the moment the
+ *    change was applied;
  * 4. restore `STATUS` and poll until the origin region answers again: recovery time;
  *    (with `random`, each change waits a random fraction of a health-check interval first);
  * 5. summarize, with what the config predicts (model/failover.ts).
@@ -12,9 +14,29 @@
  * `STATUS` is restored whatever happens (error, Ctrl-C through `signal`). Times are model seconds.
  */
 import type { HealthCheckSettings } from "../model/config";
-import { predictFailover, predictRecovery, type SecondsRange } from "../model/failover";
+import { dnsCacheSeconds, type DnsFailoverSettings, predictDnsFailover, predictDnsRecovery, predictFailover, predictRecovery, type SecondsRange } from "../model/failover";
 import { sleep, type TimeScale } from "../local/time-scale";
+import { type ClientModel, clientModelName, DnsClient, type DnsProbeResult, type DnsServerAddress, probeThroughDns } from "./dns-probe";
 import { probe } from "./probe";
+
+/** What the drill polls through: Global Accelerator, or Route 53's latency records. */
+export type DrillRouting = "accelerator" | "route53";
+
+/** A target's latency records: where the drill asks, and Route 53's timing for the prediction. */
+export interface DnsTargetInfo {
+  /** The latency-routed name. */
+  readonly name: string;
+  /** Base URL the drill polls; its host is `name`, resolved through the client model. */
+  readonly url: string;
+  /** The server the client asks, or how to find it on first use. */
+  readonly server: DnsServerAddress | (() => Promise<DnsServerAddress>);
+  /** The server in words, for the summary. */
+  readonly serverDescription: string;
+  /** Ask for recursion (a public resolver) or not (an authoritative server). */
+  readonly recursionDesired: boolean;
+  /** Route 53's health source, propagation and TTL: the prediction's terms but the client's. */
+  readonly settings: Required<Omit<DnsFailoverSettings, "clientPinSeconds">>;
+}
 
 /** What the drill runs against: the local system or a real deployment. */
 export interface DrillTarget {
@@ -24,8 +46,10 @@ export interface DrillTarget {
   /** The accelerator's propagation delay the prediction adds, model seconds. */
   readonly propagationSeconds: number;
   readonly timeScale: TimeScale;
-  /** Base URL of the accelerator, e.g. `http://127.0.0.1:8080`. */
-  readonly acceleratorUrl: string;
+  /** Base URL of the accelerator, e.g. `http://127.0.0.1:8080`; absent when there is none (routing route53). */
+  readonly acceleratorUrl?: string;
+  /** The latency records (routing route53 or both). */
+  readonly dns?: DnsTargetInfo;
   /** Base URL of each region's ALB (for the replication check; empty skips it). */
   readonly albUrls: Readonly<Record<string, string>>;
   /** Local systems: the seed their health-check phases were drawn from. */
@@ -34,8 +58,8 @@ export interface DrillTarget {
   readonly healthCheckPhaseSeconds?: Readonly<Record<string, number>>;
   /** Lines saying what will be changed, for the confirmation prompt. */
   describeChange(region: string, status: string): string[];
-  /** Resolves when the system is ready to drill (e.g. every region healthy). */
-  waitReady(signal?: AbortSignal): Promise<void>;
+  /** Resolves when the system is ready to drill through `routing` (e.g. every region healthy as it sees them). */
+  waitReady(signal?: AbortSignal, routing?: DrillRouting): Promise<void>;
   /** The region's current STATUS. */
   getStatus(region: string): Promise<string>;
   /** Sets the region's STATUS, keeping its other settings; resolves once the change is applied. */
@@ -53,6 +77,10 @@ export interface Sample {
   readonly status: number;
   readonly region: string | null;
   readonly error?: string;
+  /** Routing route53: the address the client's answer pointed at. */
+  readonly address?: string;
+  /** Routing route53: model seconds since the client received that answer (0: asked just now). */
+  readonly answerAgeSeconds?: number;
 }
 
 /** Something the drill did, on the same clock as the samples. */
@@ -74,6 +102,24 @@ export interface ReplicationResult {
 /** The summary; `--json` prints it as is. */
 export interface DrillResult {
   readonly target: "local" | "aws";
+  /** What the drill polled through. */
+  readonly routing: DrillRouting;
+  /** Routing route53: the client model (`honour-ttl`, `pin:SECONDS`). */
+  readonly client?: string;
+  /** Routing route53: the name polled, the server asked and Route 53's terms of the prediction. */
+  readonly dns?: {
+    readonly name: string;
+    readonly server: string;
+    readonly healthChecks: "alias" | "route53";
+    readonly requestIntervalSeconds: number;
+    readonly failureThreshold: number;
+    /** The answers' TTL, model seconds. */
+    readonly ttlSeconds: number;
+    /** What the client keeps an answer for in the prediction: the TTL, or the pin. */
+    readonly cacheSeconds: number;
+  };
+  /** The base URL polled: the accelerator's, or the latency name's. */
+  readonly url: string;
   readonly path: string;
   /** The region that served this client before the drill. */
   readonly origin: string;
@@ -96,6 +142,7 @@ export interface DrillResult {
   /** Real seconds per model second (1 on AWS). */
   readonly timeScale: number;
   readonly pollSeconds: number;
+  /** The propagation delay in the prediction: the accelerator's, or Route 53's with routing route53. */
   readonly propagationSeconds: number;
   /** Local systems: the seed of the health-check phases (`--seed` reproduces them). */
   readonly seed?: number;
@@ -125,6 +172,10 @@ export interface DrillOptions {
   readonly confirm?: (lines: readonly string[]) => Promise<boolean>;
   /** Run the replication check. @default true */
   readonly replication?: boolean;
+  /** Poll through the accelerator or the latency records (the target's `dns`). @default "accelerator" */
+  readonly routing?: DrillRouting;
+  /** Routing route53: how the client keeps DNS answers. @default honour-ttl */
+  readonly client?: ClientModel;
   /** Told of each request as it is answered. */
   readonly onSample?: (s: Sample) => void;
   /** Told of each step. */
@@ -138,7 +189,9 @@ export interface DrillOptions {
    * health-check interval. A fresh local system turns healthy on its check schedule and the drill
    * starts when it is, and the restore follows the failover the checks detected: without this wait
    * every change would fall at the same point of the check cycle, and every drill would measure the
-   * same point of the predicted range. @default no wait
+   * same point of the predicted range. With routing route53 the wait adds a random fraction of the
+   * client's cache time (the TTL or the pin): the client resolved when the drill began, so without
+   * it every change would find the answer the same age. @default no wait
    */
   readonly random?: () => number;
 }
@@ -173,6 +226,15 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   const pollSeconds = options.pollSeconds ?? 1;
   const settle = options.settle ?? 5;
   const scale = target.timeScale;
+  const routing = options.routing ?? "accelerator";
+  const clientModel = options.client ?? { kind: "honour-ttl" };
+  const dns = target.dns;
+  if (routing === "route53" && !dns) throw new Error("this target has no latency records (routing route53 or both, with a domain): nothing to resolve");
+  if (routing === "accelerator" && !target.acceleratorUrl) throw new Error("this target has no accelerator (routing route53): drill it with --routing route53");
+  // A fresh client per drill: the first poll asks the server, as a new client would.
+  const client = dns
+    ? new DnsClient({ server: dns.server, model: clientModel, timeScale: scale, query: { recursionDesired: dns.recursionDesired } })
+    : undefined;
   const started = Date.now();
   const now = () => scale.toModelSeconds(Date.now() - started);
   const timeline: Sample[] = [];
@@ -191,8 +253,17 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     signal?.throwIfAborted();
     nextAt = Math.max(nextAt, Date.now()) + scale.toRealMs(pollSeconds);
     const t = round(now());
-    const r = await probe(`${target.acceleratorUrl}${path}`, { timeoutMs: options.requestTimeoutMs ?? 5000 });
-    const s: Sample = { t, phase, status: r.status, region: r.region ?? null, ...(r.error ? { error: r.error } : {}) };
+    const timeoutMs = options.requestTimeoutMs ?? 5000;
+    const r: DnsProbeResult =
+      routing === "route53" ? await probeThroughDns(client!, `${dns!.url}${path}`, { timeoutMs }) : await probe(`${target.acceleratorUrl}${path}`, { timeoutMs });
+    const s: Sample = {
+      t,
+      phase,
+      status: r.status,
+      region: r.region ?? null,
+      ...(r.error ? { error: r.error } : {}),
+      ...(r.address !== undefined ? { address: r.address, answerAgeSeconds: r.answerAgeSeconds } : {}),
+    };
     timeline.push(s);
     options.onSample?.(s);
     return s;
@@ -200,28 +271,44 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 
   if (target.regions.length < 2) throw new Error(`failover needs at least two regions; the config has ${target.regions.join(", ")}`);
   const hc = target.healthCheck;
-  const failoverRange = predictFailover(hc, target.propagationSeconds);
-  const recoveryRange = predictRecovery(hc, target.propagationSeconds);
+  const dnsSettings: DnsFailoverSettings | undefined =
+    routing === "route53" ? { ...dns!.settings, ...(clientModel.kind === "pin" ? { clientPinSeconds: clientModel.seconds } : {}) } : undefined;
+  const failoverRange = dnsSettings ? predictDnsFailover(hc, dnsSettings) : predictFailover(hc, target.propagationSeconds);
+  const recoveryRange = dnsSettings ? predictDnsRecovery(hc, dnsSettings) : predictRecovery(hc, target.propagationSeconds);
+  const propagationSeconds = dnsSettings ? dns!.settings.propagationSeconds : target.propagationSeconds;
   // Give up on a phase well after its prediction: twice the upper end plus two intervals.
   const deadline = (r: SecondsRange) => 2 * r.max + 2 * hc.intervalSeconds;
 
-  await target.waitReady(signal);
-  note("system ready");
+  await target.waitReady(signal, routing);
+  note(routing === "route53" ? `system ready; polling ${dns!.url}${path} through DNS (${dns!.serverDescription}, client ${clientModelName(clientModel)})` : "system ready");
   const first: Sample[] = [];
   for (let i = 0; i < (options.originSamples ?? 5); i++) first.push(await sample("origin"));
   const served = first.filter((s) => isOk(s) && s.region);
-  if (served.length === 0) throw new Error(`no request to ${target.acceleratorUrl}${path} succeeded: is the system up?`);
+  if (served.length === 0) {
+    const why = first.find((s) => s.error)?.error;
+    throw new Error(`no request to ${routing === "route53" ? dns!.url : target.acceleratorUrl}${path} succeeded${why ? ` (${why})` : ""}: is the system up?`);
+  }
   const origin = mostFrequent(served.map((s) => s.region as string));
   const original = await target.getStatus(origin);
   note(`origin region ${origin} (STATUS=${original})`);
   if (!/^2\d\d$/.test(original)) throw new Error(`${origin} has STATUS=${original}, not a healthy 2xx: restore it before drilling`);
   if (options.confirm && !(await options.confirm(target.describeChange(origin, "400")))) throw new DrillDeclinedError();
   const draw = options.random;
-  const phaseWaitSeconds = draw ? { failover: round(draw() * hc.intervalSeconds), recovery: round(draw() * hc.intervalSeconds) } : undefined;
+  // The check-cycle fractions come first, so a seed gives the accelerator drill the same waits as before.
+  const cacheCycle = dnsSettings ? dnsCacheSeconds(dnsSettings) : 0;
+  const phaseWaitSeconds = draw
+    ? (() => {
+        const failover = draw() * hc.intervalSeconds;
+        const recovery = draw() * hc.intervalSeconds;
+        return cacheCycle
+          ? { failover: round(failover + draw() * cacheCycle), recovery: round(recovery + draw() * cacheCycle) }
+          : { failover: round(failover), recovery: round(recovery) };
+      })()
+    : undefined;
   /** Waits a random point of the check cycle before a change, when asked to (see DrillOptions.random). */
   const phaseWait = async (seconds: number | undefined) => {
     if (!seconds) return;
-    note(`waiting ${seconds} s (a random point of the ${hc.intervalSeconds} s check cycle)`);
+    note(`waiting ${seconds} s (a random point of the ${hc.intervalSeconds} s check cycle${cacheCycle ? ` and of the client's ${cacheCycle} s cache` : ""})`);
     await sleep(scale.toRealMs(seconds), signal);
   };
   await phaseWait(phaseWaitSeconds?.failover);
@@ -286,6 +373,22 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   const recoveryInRange = inPredictedRange(recoverySeconds, recoveryRange, tolerance);
   return {
     target: target.kind,
+    routing,
+    ...(dnsSettings
+      ? {
+          client: clientModelName(clientModel),
+          dns: {
+            name: dns!.name,
+            server: dns!.serverDescription,
+            healthChecks: dns!.settings.healthChecks,
+            requestIntervalSeconds: dns!.settings.requestIntervalSeconds,
+            failureThreshold: dns!.settings.failureThreshold,
+            ttlSeconds: dns!.settings.ttlSeconds,
+            cacheSeconds: dnsCacheSeconds(dnsSettings),
+          },
+        }
+      : {}),
+    url: routing === "route53" ? dns!.url : target.acceleratorUrl!,
     path,
     origin,
     failoverRegion,
@@ -302,7 +405,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     errors,
     timeScale: scale.factor,
     pollSeconds,
-    propagationSeconds: target.propagationSeconds,
+    propagationSeconds,
     ...(target.seed !== undefined ? { seed: target.seed } : {}),
     ...(target.healthCheckPhaseSeconds ? { healthCheckPhaseSeconds: target.healthCheckPhaseSeconds } : {}),
     ...(phaseWaitSeconds ? { phaseWaitSeconds } : {}),

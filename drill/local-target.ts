@@ -2,11 +2,49 @@
  * `--target local`: the local system's accelerator and admin API. Uses a running `npm run local`
  * when its admin API answers, else starts a system of its own (on free ports) for the drill.
  */
-import type { AppConfig } from "../model/config";
+import { type AppConfig, deepMerge, parseConfig } from "../model/config";
 import { AdminClient } from "../local/admin";
 import { startLocalSystem, type LocalSystem, type SystemSnapshot } from "../local/system";
 import { sleep, timeScale as makeTimeScale, type TimeScale } from "../local/time-scale";
-import type { DrillTarget } from "./drill";
+import type { DnsTargetInfo, DrillTarget } from "./drill";
+
+/**
+ * The domain a system started for a DNS drill gets when the config has none: a name under the
+ * reserved `example.com` (RFC 2606), so it can never collide with a real one.
+ */
+export const PLACEHOLDER_DOMAIN = { name: "api.example.com", hostedZoneId: "ZLOCALPLACEHOLDER" } as const;
+
+/**
+ * The config of a system started for a drill that needs DNS (`--routing route53`, `--compare`):
+ * the config itself when its routing serves DNS, else the same with routing `both` and, without a
+ * domain, {@link PLACEHOLDER_DOMAIN}. @throws ConfigError when the result is not a valid config
+ */
+export function configWithDns(config: AppConfig): AppConfig {
+  if (config.routing !== "accelerator") return config;
+  return parseConfig(deepMerge(config, { routing: "both", ...(config.domain ? {} : { domain: PLACEHOLDER_DOMAIN }) }));
+}
+
+/** The latency records of a running system, as the drill polls them. */
+function dnsInfo(s: SystemSnapshot): DnsTargetInfo | undefined {
+  const d = s.dns;
+  if (!d) return undefined;
+  // Every region listens on the accelerator's port at its own address (or notes its port in the answer).
+  const port = new URL(s.acceleratorUrl).port;
+  return {
+    name: d.latencyName,
+    url: `http://${d.latencyName}:${port}`,
+    server: { host: "127.0.0.1", port: d.port },
+    serverDescription: `local authoritative ${d.server}`,
+    recursionDesired: false,
+    settings: {
+      healthChecks: d.healthChecks,
+      requestIntervalSeconds: d.requestIntervalSeconds,
+      failureThreshold: d.failureThreshold,
+      propagationSeconds: d.propagationSeconds,
+      ttlSeconds: d.ttlSeconds,
+    },
+  };
+}
 
 /** Settings of {@link localTarget}. */
 export interface LocalTargetOptions {
@@ -21,6 +59,13 @@ export interface LocalTargetOptions {
   readonly propagationSeconds?: number;
   /** Seed of the health-check phases of a system started here. @default random */
   readonly seed?: number;
+  /**
+   * The drill polls the latency records: a running system must serve DNS, and one started here gets
+   * routing `both` (and a placeholder domain) when the config's routing is `accelerator`. @default false
+   */
+  readonly needsDns?: boolean;
+  /** DNS port of a system started here; 0 for any free one. @default 0 */
+  readonly dnsPort?: number;
   /** Told of what the target decided (running system found, scale differs, …). */
   readonly log?: (message: string) => void;
   /** What the system is started for, in that message. @default "the drill" */
@@ -36,12 +81,22 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
   if (!options.fresh) snapshot = await admin.snapshot(AbortSignal.timeout(1000)).catch(() => undefined);
   if (snapshot) {
     log(`using the local system running at ${snapshot.acceleratorUrl} (admin ${admin.url})`);
+    if (options.needsDns && !snapshot.dns) {
+      throw new Error(
+        "the running local system serves no DNS (its routing is accelerator): restart `npm run local` with routing both (GLOBALAPP_CONFIG), or pass --fresh to drill a system of the drill's own",
+      );
+    }
     if (options.timeScale && Math.abs(options.timeScale.factor - snapshot.timeScale) > 1e-9) {
       log(`it runs at time scale ${snapshot.timeScale}, not ${options.timeScale.factor}: using ${snapshot.timeScale}`);
     }
   } else {
+    const config = options.needsDns ? configWithDns(options.config) : options.config;
+    if (config !== options.config) {
+      log(`starting the drill's system with routing both${options.config.domain ? "" : ` and the placeholder domain ${PLACEHOLDER_DOMAIN.name}`} (the config's routing is ${options.config.routing})`);
+    }
     started = await startLocalSystem({
-      config: options.config,
+      config,
+      dnsPort: options.dnsPort ?? 0,
       timeScale: options.timeScale,
       port: 0,
       adminPort: 0,
@@ -64,20 +119,28 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
     propagationSeconds: first.propagationSeconds,
     timeScale: scale,
     acceleratorUrl: first.acceleratorUrl,
+    ...(dnsInfo(first) ? { dns: dnsInfo(first) } : {}),
     albUrls: Object.fromEntries(first.regions.map((r) => [r.region, r.albUrl])),
     seed: first.seed,
     healthCheckPhaseSeconds: Object.fromEntries(first.regions.map((r) => [r.region, round(r.healthCheckPhaseSeconds)])),
     describeChange: (region, status) => [`set STATUS=${status} in the local ${region} function (admin ${admin.url})`],
-    async waitReady(signal) {
-      // Every region healthy as the accelerator sees it: else a failover has nowhere to go but fail-open.
+    async waitReady(signal, routing = "accelerator") {
+      // Every region healthy as the routing sees it (the accelerator, or Route 53's answers): else a
+      // failover has nowhere to go but fail-open.
       const hc = first.healthCheck;
-      const limit = Date.now() + scale.toRealMs(3 * hc.healthyThreshold * hc.intervalSeconds + hc.timeoutSeconds + first.propagationSeconds + 30);
+      const dns = first.dns;
+      const dnsDetection = dns && dns.healthChecks === "route53" ? dns.failureThreshold * dns.requestIntervalSeconds : 0;
+      const propagation = Math.max(first.propagationSeconds, dns?.propagationSeconds ?? 0);
+      const limit = Date.now() + scale.toRealMs(3 * hc.healthyThreshold * hc.intervalSeconds + hc.timeoutSeconds + dnsDetection + propagation + 30);
       for (;;) {
         const s = await admin.snapshot(signal);
-        const notReady = s.regions.filter((r) => r.acceleratorHealth !== "healthy" || r.killed);
+        const seen = (r: SystemSnapshot["regions"][number]) =>
+          routing === "route53" ? (s.dns?.regions.find((d) => d.region === r.region)?.health ?? "unhealthy") : r.acceleratorHealth;
+        const notReady = s.regions.filter((r) => seen(r) !== "healthy" || r.killed);
         if (notReady.length === 0) return;
         if (Date.now() > limit) {
-          throw new Error(`regions not healthy: ${notReady.map((r) => `${r.region} (${r.killed ? "killed" : `${r.acceleratorHealth}, STATUS=${r.status}`})`).join(", ")}`);
+          const who = routing === "route53" ? "Route 53" : "the accelerator";
+          throw new Error(`regions not healthy as ${who} sees them: ${notReady.map((r) => `${r.region} (${r.killed ? "killed" : `${seen(r)}, STATUS=${r.status}`})`).join(", ")}`);
         }
         await sleep(Math.max(20, scale.toRealMs(1)), signal);
       }

@@ -12,16 +12,19 @@ import { installLastResortHandlers } from "../local/last-resort";
 import { parseSeed, randomSeed, seededRandom } from "../local/random";
 import { parseTimeScale } from "../local/time-scale";
 import { awsTarget, readStackOutputs } from "./aws-target";
-import { DrillDeclinedError, type DrillResult, type DrillTarget, runDrill } from "./drill";
+import { combineCompare, formatCompareSummary } from "./compare";
+import { type ClientModel, parseClientModel, parseDnsServer } from "./dns-probe";
+import { DrillDeclinedError, type DrillResult, type DrillRouting, type DrillTarget, runDrill } from "./drill";
 import { localTarget } from "./local-target";
 import { formatRunsSummary, formatSummary, ProgressPrinter } from "./report";
 import { combineRuns, drillSeed, runSeed } from "./runs";
 
 const USAGE = `Usage: npm run drill -- --target local|aws [options]
 
-Sets STATUS=400 in the region serving you, measures how long until the accelerator moves
-traffic away, restores STATUS and measures the way back; compares both with what the
-health-check config predicts. STATUS is restored on exit, Ctrl-C included.
+Sets STATUS=400 in the region serving you, measures how long until traffic moves away
+(through Global Accelerator, or through Route 53's latency records as a DNS client sees
+them), restores STATUS and measures the way back; compares both with what the config
+predicts. STATUS is restored on exit, Ctrl-C included.
 
 Options:
   --target local|aws   local: a running \`npm run local\` (admin on local.adminPort), else one started
@@ -29,17 +32,30 @@ Options:
   --json               print one JSON object (progress goes to stderr)
   --time-scale S       local only: 0.1 or 10 both run 10x faster (S <= 1: real seconds per model
                        second; S > 1: speed-up). Reported times are model seconds. Default 1
+  --routing R          accelerator | route53: poll through Global Accelerator or the latency records
+                       (default: the config's routing; with both, accelerator)
+  --compare            drill both routings, one after the other on one system, side by side; needs
+                       routing both (local: a system the drill starts gets routing both, and the
+                       placeholder domain api.example.com without a domain)
+  --client C           route53: the DNS client model: honour-ttl (default; a resolver that keeps an
+                       answer for its TTL) or pin:SECONDS (an application that keeps its answer
+                       SECONDS whatever the TTL, like a browser's cache)
   --poll S             model seconds between requests (default 1)
   --settle N           answers from another region in a row that count as failed over (default 5)
   --runs N             run the experiment N times (default 1) and report min / median / max of
                        failover and recovery against the predicted ranges. Local: each run on a
-                       fresh system (unless one is running), its health checks at a random phase
+                       fresh system (unless one is running), its health checks at a random phase;
+                       with --compare, each run drills both routings on its system
   --seed S             local: seed of the random health-check phases and of the random waits before
                        each STATUS change (0-4294967295; run i uses S + i). The summary and --json
                        name the seed, so a run can be repeated
   --yes                aws: do not ask before changing anything
   --outputs FILE       aws: outputs file from \`npx cdktf deploy --outputs-file FILE\` instead of terraform output
   --url URL            aws: poll this base URL (e.g. http://<accelerator static IP>) instead of its DNS name
+  --latency-url URL    aws, route53: poll this URL instead of http(s)://<latency_record_name>; its host
+                       is resolved through the drill's DNS client
+  --dns-server H[:P]   aws, route53: ask this resolver (e.g. 1.1.1.1) instead of the zone's
+                       authoritative name servers
   --admin URL          local: admin API of a running system (default http://127.0.0.1:<local.adminPort>)
   --fresh              local: always start a new system for the drill
   --no-replication     skip the replication check (write via one region's ALB, read via another's)
@@ -82,6 +98,11 @@ async function main(): Promise<number> {
       runs: { type: "string" },
       seed: { type: "string" },
       "no-replication": { type: "boolean" },
+      routing: { type: "string" },
+      compare: { type: "boolean" },
+      client: { type: "string" },
+      "latency-url": { type: "string" },
+      "dns-server": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -112,6 +133,17 @@ async function main(): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   if (values.target === "aws" && seed !== undefined) throw new UsageError("--seed applies to --target local only: AWS's health-check phase is not ours to set");
+  const { drills, client } = routingOptions(values, config.routing);
+  const compare = drills.length > 1;
+  if (values.target === "local" && (values["latency-url"] !== undefined || values["dns-server"] !== undefined)) {
+    throw new UsageError("--latency-url and --dns-server apply to --target aws only: locally the drill asks the system's own DNS server");
+  }
+  let dnsServer;
+  try {
+    dnsServer = values["dns-server"] === undefined ? undefined : parseDnsServer(values["dns-server"]);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 
   // One target per run: on AWS the same deployment every time, locally a fresh system per run
   // (unless one is running already: then every run uses it, and its own phase).
@@ -119,7 +151,7 @@ async function main(): Promise<number> {
   if (values.target === "aws") {
     if (scale && scale.factor !== 1) throw new UsageError("--time-scale applies to --target local only: AWS runs in real time");
     const outputs = await readStackOutputs(values.outputs);
-    aws = awsTarget({ config, outputs, acceleratorUrl: values.url });
+    aws = awsTarget({ config, outputs, acceleratorUrl: values.url, latencyUrl: values["latency-url"], dnsServer });
   } else {
     // The local system may run in this process: a failure nothing caught there is logged, not fatal.
     installLastResortHandlers((line) => process.stderr.write(`${line}\n`));
@@ -127,7 +159,15 @@ async function main(): Promise<number> {
   const firstSeed = values.target === "local" ? (seed ?? randomSeed()) : undefined;
   const targetFor = async (run: number): Promise<DrillTarget> =>
     aws ??
-    localTarget({ config, timeScale: scale, adminUrl: values.admin, fresh: values.fresh, seed: runSeed(firstSeed as number, run), log });
+    localTarget({
+      config,
+      timeScale: scale,
+      adminUrl: values.admin,
+      fresh: values.fresh,
+      seed: runSeed(firstSeed as number, run),
+      needsDns: drills.includes("route53"),
+      log,
+    });
 
   const controller = new AbortController();
   let interrupted = false;
@@ -140,39 +180,51 @@ async function main(): Promise<number> {
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
 
-  const results: DrillResult[] = [];
+  const results: Record<DrillRouting, DrillResult[]> = { accelerator: [], route53: [] };
   let target: DrillTarget | undefined;
   try {
     for (let run = 0; run < runs; run++) {
       target = await targetFor(run);
       if (run === 0 && seed !== undefined && target.seed !== seed) log(`note: --seed ${seed} does not apply to the running system (its seed is ${target.seed}); --fresh starts one that uses it`);
-      const progress = new ProgressPrinter((t) => out.write(t));
-      log(`${runs > 1 ? `Run ${run + 1} of ${runs}: drill` : "Drill"} against ${target.kind}: accelerator ${target.acceleratorUrl}, regions ${target.regions.join(", ")}`);
-      try {
-        results.push(
-          await runDrill({
-            target,
-            pollSeconds,
-            settle,
-            // Asked once, before the first change to the deployment.
-            confirm: target.kind === "aws" && !values.yes && run === 0 ? ask : undefined,
-            replication: !values["no-replication"],
-            // Locally the drill starts in step with the system's checks: start at a random point of the cycle.
-            random: target.kind === "local" ? seededRandom(drillSeed(runSeed(firstSeed as number, run))) : undefined,
-            signal: controller.signal,
-            onSample: (s) => progress.sample(s),
-            onEvent: (e) => progress.event(e),
-          }),
-        );
-      } finally {
-        progress.end();
+      for (const [k, routing] of drills.entries()) {
+        const progress = new ProgressPrinter((t) => out.write(t));
+        const through = routing === "route53" ? `Route 53 latency records ${target.dns?.name ?? "(none)"}` : `accelerator ${target.acceleratorUrl ?? "(none)"}`;
+        const which = `${runs > 1 ? `Run ${run + 1} of ${runs}: ` : ""}${compare ? `${k + 1} of 2: ` : ""}`;
+        log(`${which}${which ? "drill" : "Drill"} against ${target.kind} through ${through}, regions ${target.regions.join(", ")}`);
+        try {
+          results[routing].push(
+            await runDrill({
+              target,
+              routing,
+              client,
+              pollSeconds,
+              settle,
+              // Asked once, before the first change to the deployment.
+              confirm: target.kind === "aws" && !values.yes && run === 0 && k === 0 ? ask : undefined,
+              replication: !values["no-replication"],
+              // Locally the drill starts in step with the system's checks: start at a random point of the cycle.
+              random: target.kind === "local" ? seededRandom(drillSeed(runSeed(firstSeed as number, run), routing)) : undefined,
+              signal: controller.signal,
+              onSample: (s) => progress.sample(s),
+              onEvent: (e) => progress.event(e),
+            }),
+          );
+        } finally {
+          progress.end();
+        }
+        const last = results[routing][results[routing].length - 1];
+        if (runs > 1 || compare) log(`  ${runs > 1 ? `run ${run + 1} ` : ""}${routing}: failover ${last.failoverSeconds ?? "—"} s, recovery ${last.recoverySeconds ?? "—"} s${last.ok ? "" : " (NOT OK)"}\n`);
       }
-      const last = results[results.length - 1];
-      if (runs > 1) log(`  run ${run + 1}: failover ${last.failoverSeconds ?? "—"} s, recovery ${last.recoverySeconds ?? "—"} s${last.ok ? "" : " (NOT OK)"}\n`);
       if (target !== aws) await target.close();
       target = undefined;
     }
-    const result = combineRuns(results, firstSeed);
+    if (compare) {
+      const c = combineCompare(results.accelerator, results.route53, firstSeed);
+      if (json) process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
+      else process.stdout.write(formatCompareSummary(c));
+      return c.ok ? 0 : 1;
+    }
+    const result = combineRuns(results[drills[0]], firstSeed);
     if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stdout.write(runs > 1 ? formatRunsSummary(result) : formatSummary(result));
     return result.ok ? 0 : 1;
@@ -192,6 +244,38 @@ async function main(): Promise<number> {
     if (target && target !== aws) await target.close();
     await aws?.close();
   }
+}
+
+/**
+ * Which drills to run, and the DNS client model: `--routing` (default: the config's routing, with
+ * both the accelerator) or `--compare` (both). @throws UsageError for combinations that cannot run
+ */
+function routingOptions(
+  values: { routing?: string; compare?: boolean; client?: string; target?: string },
+  configRouting: "accelerator" | "route53" | "both",
+): { drills: DrillRouting[]; client: ClientModel } {
+  if (values.routing !== undefined && values.routing !== "accelerator" && values.routing !== "route53") {
+    throw new UsageError(`--routing must be accelerator or route53, got "${values.routing}"`);
+  }
+  if (values.compare && values.routing !== undefined) throw new UsageError("--compare drills both routings: leave out --routing");
+  const drills: DrillRouting[] = values.compare ? ["accelerator", "route53"] : [(values.routing as DrillRouting | undefined) ?? (configRouting === "route53" ? "route53" : "accelerator")];
+  let client: ClientModel = { kind: "honour-ttl" };
+  if (values.client !== undefined) {
+    if (!drills.includes("route53")) throw new UsageError("--client applies to --routing route53 and --compare: the accelerator drill resolves no name");
+    try {
+      client = parseClientModel(values.client);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  if (drills.includes("accelerator") && configRouting === "route53") {
+    throw new UsageError(`the config's routing is route53: there is no accelerator to drill${values.compare ? " (--compare needs routing both)" : "; use --routing route53"}`);
+  }
+  // Locally a system the drill starts can serve DNS whatever the config (routing both); on AWS the deployment decides.
+  if (values.target === "aws" && drills.includes("route53") && configRouting === "accelerator") {
+    throw new UsageError(`the config's routing is accelerator: the deployment has no latency records${values.compare ? " (--compare needs routing both)" : ""}; deploy with routing route53 or both`);
+  }
+  return { drills, client };
 }
 
 main().then(

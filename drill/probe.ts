@@ -17,10 +17,13 @@ export interface ProbeResult {
   readonly body?: string;
 }
 
+/** Resolves a host name for one request instead of the OS (the DNS drill's client model: drill/dns-probe.ts). */
+export type LookupFunction = (hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => void;
+
 /** Sends one request on its own connection; never rejects. */
 export function probe(
   url: string,
-  options: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number; localAddress?: string } = {},
+  options: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number; localAddress?: string; lookup?: LookupFunction } = {},
 ): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const send = url.startsWith("https:") ? httpsRequest : httpRequest;
@@ -32,6 +35,7 @@ export function probe(
         headers: { connection: "close", ...(options.body !== undefined ? { "content-type": "application/json" } : {}), ...options.headers },
         timeout: options.timeoutMs ?? 5000,
         ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+        ...(options.lookup ? { lookup: options.lookup as never } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -2,7 +2,7 @@
 import type { DrillEvent, DrillResult, Sample } from "./drill";
 import type { MultiDrillResult, Spread } from "./runs";
 
-const label = (s: Sample) => (s.status === 0 ? `ERR ${s.error ?? ""}`.trim() : `${s.status} ${s.region ?? "?"}`);
+const label = (s: Sample) => (s.status === 0 ? `ERR ${s.error ?? ""}`.trim() : `${s.status} ${s.region ?? "?"}`) + (s.address ? ` via ${s.address}` : "");
 
 /**
  * Prints the timeline as it happens: a line whenever the answer (status and region) changes, then a
@@ -41,6 +41,20 @@ const fmt = (t: number) => `${t.toFixed(1).padStart(7)} s`;
 const range = (r: { min: number; max: number }) => `${r.min}–${r.max} s`;
 const measured = (v: number | null) => (v === null ? "did not happen" : `${v} s`);
 
+/** What the predicted ranges are made of, for the line under them. */
+export function rangesNote(r: DrillResult, toleranceSeconds = r.toleranceSeconds): string {
+  if (r.routing === "route53" && r.dns) {
+    const detection = r.dns.healthChecks === "alias" ? "detection by the target group's checks" : `detection by Route 53 checks every ${r.dns.requestIntervalSeconds} s × ${r.dns.failureThreshold}`;
+    return `(ranges: ${detection}; + up to ${r.propagationSeconds} s Route 53 propagation; + up to ${r.dns.cacheSeconds} s the client keeps an answer (${r.client}); ± ${toleranceSeconds} s measurement slack)`;
+  }
+  return `(ranges: health-check phase; + up to ${r.propagationSeconds} s accelerator propagation; ± ${toleranceSeconds} s measurement slack)`;
+}
+
+/** Which way the drill polled, for the summary's title. */
+export function routingLabel(r: DrillResult): string {
+  return r.routing === "route53" && r.dns ? `Route 53 latency records ${r.dns.name}, client ${r.client}` : "Global Accelerator";
+}
+
 const phases = (r: DrillResult) =>
   r.healthCheckPhaseSeconds ? Object.entries(r.healthCheckPhaseSeconds).map(([region, s]) => `${region} ${s.toFixed(1)} s`).join(", ") : "";
 
@@ -48,12 +62,12 @@ const phases = (r: DrillResult) =>
 export function formatSummary(r: DrillResult): string {
   const lines = [
     "",
-    `Drill summary (${r.target}; times in model seconds${r.timeScale !== 1 ? `, run at time scale ${r.timeScale}` : ""})`,
+    `Drill summary (${r.target}, through ${routingLabel(r)}; times in model seconds${r.timeScale !== 1 ? `, run at time scale ${r.timeScale}` : ""})`,
     ...(r.seed !== undefined ? [`  health-check phase ${phases(r)}${r.phaseWaitSeconds ? `; random waits before the changes ${r.phaseWaitSeconds.failover} s, ${r.phaseWaitSeconds.recovery} s` : ""} (seed ${r.seed})`] : []),
     `  origin region      ${r.origin}${r.failoverRegion ? ` → failed over to ${r.failoverRegion}` : ""}`,
     `  failover           ${measured(r.failoverSeconds)}   predicted ${range(r.predictedFailoverRange)} ${r.failoverInRange ? "✓ in range" : "✗ OUT OF RANGE"}`,
     `  recovery           ${measured(r.recoverySeconds)}   predicted ${range(r.predictedRecoveryRange)} ${r.recoveryInRange ? "✓ in range" : "✗ OUT OF RANGE"}`,
-    `  (ranges: health-check phase; + up to ${r.propagationSeconds} s accelerator propagation; ± ${r.toleranceSeconds} s measurement slack)`,
+    `  ${rangesNote(r)}`,
     `  requests           ${r.requests} (one every ${r.pollSeconds} s)`,
     `  errors             ${r.errors}`,
   ];
@@ -81,11 +95,11 @@ export function formatRunsSummary(m: MultiDrillResult): string {
   const d = m.distribution;
   const lines = [
     "",
-    `Drill summary (${m.target}; ${d.runs} runs; times in model seconds${m.timeScale !== 1 ? `, run at time scale ${m.timeScale}` : ""}${m.seed !== undefined ? `; --seed ${m.seed}` : ""})`,
+    `Drill summary (${m.target}, through ${routingLabel(m)}; ${d.runs} runs; times in model seconds${m.timeScale !== 1 ? `, run at time scale ${m.timeScale}` : ""}${m.seed !== undefined ? `; --seed ${m.seed}` : ""})`,
     ...rows,
     spread("failover", d.failover, d.runs),
     spread("recovery", d.recovery, d.runs),
-    `  (ranges: health-check phase; + up to ${m.propagationSeconds} s accelerator propagation; ± ${d.failover.toleranceSeconds} s measurement slack)`,
+    `  ${rangesNote(m, d.failover.toleranceSeconds)}`,
     `  requests           ${d.requests} (one every ${m.pollSeconds} s)`,
     `  errors             ${d.errors}`,
     `  result             ${m.ok ? "OK" : "NOT OK"}`,

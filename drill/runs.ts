@@ -88,7 +88,10 @@ export function runSeed(seed: number, index: number): number {
   return (seed + index) >>> 0;
 }
 
-/** The seed of the drill's own draws (the wait before the change) for a run: unrelated to the system's phases. */
-export function drillSeed(seed: number): number {
-  return (seed ^ 0x9e3779b9) >>> 0;
+/**
+ * The seed of the drill's own draws (the waits before the changes) for a run: unrelated to the
+ * system's phases, and another one for the route53 drill (`--compare` drills both on one system).
+ */
+export function drillSeed(seed: number, routing: "accelerator" | "route53" = "accelerator"): number {
+  return (seed ^ (routing === "route53" ? 0x7f4a7c15 : 0x9e3779b9)) >>> 0;
 }

@@ -96,6 +96,8 @@ export async function awsShiftTarget(options: AwsShiftTargetOptions): Promise<Sh
   // The drill's target decides where to probe (DNS name, --url, HTTPS needing --url) and checks the
   // outputs belong to this config; it makes no AWS call.
   const acceleratorUrl = awsTarget({ config, outputs, acceleratorUrl: options.acceleratorUrl }).acceleratorUrl;
+  // Traffic dials and weights are Global Accelerator's: routing route53 deploys none.
+  if (!acceleratorUrl) throw new Error(`routing ${config.routing} has no accelerator: there are no traffic dials to shift`);
   const client = options.client ?? new GlobalAcceleratorClient({ region: GLOBAL_ACCELERATOR_REGION });
   const owned = !options.client;
   const pollMs = options.deployPollMs ?? 5000;

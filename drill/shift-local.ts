@@ -19,11 +19,14 @@ export function groupOf(r: Pick<RegionSnapshot, "region" | "dial" | "weight" | "
 /** Connects to (or starts) the local system and wraps it as a shift target. */
 export async function localShiftTarget(options: LocalTargetOptions): Promise<ShiftTarget> {
   const local = await localTarget(options);
+  // The local system always runs its accelerator, whatever the routing.
+  const acceleratorUrl = local.acceleratorUrl;
+  if (!acceleratorUrl) throw new Error("the local system has no accelerator to shift traffic through");
   const admin = new AdminClient(local.adminUrl);
   return {
     kind: "local",
     regions: local.regions,
-    acceleratorUrl: local.acceleratorUrl,
+    acceleratorUrl,
     timeScale: local.timeScale,
     // One model second: the admin API is cheap, and a failure is seen within a health-check interval anyway.
     healthPollSeconds: 1,

@@ -39,6 +39,7 @@ interface Group {
   /** Health as the accelerator sees it (after propagation). */
   health: TargetState;
   /** Where the region's ALB listens. */
+  host: string;
   port: number;
   /** Connections routed here. */
   connections: number;
@@ -46,7 +47,8 @@ interface Group {
 
 /** Settings of a {@link LocalAccelerator}. */
 export interface LocalAcceleratorOptions {
-  readonly groups: readonly { region: string; dial: number; weight: number; port: number }[];
+  /** One per region; `host` is the ALB's address (default 127.0.0.1). */
+  readonly groups: readonly { region: string; dial: number; weight: number; host?: string; port: number }[];
   readonly clientAffinity: "NONE" | "SOURCE_IP";
   /** The default client location (a region code). */
   readonly clientRegion: string;
@@ -87,7 +89,7 @@ export class LocalAccelerator {
   private pending = 0;
 
   constructor(private readonly options: LocalAcceleratorOptions) {
-    this.groups = options.groups.map((g) => ({ ...g, health: "initial", connections: 0 }));
+    this.groups = options.groups.map((g) => ({ ...g, host: g.host ?? "127.0.0.1", health: "initial", connections: 0 }));
   }
 
   /** `http://127.0.0.1:<port>`. */
@@ -229,7 +231,7 @@ export class LocalAccelerator {
     }
     const group = this.group(decision.region);
     group.connections += 1;
-    const upstream = connect({ host: "127.0.0.1", port: group.port, allowHalfOpen: true });
+    const upstream = connect({ host: group.host, port: group.port, allowHalfOpen: true });
     this.sockets.add(upstream);
     const closeBoth = () => {
       client.destroy();

@@ -98,7 +98,9 @@ export interface RegionalAlbOptions {
   /** The target group's multi-value headers setting. */
   readonly multiValueHeaders: boolean;
   readonly timeScale: TimeScale;
-  /** Port on 127.0.0.1. @default 0 (any free port) */
+  /** Loopback address to listen on (each region has its own when DNS points at it: local/loopback.ts). @default "127.0.0.1" */
+  readonly host?: string;
+  /** Port on `host`. @default 0 (any free port) */
   readonly port?: number;
   /** Connection idle timeout, real ms (see LocalLimits.albIdleTimeoutMs). @default 60000 */
   readonly idleTimeoutMs?: number;
@@ -158,9 +160,14 @@ export class RegionalAlb {
     });
   }
 
-  /** `http://127.0.0.1:<port>` (stable across kill and restore). */
+  /** `http://<host>:<port>` (stable across kill and restore). */
   get url(): string {
-    return `http://127.0.0.1:${this.boundPort}`;
+    return `http://${this.host}:${this.boundPort}`;
+  }
+
+  /** The address the listener binds. */
+  get host(): string {
+    return this.options.host ?? "127.0.0.1";
   }
 
   get port(): number {
@@ -218,7 +225,7 @@ export class RegionalAlb {
     server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(err, socket));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(this.boundPort, "127.0.0.1", () => {
+      server.listen(this.boundPort, this.host, () => {
         server.off("error", reject);
         resolve();
       });

@@ -2,6 +2,7 @@
  * The local system's event stream: every state change, typed, with the model time it happened at.
  * The terminal view prints them; anything else (a dashboard, a test) subscribes to the same stream.
  */
+import type { Route53Health } from "./dns-health";
 import type { TargetState } from "./health-checker";
 
 /** Something that happened in the local system. `t` is model seconds since the system started. */
@@ -11,7 +12,20 @@ export type SystemEvent =
   /** STATUS changed; `error` when the environment with it failed to load (the value is set all the same). */
   | { readonly t: number; readonly type: "status"; readonly region: string; readonly status: string; readonly error?: string }
   | { readonly t: number; readonly type: "kill" | "restore"; readonly region: string }
-  | { readonly t: number; readonly type: "dial" | "weight"; readonly region: string; readonly value: number };
+  | { readonly t: number; readonly type: "dial" | "weight"; readonly region: string; readonly value: number }
+  /** A local Route 53 health check changed status (route53.healthChecks "route53"); its answers follow after the DNS propagation delay. */
+  | { readonly t: number; readonly type: "route53-check"; readonly region: string; readonly from: TargetState; readonly to: TargetState; readonly reason: string }
+  /**
+   * Route 53's answers now see `region` as `health` (after the DNS propagation delay); `answer` is
+   * what the latency name answers the default client region from now on.
+   */
+  | {
+      readonly t: number;
+      readonly type: "dns";
+      readonly region: string;
+      readonly health: Route53Health;
+      readonly answer: { readonly name: string; readonly clientRegion: string; readonly region: string; readonly address: string; readonly failOpen: boolean };
+    };
 
 /** The `type` of a {@link SystemEvent}. */
 export type SystemEventType = SystemEvent["type"];

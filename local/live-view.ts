@@ -23,6 +23,10 @@ export function formatEvent(e: SystemEvent): string {
       return `${at} ${e.region}: traffic dial ${e.value}%`;
     case "weight":
       return `${at} ${e.region}: endpoint weight ${e.value}`;
+    case "route53-check":
+      return `${at} ${e.region}: Route 53 health check ${e.from} → ${e.to} (${e.reason})`;
+    case "dns":
+      return `${at} ${e.region}: Route 53 now answers it ${e.health}; ${e.answer.name} → ${e.answer.address} (${e.answer.region}${e.answer.failOpen ? ", fail-open" : ""}) for ${e.answer.clientRegion}`;
   }
 }
 

@@ -27,7 +27,10 @@ Options:
   --admin-port N        admin API port (default local.adminPort, 8081)
   --propagation S       accelerator propagation delay, model seconds (default local.propagationSeconds)
   --client-region R     the simulated client's location (default local.clientRegion, else regions[0]);
-                        per request: header "x-client-region: R"
+                        per request: header "x-client-region: R"; per DNS query: EDNS option 65001
+  --dns-port N          routing route53/both: the DNS server's UDP and TCP port (default local.dnsPort, 8053)
+  --dns-propagation S   routing route53/both: Route 53's propagation delay, model seconds
+                        (default: the accelerator's, --propagation / local.propagationSeconds)
   --concurrency N       execution environments per region at most; past it requests are throttled
                         (502, as the ALB answers a throttled Lambda). Default function.reservedConcurrency,
                         else ${DEFAULT_LOCAL_CONCURRENCY}
@@ -47,6 +50,11 @@ Admin API (curl examples):
   curl -s -X POST 127.0.0.1:8081/regions/us-west-2/restore
   curl -s -X PUT  127.0.0.1:8081/regions/us-west-2/dial -d 0        traffic dial (0-100)
   curl -s -X PUT  127.0.0.1:8081/regions/us-west-2/weight -d 0      endpoint weight (0-255)
+
+DNS (routing route53 or both; README "Local DNS"):
+  dig @127.0.0.1 -p 8053 api.example.com                            the latency answer (route53)
+  dig @127.0.0.1 -p 8053 latency.api.example.com +ednsopt=65001:$(printf eu-west-1 | xxd -p)
+                                                                    as a client in eu-west-1 (both)
 `;
 
 function intOption(name: string, value: string | undefined): number | undefined {
@@ -64,6 +72,8 @@ async function main(): Promise<number> {
       "admin-port": { type: "string" },
       propagation: { type: "string" },
       "client-region": { type: "string" },
+      "dns-port": { type: "string" },
+      "dns-propagation": { type: "string" },
       "log-level": { type: "string" },
       concurrency: { type: "string" },
       seed: { type: "string" },
@@ -78,6 +88,8 @@ async function main(): Promise<number> {
   const config = loadProjectConfig();
   const propagation = values.propagation === undefined ? undefined : Number(values.propagation);
   if (propagation !== undefined && !(propagation >= 0)) throw new RangeError(`--propagation must be seconds >= 0, got "${values.propagation}"`);
+  const dnsPropagation = values["dns-propagation"] === undefined ? undefined : Number(values["dns-propagation"]);
+  if (dnsPropagation !== undefined && !(dnsPropagation >= 0)) throw new RangeError(`--dns-propagation must be seconds >= 0, got "${values["dns-propagation"]}"`);
   const scale = parseTimeScale(values["time-scale"] ?? "1");
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
@@ -92,6 +104,8 @@ async function main(): Promise<number> {
     timeScale: scale,
     port: intOption("port", values.port),
     adminPort: intOption("admin-port", values["admin-port"]),
+    dnsPort: intOption("dns-port", values["dns-port"]),
+    dnsPropagationSeconds: dnsPropagation,
     propagationSeconds: propagation,
     clientRegion: values["client-region"],
     logLevel: values["log-level"],
@@ -105,6 +119,16 @@ async function main(): Promise<number> {
   view.line(`  accelerator  ${system.acceleratorUrl}      try: curl -i ${system.acceleratorUrl}/get/foobar`);
   view.line(`  admin        ${system.adminUrl}      try: curl -s ${system.adminUrl}/`);
   for (const r of s.regions) view.line(`  ALB ${r.region.padEnd(15)} ${r.albUrl}`);
+  if (s.dns) {
+    const d = s.dns;
+    const names = d.acceleratorName ? `${d.latencyName} (latency records), ${d.acceleratorName} (the accelerator)` : `${d.latencyName} (latency records)`;
+    view.line(`  DNS          ${d.server} UDP+TCP, zone ${d.zone}: ${names}; TTL ${d.ttlSeconds} s (${d.wireTtlSeconds} s on the wire), Route 53 health ${d.healthChecks}, propagation ${d.propagationSeconds} s`);
+    view.line(`               try: dig @127.0.0.1 -p ${d.port} ${d.latencyName}`);
+    if (d.addresses === "shared") {
+      view.line(`  note: ${system.addressNote ?? "regions share 127.0.0.1"}; every region answers 127.0.0.1 and its port is in the answer's TXT record (port=…).`);
+      view.line(`        For an address per region: sudo ifconfig lo0 alias 127.0.0.2 up (… one per region), then restart.`);
+    }
+  }
   view.line(`  DynamoDB     ${system.dynamo.endpoint} (dynalite, in memory, shared by all regions)`);
   view.line("Ctrl-C stops.");
   view.start(() => system.snapshot());
@@ -128,7 +152,7 @@ main().then(
       process.exit(2);
     }
     if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      console.error(`local: ${(err as Error).message} — is another \`npm run local\` running? Use --port/--admin-port.`);
+      console.error(`local: ${(err as Error).message} — is another \`npm run local\` running? Use --port/--admin-port (and --dns-port with routing route53/both).`);
       process.exit(1);
     }
     console.error(err);

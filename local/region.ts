@@ -27,6 +27,10 @@ export interface LocalRegionOptions {
   readonly multiValueHeaders: boolean;
   readonly timeScale: TimeScale;
   readonly limits: LocalLimits;
+  /** The ALB's loopback address. @default "127.0.0.1" */
+  readonly host?: string;
+  /** The ALB's port. @default 0 (any free port) */
+  readonly port?: number;
   /** Told of every target health change. */
   readonly onTransition?: (t: Transition) => void;
 }
@@ -71,6 +75,8 @@ export class LocalRegion {
       healthCheckPhaseSeconds: options.healthCheckPhaseSeconds,
       multiValueHeaders: options.multiValueHeaders,
       timeScale: options.timeScale,
+      host: options.host,
+      port: options.port,
       idleTimeoutMs: options.limits.albIdleTimeoutMs,
       requestTimeoutMs: options.limits.albRequestTimeoutMs,
       onCheck: (r) => {

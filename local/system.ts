@@ -14,6 +14,8 @@ import { EventHub, type SystemEvent, type SystemEventListener } from "./events";
 import { InvocationError, writeBundle } from "./function-host";
 import type { TargetState } from "./health-checker";
 import { DEFAULT_LIMITS, DEFAULT_LOCAL_CONCURRENCY, type LocalLimits } from "./limits";
+import { type DnsSnapshot, type LocalDns, startLocalDns } from "./dns";
+import { type AddressMode, commonPort, detectAddressMode, LOOPBACK, regionAddress } from "./loopback";
 import { randomSeed, seededRandom } from "./random";
 import { LocalRegion, type RegionState } from "./region";
 import { timeScale as makeTimeScale, type TimeScale } from "./time-scale";
@@ -51,6 +53,18 @@ export interface LocalSystemOptions {
    * system as it does on AWS. The same seed gives the same phases. @default a random seed
    */
   readonly seed?: number;
+  /**
+   * Routing route53 or both: the DNS server's port (UDP and TCP on 127.0.0.1); 0 for any free one.
+   * @default config.local.dnsPort
+   */
+  readonly dnsPort?: number;
+  /** Routing route53 or both: Route 53's propagation delay, model seconds. @default the accelerator's (propagationSeconds) */
+  readonly dnsPropagationSeconds?: number;
+  /**
+   * Routing route53 or both: one loopback address per region (`distinct`, Linux) or all on 127.0.0.1
+   * (`shared`, where only that address exists, e.g. macOS). @default detected (local/loopback.ts)
+   */
+  readonly addressMode?: AddressMode;
   /** Timeouts and connection caps (local/limits.ts); tests shorten them. @default DEFAULT_LIMITS */
   readonly limits?: Partial<LocalLimits>;
   /** Told of every state change (the same as `subscribe` right after start). */
@@ -87,6 +101,8 @@ export interface SystemSnapshot {
   /** Connections waiting at the accelerator for their first request headers. */
   readonly pendingConnections: number;
   readonly regions: readonly RegionSnapshot[];
+  /** Routing route53 or both: the DNS server, Route 53's view of each region and the current answer. */
+  readonly dns?: DnsSnapshot;
 }
 
 /** A running local system. */
@@ -99,6 +115,10 @@ export interface LocalSystem {
   readonly acceleratorUrl: string;
   readonly adminUrl: string;
   readonly propagationSeconds: number;
+  /** Routing route53 or both: the local authoritative DNS. */
+  readonly dns?: LocalDns;
+  /** Why regions share 127.0.0.1 when DNS needed distinct addresses (undefined when they do not). */
+  readonly addressNote?: string;
   /** Sets a region's STATUS env var; resolves when a new function environment with it serves. */
   setStatus(region: string, status: string): Promise<void>;
   /** Region outage: the function and the ALB's listener go away (connections refused). */
@@ -141,10 +161,20 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     cleanup.push(() => dynamo.close());
     const file = writeBundle();
 
+    // DNS needs an address per region to point at, all on one port (the accelerator's): see local/loopback.ts.
+    const servesDns = config.routing !== "accelerator";
+    const detected = servesDns ? (options.addressMode ? { mode: options.addressMode } : await detectAddressMode(config.regions.length)) : undefined;
+    const addressMode: AddressMode = detected?.mode ?? "shared";
+    const hostOf = (i: number) => regionAddress(i, addressMode);
+    const acceleratorPort = options.port ?? config.local.port;
+    const sharedPort =
+      addressMode === "distinct" ? await commonPort([LOOPBACK, ...config.regions.map((_, i) => hostOf(i))], acceleratorPort) : undefined;
+
     const regions = new Map<string, LocalRegion>();
     // The accelerator needs the ALBs' ports, the ALBs report health to the accelerator: ALBs first.
     let accelerator: LocalAccelerator | undefined;
-    for (const region of config.regions) {
+    let dns: LocalDns | undefined;
+    for (const [index, region] of config.regions.entries()) {
       regions.set(
         region,
         new LocalRegion({
@@ -168,9 +198,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           multiValueHeaders: config.function.multiValueHeaders,
           timeScale: scale,
           limits,
+          host: hostOf(index),
+          port: sharedPort ?? 0,
           onTransition: (t) => {
             emit({ t: now(), type: "health", region, ...t });
             accelerator?.healthChanged(region, t.to);
+            dns?.targetChanged(region, t.to);
           },
         }),
       );
@@ -186,13 +219,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         region,
         dial: trafficDial(config, region),
         weight: endpointWeight(config, region),
+        host: regions.get(region)!.alb.host,
         port: regions.get(region)!.alb.port,
       })),
       clientAffinity: config.accelerator.clientAffinity,
       clientRegion,
       propagationSeconds,
       timeScale: scale,
-      port: options.port ?? config.local.port,
+      port: sharedPort ?? acceleratorPort,
       idleTimeoutMs: limits.acceleratorIdleTimeoutMs,
       maxPendingConnections: limits.acceleratorMaxPendingConnections,
       headWaitMs: limits.acceleratorHeadWaitMs,
@@ -203,6 +237,32 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     cleanup.push(() => acc.close());
     // Health already known before the accelerator existed still has to reach it.
     for (const r of regions.values()) if (r.alb.state !== "initial") acc.healthChanged(r.region, r.alb.state);
+
+    if (servesDns) {
+      const started = await startLocalDns({
+        config,
+        // Drawn after the regions' phases, so a seed gives the same ALB phases with or without DNS.
+        regions: config.regions.map((region) => {
+          const alb = regions.get(region)!.alb;
+          return { region, address: alb.host, port: alb.port, albUrl: alb.url, checkPhaseSeconds: random() * config.route53.requestIntervalSeconds };
+        }),
+        acceleratorPort: Number(new URL(acc.url).port),
+        addressMode,
+        port: options.dnsPort ?? config.local.dnsPort,
+        clientRegion,
+        propagationSeconds: options.dnsPropagationSeconds ?? propagationSeconds,
+        timeScale: scale,
+        onCheck: (region, t) => emit({ t: now(), type: "route53-check", region, ...t }),
+        onChange: (region, health) => {
+          const a = started.answer();
+          emit({ t: now(), type: "dns", region, health, answer: { name: started.latencyName, clientRegion: a.clientRegion, region: a.region, address: a.address, failOpen: a.failOpen } });
+        },
+      });
+      dns = started;
+      cleanup.push(() => started.close());
+      for (const r of regions.values()) if (r.alb.state !== "initial") started.targetChanged(r.region, r.alb.state);
+    }
+    const localDns = dns;
 
     const regionOf = (name: string): LocalRegion => {
       const r = regions.get(name);
@@ -222,6 +282,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         return admin?.url ?? "";
       },
       propagationSeconds,
+      ...(localDns ? { dns: localDns } : {}),
+      ...(detected?.reason ? { addressNote: detected.reason } : {}),
       now,
       async setStatus(region, status) {
         try {
@@ -270,6 +332,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             const g = groups.find((x) => x.region === r.region)!;
             return { ...r.state(), acceleratorHealth: g.health, dial: g.dial, weight: g.weight, connections: g.connections };
           }),
+          ...(localDns ? { dns: localDns.snapshot() } : {}),
         };
       },
       close: closeAll,

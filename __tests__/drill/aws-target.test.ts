@@ -17,7 +17,10 @@ import { join } from "node:path";
 import { awsTarget, parseStackOutputs, readStackOutputs, STACK_NAME, type StackOutputs } from "../../drill/aws-target";
 import { DrillDeclinedError, runDrill } from "../../drill/drill";
 import { STACK_NAME as STACK_NAME_OF_THE_STACK } from "../../constructs/global-app-stack";
-import { GA_PROPAGATION_SECONDS } from "../../model/failover";
+import { ALB_ALIAS_TTL_SECONDS, GA_PROPAGATION_SECONDS, predictDnsFailover, ROUTE53_PROPAGATION_SECONDS } from "../../model/failover";
+import { LocalDnsServer } from "../../local/dns-server";
+import { answerQuestion } from "../../local/dns-zone";
+import { commonPort } from "../../local/loopback";
 import { PROJECT_ROOT } from "../../constructs/lib/bundle";
 import { localConfig } from "../local/support";
 
@@ -259,5 +262,96 @@ describe("drill CLI usage errors", () => {
     const r = cli("--target", "aws", "--time-scale", "0.1");
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--time-scale applies to --target local only/);
+  });
+});
+
+describe("runDrill --target aws --routing route53", () => {
+  const DOMAIN = { name: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" };
+  const config = () => localConfig({ routing: "route53", domain: DOMAIN });
+  // Stand-ins for the latency records: a DNS server answering as Route 53 would (us-west-2's ALB until
+  // the fake deployment's traffic has left it, then eu-central-1's), TTL 1 s, and one HTTP stand-in per
+  // region's ALB on its own loopback address, all on one port as ALBs all listen on 80.
+  let dns: LocalDnsServer;
+  let port: number;
+  const regional: Server[] = [];
+  beforeEach(async () => {
+    port = await commonPort(["127.0.0.2", "127.0.0.3"], 0);
+    for (const [host, region] of [["127.0.0.2", "us-west-2"], ["127.0.0.3", "eu-central-1"]]) {
+      const s = createServer((_req, res) => res.writeHead(200, { "x-served-by-region": region }).end("{}"));
+      await new Promise<void>((resolve) => s.listen(port, host, resolve));
+      regional.push(s);
+    }
+    dns = new LocalDnsServer({
+      port: 0,
+      answer: (q) =>
+        answerQuestion(
+          { zone: "example.com", names: new Map([["api.example.com", () => ({ address: fake.serving() === "us-west-2" ? "127.0.0.2" : "127.0.0.3", port, ttl: 1 })]]), soaTtl: 1 },
+          q,
+          "us-west-2",
+        ),
+    });
+    await dns.listen();
+  });
+  afterEach(async () => {
+    await dns.close();
+    await Promise.all(regional.splice(0).map((s) => new Promise((r) => s.close(r))));
+  });
+  // Route 53 alone: the deployment has no accelerator, its outputs name the latency records.
+  const route53Outputs = (): StackOutputs => ({ ...outputs, acceleratorIps: [], acceleratorDnsName: undefined, latencyRecordName: "api.example.com" });
+  const r53Target = () =>
+    awsTarget({ config: config(), outputs: route53Outputs(), latencyUrl: `http://api.example.com:${port}`, dnsServer: { host: "127.0.0.1", port: dns.port }, updatePollMs: 5 });
+
+  it("polls the latency name through a TTL-honouring resolver and reports the same fields, predicted by the DNS model", async () => {
+    const result = await runDrill({ target: r53Target(), routing: "route53", pollSeconds: 0.05, settle: 3 });
+    expect(result).toMatchObject({
+      target: "aws",
+      routing: "route53",
+      client: "honour-ttl",
+      url: `http://api.example.com:${port}`,
+      origin: "us-west-2",
+      failoverRegion: "eu-central-1",
+      errors: 0,
+      propagationSeconds: ROUTE53_PROPAGATION_SECONDS,
+      dns: { name: "api.example.com", server: `resolver 127.0.0.1:${dns.port}`, healthChecks: "alias", ttlSeconds: ALB_ALIAS_TTL_SECONDS, cacheSeconds: ALB_ALIAS_TTL_SECONDS },
+    });
+    // Alias health: the target group's 10 s × 2 + 5 s, + 30 s Route 53 propagation, + the 60 s TTL.
+    expect(result.predictedFailoverRange).toEqual({ min: 10, max: 2 * 10 + 5 + 30 + 60 });
+    expect(result.predictedFailoverRange).toEqual(
+      predictDnsFailover(config().healthCheck, { healthChecks: "alias", requestIntervalSeconds: 30, failureThreshold: 3, propagationSeconds: ROUTE53_PROPAGATION_SECONDS, ttlSeconds: ALB_ALIAS_TTL_SECONDS }),
+    );
+    // The stand-ins move in a second, far faster than AWS can: reported, not hidden.
+    expect(result.failoverInRange).toBe(false);
+    expect(result.ok).toBe(false);
+    // Every poll names the address it used and its answer's age; the resolver asked far less often than the drill polled.
+    expect(result.timeline.every((s) => (s.address === "127.0.0.2" || s.address === "127.0.0.3") && typeof s.answerAgeSeconds === "number")).toBe(true);
+    expect(result.timeline.filter((s) => s.region === "eu-central-1").every((s) => s.address === "127.0.0.3")).toBe(true);
+    expect(Math.max(...result.timeline.map((s) => s.answerAgeSeconds!))).toBeGreaterThan(0.3);
+    expect(dns.metrics.udpQueries).toBeLessThan(result.requests / 3);
+    expect(fake.vars[FN["us-west-2"]].STATUS).toBe("200");
+  });
+
+  it("a pinning client keeps the failed region's answer past the TTL", async () => {
+    const result = await runDrill({ target: r53Target(), routing: "route53", client: { kind: "pin", seconds: 2 }, pollSeconds: 0.05, settle: 3 });
+    expect(result.client).toBe("pin:2");
+    expect(result.dns?.cacheSeconds).toBe(2);
+    expect(result.predictedFailoverRange.max).toBe(2 * 10 + 5 + 30 + 2);
+    // The first answer was kept for 2 s however soon the TTL (1 s) ran out.
+    expect(Math.max(...result.timeline.filter((s) => s.phase === "failover").map((s) => s.answerAgeSeconds!))).toBeGreaterThan(1.5);
+  });
+
+  it("needs the latency_record_name output, and has no accelerator to drill with routing route53", async () => {
+    expect(() => awsTarget({ config: config(), outputs: { ...route53Outputs(), latencyRecordName: undefined } })).toThrow(/stack output "latency_record_name" is missing/);
+    await expect(runDrill({ target: r53Target(), routing: "accelerator", pollSeconds: 0.05 })).rejects.toThrow(/no accelerator/);
+    expect(r53Target().acceleratorUrl).toBeUndefined();
+  });
+
+  it("reads the record names from the outputs", () => {
+    const parsed = parseStackOutputs({
+      alb_dns_names: { value: { "us-west-2": "a" } },
+      function_names: { value: { "us-west-2": "f" } },
+      latency_record_name: { value: "latency.api.example.com" },
+      accelerator_record_name: { value: "api.example.com" },
+    });
+    expect(parsed).toMatchObject({ latencyRecordName: "latency.api.example.com", acceleratorRecordName: "api.example.com" });
   });
 });

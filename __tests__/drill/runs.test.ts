@@ -8,6 +8,8 @@ const range = { min: 10, max: 35 };
 function run(failoverSeconds: number | null, recoverySeconds: number | null, over: Partial<DrillResult> = {}): DrillResult {
   return {
     target: "local",
+    routing: "accelerator",
+    url: "http://127.0.0.1:8080",
     path: "/get/foobar",
     origin: "us-west-2",
     failoverRegion: "eu-central-1",
