@@ -125,11 +125,27 @@ export interface SseEvent {
   readonly data: string;
 }
 
+/** The chunks of a web stream (a `fetch` body), or of any byte iterable. */
+async function* chunksOf(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  if (!("getReader" in body)) return yield* body;
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    // Stopping early (a consumer's break) cancels the stream: the connection closes.
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
 /**
  * The messages of an event stream, as they arrive (a `fetch` response body, or any byte iterable).
  * Comments and `retry:`/`id:` fields are skipped; a message ends at a blank line.
  */
-export async function* readSse(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent> {
+export async function* readSse(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent> {
   const decoder = new TextDecoder();
   let buffer = "";
   let event = "";
@@ -161,7 +177,7 @@ export async function* readSse(body: AsyncIterable<Uint8Array>): AsyncGenerator<
     else if (field === "data") data.push(value);
     return undefined;
   };
-  for await (const chunk of body) {
+  for await (const chunk of chunksOf(body)) {
     buffer += decoder.decode(chunk, { stream: true });
     for (const line of lines(false)) {
       const message = take(line);
