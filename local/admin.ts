@@ -21,8 +21,10 @@
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Dashboard, type DashboardOptions, prefersHtml } from "./dashboard";
+import { Dashboard, type DashboardOptions, type DashboardSystemMessage, prefersHtml } from "./dashboard";
+import type { SystemEventListener } from "./events";
 import { InvocationError } from "./function-host";
+import { readSse } from "./sse";
 import { parseTrafficRate } from "./traffic-generator";
 import type { LocalSystem, RegionSnapshot, SystemSnapshot } from "./system";
 
@@ -182,6 +184,25 @@ export class AdminClient {
   /** Sets the weight of the region's endpoint, 0-255. */
   async setWeight(region: string, weight: number): Promise<RegionSnapshot> {
     return (await this.call("PUT", `/regions/${region}/weight`, String(weight))) as RegionSnapshot;
+  }
+
+  /**
+   * Tells `listener` of every SystemEvent from now on, read from the dashboard's event stream;
+   * resolves with the function that stops it (at once when the system has no stream to offer).
+   */
+  async watch(listener: SystemEventListener): Promise<() => void> {
+    const controller = new AbortController();
+    const res = await fetch(`${this.url}/events`, { signal: controller.signal }).catch(() => undefined);
+    if (!res?.ok || !res.body) {
+      controller.abort();
+      return () => undefined;
+    }
+    void (async () => {
+      for await (const message of readSse(res.body!)) {
+        if (message.event === "system") listener((JSON.parse(message.data) as DashboardSystemMessage).event);
+      }
+    })().catch(() => undefined);
+    return () => controller.abort();
   }
 
   private async call(method: string, path: string, body?: string, signal?: AbortSignal): Promise<unknown> {
