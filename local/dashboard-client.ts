@@ -86,7 +86,7 @@ function buildRows(snapshot: SystemSnapshot): void {
       "td",
       { class: "actions" },
       button("fail", r.region, "Fail", `fail ${r.region}`, `PUT /regions/${r.region}/status 400: its health check fails, /get keeps serving`),
-      button("heal", r.region, "STATUS=200", `heal ${r.region}`, `PUT /regions/${r.region}/status 200`),
+      button("heal", r.region, "Heal", `heal ${r.region}`, `PUT /regions/${r.region}/status 200: STATUS=200, its health check passes again`),
       button("kill", r.region, "Kill", `kill ${r.region}`, `POST /regions/${r.region}/kill: region outage`),
       button("restore", r.region, "Restore", `restore ${r.region}`, `POST /regions/${r.region}/restore: end the outage`),
     );
@@ -140,6 +140,52 @@ function chartData(t: TrafficWindow): uPlot.AlignedData {
   return [xs, ...t.regions.map((r) => t.points.map((p, i) => share(p.served[r] ?? 0, i))), t.points.map((p, i) => share(p.refused, i))];
 }
 
+/** The chart's label of an event: what was changed (red, green when healing) and what health did (blue). */
+function changeLabel(e: SystemEvent): { readonly text: string; readonly color: string } {
+  switch (e.type) {
+    case "status":
+      return { text: `${e.region} STATUS=${e.status}`, color: /^2/.test(e.status) ? "#1a7f37" : ERROR_COLOR };
+    case "health":
+      return { text: `${e.region} target ${e.to}`, color: "#0550ae" };
+    case "propagated":
+      return { text: `accelerator: ${e.region} ${e.health}`, color: "#8250df" };
+    case "dial":
+    case "weight":
+      return { text: `${e.region} ${e.type} ${e.value}`, color: "#9a6700" };
+    case "kill":
+      return { text: `${e.region} killed`, color: ERROR_COLOR };
+    case "restore":
+      return { text: `${e.region} restored`, color: "#1a7f37" };
+  }
+}
+
+/** Every event in the chart's window as a dashed line where it happened, labelled. */
+function drawChanges(u: uPlot): void {
+  const { ctx } = u;
+  const [min, max] = [u.scales.x.min ?? 0, u.scales.x.max ?? 0];
+  ctx.save();
+  ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+  // uPlot leaves the alignment of its last axis label set.
+  ctx.textAlign = "left";
+  ctx.textBaseline = "alphabetic";
+  ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+  ctx.lineWidth = devicePixelRatio;
+  let row = 0;
+  for (const e of state.events) {
+    if (e.t < min || e.t > max) continue;
+    const x = u.valToPos(e.t, "x", true);
+    const { text, color } = changeLabel(e);
+    ctx.strokeStyle = ctx.fillStyle = color;
+    ctx.beginPath();
+    ctx.moveTo(x, u.bbox.top);
+    ctx.lineTo(x, u.bbox.top + u.bbox.height);
+    ctx.stroke();
+    // Three rows of labels, so events close together stay readable.
+    ctx.fillText(text, x + 4 * devicePixelRatio, u.bbox.top + (12 + 14 * (row++ % 3)) * devicePixelRatio);
+  }
+  ctx.restore();
+}
+
 function renderChart(t: TrafficWindow): void {
   const box = $("chart");
   const width = Math.max(320, box.clientWidth);
@@ -160,6 +206,7 @@ function renderChart(t: TrafficWindow): void {
           { label: "model seconds since start" },
           { label: "share of requests", values: (_u: uPlot, ticks: number[]) => ticks.map((v) => `${v} %`) },
         ],
+        hooks: { draw: [drawChanges] },
       },
       chartData(t),
       box,
@@ -302,7 +349,7 @@ async function act(action: string, region: string): Promise<void> {
     weight: () => call("PUT", `${path}/weight`, row?.weight.value ?? ""),
   };
   say(`${action} ${region}…`, true);
-  say(describe((await request[action]()) as RegionSnapshot), true);
+  say(`${action} ${region} answered: ${describe((await request[action]()) as RegionSnapshot)}`, true);
 }
 
 document.addEventListener("click", (e) => {

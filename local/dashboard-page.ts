@@ -33,13 +33,13 @@ async function bundleClient(): Promise<string> {
 
 const STYLE = `
 :root { color-scheme: light; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328; }
-body { margin: 0 auto; padding: 16px 24px; max-width: 1400px; background: #f6f8fa; }
+body { margin: 0 auto; padding: 16px 24px; max-width: 1440px; background: #f6f8fa; }
 h1 { font-size: 20px; margin: 0 0 4px; display: flex; gap: 12px; align-items: center; }
 h2 { font-size: 15px; margin: 0 0 8px; }
 section { overflow-x: auto; background: #fff; border: 1px solid #d0d7de; border-radius: 6px; padding: 12px 16px; margin: 12px 0; }
 #summary { color: #57606a; margin: 0; }
 table.regions { border-collapse: collapse; width: 100%; }
-table.regions th, table.regions td { text-align: left; padding: 6px 8px; border-bottom: 1px solid #eaeef2; vertical-align: middle; white-space: nowrap; }
+table.regions th, table.regions td { text-align: left; padding: 6px 6px; border-bottom: 1px solid #eaeef2; vertical-align: middle; white-space: nowrap; }
 table.regions thead th { font-weight: 600; color: #57606a; font-size: 12px; text-transform: uppercase; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; background: #eaeef2; }
@@ -48,7 +48,7 @@ table.regions thead th { font-weight: 600; color: #57606a; font-size: 12px; text
 .badge.initial, .badge.draining { background: #fff8c5; color: #7d4e00; }
 .actions { white-space: nowrap; }
 .actions button { margin: 2px 2px 2px 0; }
-input[type=number] { width: 4.2em; }
+input[type=number] { width: 3.8em; }
 button { font: inherit; padding: 2px 8px; border: 1px solid #d0d7de; border-radius: 4px; background: #f6f8fa; cursor: pointer; }
 button:hover { background: #eaeef2; }
 button[data-action=fail], button[data-action=kill] { border-color: #ff8182; }
@@ -80,7 +80,7 @@ function html(script: string, css: string): string {
 <section>
   <h2>Regions</h2>
   <table class="regions">
-    <thead><tr><th>Region</th><th>Target health (ALB)</th><th>Accelerator sees</th><th>STATUS</th><th>Dial</th><th>Weight</th><th>Connections</th><th>Served, last minute</th><th>Actions</th></tr></thead>
+    <thead><tr><th>Region</th><th>Target (ALB)</th><th>Accelerator sees</th><th>STATUS</th><th>Dial</th><th>Weight</th><th>Connections</th><th>Served, last minute</th><th>Actions</th></tr></thead>
     <tbody id="region-rows"></tbody>
   </table>
   <p id="message" role="status" aria-live="polite"></p>
