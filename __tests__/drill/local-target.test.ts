@@ -7,13 +7,13 @@ import type { HealthChange } from "../../drill/drill";
 import { localTarget } from "../../drill/local-target";
 import { AdminClient } from "../../local/admin";
 import type { SystemEvent } from "../../local/events";
-import { type LocalSystem, startLocalSystem } from "../../local/system";
+import type { LocalSystem } from "../../local/system";
 import { timeScale } from "../../local/time-scale";
-import { localConfig, waitFor } from "../local/support";
+import { localConfig, startTestSystem, waitFor } from "../local/support";
 
 let system: LocalSystem;
 beforeAll(async () => {
-  system = await startLocalSystem({ config: localConfig(), timeScale: timeScale(0.05), port: 0, adminPort: 0, propagationSeconds: 2, logLevel: "SILENT", seed: 2 });
+  system = await startTestSystem({ timeScale: timeScale(0.05), propagationSeconds: 2, seed: 2 });
 });
 afterAll(() => system?.close());
 

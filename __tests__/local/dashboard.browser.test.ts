@@ -7,11 +7,11 @@
  */
 import type { Page } from "playwright-core";
 import { predictFailover, predictRecovery } from "../../model/failover";
-import { type LocalSystem, startLocalSystem } from "../../local/system";
+import type { LocalSystem } from "../../local/system";
 import { timeScale } from "../../local/time-scale";
 import { type Browser, launchBrowser } from "../../scripts/lib/browser";
 import { describeWithBrowser } from "../support/browser";
-import { localConfig } from "./support";
+import { startTestSystem } from "./support";
 
 const SCALE = timeScale(0.1);
 const PROPAGATION = 2;
@@ -53,16 +53,7 @@ describeWithBrowser("the dashboard in Chromium", (executablePath) => {
   const foreign: string[] = [];
 
   beforeAll(async () => {
-    system = await startLocalSystem({
-      config: localConfig(),
-      timeScale: SCALE,
-      port: 0,
-      adminPort: 0,
-      propagationSeconds: PROPAGATION,
-      logLevel: "SILENT",
-      seed: 11,
-      dashboard: { traffic: 5 },
-    });
+    system = await startTestSystem({ timeScale: SCALE, propagationSeconds: PROPAGATION, seed: 11, dashboard: { traffic: 5 } });
     browser = await launchBrowser({ executablePath });
     page = await browser.context.newPage();
     page.on("console", (m) => {

@@ -9,10 +9,10 @@ import { AdminClient } from "../../local/admin";
 import type { DashboardHello, DashboardState, DashboardSystemMessage } from "../../local/dashboard";
 import { prefersHtml } from "../../local/dashboard";
 import { readSse, type SseEvent } from "../../local/sse";
-import { type LocalSystem, startLocalSystem } from "../../local/system";
+import type { LocalSystem } from "../../local/system";
 import { timeScale } from "../../local/time-scale";
 import { rawRequest } from "./sockets";
-import { localConfig, waitFor } from "./support";
+import { startTestSystem, waitFor } from "./support";
 
 const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
 const MAX_STREAMS = 4;
@@ -20,16 +20,7 @@ let system: LocalSystem;
 let admin: AdminClient;
 
 beforeAll(async () => {
-  system = await startLocalSystem({
-    config: localConfig(),
-    timeScale: timeScale(0.1),
-    port: 0,
-    adminPort: 0,
-    propagationSeconds: 1,
-    logLevel: "SILENT",
-    seed: 7,
-    dashboard: { sse: { maxClients: MAX_STREAMS, maxBufferedBytes: 256 * 1024 } },
-  });
+  system = await startTestSystem({ timeScale: timeScale(0.1), propagationSeconds: 1, seed: 7, dashboard: { sse: { maxClients: MAX_STREAMS, maxBufferedBytes: 256 * 1024 } } });
   admin = new AdminClient(system.adminUrl);
 });
 afterAll(() => system?.close());
