@@ -42,7 +42,7 @@ export interface DrillReport {
 }
 
 /** The two routings of `--compare`, each one drill or N runs. */
-export interface CompareResult {
+export interface CompareSource {
   readonly accelerator: DrillResult | MultiDrillResult;
   readonly route53: DrillResult | MultiDrillResult;
   /** Both met their predictions. @default both results' ok */
@@ -50,13 +50,15 @@ export interface CompareResult {
 }
 
 /** What the drill hands the report: one drill, `--runs N`, or `--compare`. */
-export type ReportSource = DrillResult | MultiDrillResult | CompareResult;
+export type ReportSource = DrillResult | MultiDrillResult | CompareSource;
 
 const isMulti = (r: DrillResult | MultiDrillResult): r is MultiDrillResult => Array.isArray((r as MultiDrillResult).runs);
-const isCompare = (s: ReportSource): s is CompareResult => "accelerator" in s && "route53" in s;
+const isCompare = (s: ReportSource): s is CompareSource => "accelerator" in s && "route53" in s;
 
 /** One routing's (or the whole report's) section: its single drill, or its runs one by one. */
 function sectionOf(r: DrillResult | MultiDrillResult, heading?: string): ReportSection {
+  // One run is one drill, however it is wrapped (--compare wraps each routing's runs, even one).
+  if (isMulti(r) && r.runs.length === 1) return { heading, ok: r.ok, panels: [{ label: heading ?? "Drill", result: r.runs[0] }] };
   if (!isMulti(r)) return { heading, ok: r.ok, panels: [{ label: heading ?? "Drill", result: r }] };
   const n = r.runs.length;
   const panels = r.runs.map((run, i) => ({ label: `${heading ? `${heading} · ` : ""}run ${i + 1} of ${n}${run.seed !== undefined ? ` (seed ${run.seed})` : ""}`, result: run }));

@@ -156,6 +156,9 @@ function changeLabel(e: SystemEvent): { readonly text: string; readonly color: s
       return { text: `${e.region} killed`, color: ERROR_COLOR };
     case "restore":
       return { text: `${e.region} restored`, color: "#1a7f37" };
+    default:
+      // An event type this page does not know yet (a newer system): its type and region, in grey.
+      return { text: `${(e as { region?: string }).region ?? ""} ${(e as { type: string }).type}`.trim(), color: "#57606a" };
   }
 }
 

@@ -4,7 +4,7 @@
  * recovery, the detection and propagation phases where health was observed; one drill, --runs, and a
  * comparison of two routings; nothing fetched, every text escaped, the result embedded as data.
  */
-import { renderReport, reportOf, type CompareResult } from "../../drill/report-page";
+import { type CompareSource, renderReport, reportOf } from "../../drill/report-page";
 import { escapeHtml, lanesOf } from "../../drill/report-timeline";
 import { combineRuns } from "../../drill/runs";
 import { drillResult as result } from "./fixtures";
@@ -105,7 +105,7 @@ describe("renderReport of --runs and --compare", () => {
   });
 
   it("--compare: the accelerator's and Route 53's drills one above the other, each labelled; either may be N runs", () => {
-    const compare: CompareResult = {
+    const compare: CompareSource = {
       accelerator: result(),
       route53: combineRuns([result({ failoverSeconds: 70, failoverInRange: false }), result()], 9),
     };
@@ -117,5 +117,13 @@ describe("renderReport of --runs and --compare", () => {
     expect(count(html, /<svg class="timeline"/g)).toBe(3);
     expect(html).toContain("failover 70 s ✗ out of range");
     expect(dataOf(html)).toEqual(JSON.parse(JSON.stringify(compare)));
+  });
+
+  it("draws one run wrapped as runs (as --compare wraps each routing) as one drill", () => {
+    const html = renderReport(reportOf({ accelerator: combineRuns([result()]), route53: combineRuns([result()]), ok: false }, AT));
+    expect(html).not.toContain("run 1 of 1");
+    expect(html).not.toContain("min / median / max");
+    expect(html.match(/<svg class="timeline"/g)).toHaveLength(2);
+    expect(html).toMatch(/<h1>[^<]*<span class="verdict not-ok">NOT OK<\/span><\/h1>/);
   });
 });
