@@ -106,7 +106,7 @@ async function main(): Promise<number> {
     throw new RangeError(`--concurrency must be a whole number >= 1, got "${values.concurrency}"`);
   }
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
-  const traffic = values.traffic === undefined ? undefined : parseTrafficRate(values.traffic);
+  const traffic = values.traffic === undefined ? undefined : parseTrafficRate(values.traffic, "--traffic");
   const view = new LiveView(process.stdout);
   // From here on no single failure ends the process: it is logged and every region keeps serving.
   installLastResortHandlers((line) => view.line(line));
@@ -160,7 +160,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof RangeError || (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    if (err instanceof ConfigError || err instanceof RangeError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       console.error(`local: ${(err as Error).message}`);
       process.exit(2);
     }

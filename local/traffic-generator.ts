@@ -44,11 +44,11 @@ export interface TrafficGeneratorMetrics {
   skipped: number;
 }
 
-/** Parses a traffic rate (requests per model second); throws a RangeError naming the value. */
-export function parseTrafficRate(text: string): number {
+/** Parses a traffic rate (requests per model second); throws a RangeError naming `what` and the value. */
+export function parseTrafficRate(text: string, what = "traffic rate"): number {
   const rate = Number(text);
   if (text.trim() === "" || !Number.isFinite(rate) || rate < 0 || rate > MAX_TRAFFIC_RATE) {
-    throw new RangeError(`traffic rate must be 0-${MAX_TRAFFIC_RATE} requests per model second, got "${text}"`);
+    throw new RangeError(`${what} must be 0-${MAX_TRAFFIC_RATE} requests per model second, got "${text}"`);
   }
   return rate;
 }
