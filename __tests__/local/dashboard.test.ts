@@ -5,6 +5,7 @@
  * too many, vanish, or stop reading cannot hurt the admin API or each other.
  */
 import { connect } from "node:net";
+import { probe } from "../../drill/probe";
 import { AdminClient } from "../../local/admin";
 import type { DashboardHello, DashboardState, DashboardSystemMessage } from "../../local/dashboard";
 import { prefersHtml } from "../../local/dashboard";
@@ -147,6 +148,22 @@ describe("traffic", () => {
     } finally {
       const off = await fetch(`${system.adminUrl}/traffic`, { method: "PUT", body: '{"rate": 0}' });
       expect(await off.json()).toMatchObject({ rate: 0 });
+    }
+  });
+
+  it("counts the connections a killed region refused, as the accelerator sent them there", async () => {
+    await waitFor("every region healthy at the accelerator", async () => (await admin.snapshot()).regions.every((r) => r.acceleratorHealth === "healthy"), 20_000);
+    await admin.kill("us-west-2");
+    try {
+      // The accelerator has not seen the outage yet: it still sends the closest region's clients there.
+      const answers = await Promise.all([0, 1, 2].map(() => probe(`${system.acceleratorUrl}/get/foobar`)));
+      const lost = answers.filter((a) => a.status === 0).length;
+      expect(lost).toBeGreaterThan(0);
+      const west = (await admin.snapshot()).regions.find((r) => r.region === "us-west-2")!;
+      expect(west.refusedConnections).toBe(lost);
+      await waitFor("the refused connections in the window", async () => (await state()).traffic.refused === lost);
+    } finally {
+      await admin.restore("us-west-2");
     }
   });
 
