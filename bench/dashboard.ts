@@ -12,10 +12,11 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { loadProjectConfig } from "../local/config";
 import { type LocalSystem, startLocalSystem } from "../local/system";
 import { timeScale } from "../local/time-scale";
+import { drive, httpGet } from "./lib/load";
 import { median, percentile, renderMarkdownTable } from "./lib/stats";
 
 export const PAGES = [0, 10, 50] as const;
@@ -78,38 +79,14 @@ async function openPages(system: LocalSystem, count: number): Promise<Pages> {
   };
 }
 
-function httpGet(agent: Agent, url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-async function drive(url: string, count: number, connections: number): Promise<{ latencies: number[]; perSecond: number }> {
+/** `count` GETs of `url` over `connections` keep-alive connections of their own. */
+async function load(url: string, count: number, connections: number): Promise<{ latencies: number[]; perSecond: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const latencies: number[] = [];
-  let left = count;
-  const started = performance.now();
   try {
-    await Promise.all(
-      Array.from({ length: connections }, async () => {
-        while (left-- > 0) {
-          const t = performance.now();
-          const status = await httpGet(agent, url);
-          latencies.push(performance.now() - t);
-          if (status !== 200) throw new Error(`answered ${status}`);
-        }
-      }),
-    );
+    return await drive(() => httpGet(agent, url), count, connections);
   } finally {
     agent.destroy();
   }
-  return { latencies, perSecond: (count / (performance.now() - started)) * 1000 };
 }
 
 /** Runs the benchmark. */
@@ -128,8 +105,8 @@ export async function measureDashboard(options: { rounds: number; requests: numb
         try {
           for (const connections of CONNECTIONS) {
             // Unmeasured first: the connections, and the environments 10 at once need.
-            await drive(url, 20 * connections, connections);
-            const { latencies, perSecond } = await drive(url, options.requests, connections);
+            await load(url, 20 * connections, connections);
+            const { latencies, perSecond } = await load(url, options.requests, connections);
             const cell = cells.get(`${pages} ${connections}`) ?? { latencies: [], rounds: [], bytes: [] };
             cell.latencies.push(...latencies);
             cell.rounds.push(perSecond);
