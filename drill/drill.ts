@@ -65,8 +65,9 @@ export interface DrillTarget {
   /** Sets the region's STATUS, keeping its other settings; resolves once the change is applied. */
   setStatus(region: string, status: string): Promise<void>;
   /**
-   * Where the target can show them (local systems): tells `listener` of every target health change
-   * and of its arrival at the accelerator, as they happen; resolves with the function that stops it.
+   * Where the target can show them (local systems): tells `listener` of every health change (target
+   * groups, Route 53 checks) and of its arrival at the accelerator and in Route 53's answers, as
+   * they happen; resolves with the function that stops it.
    */
   watchHealth?(listener: (change: HealthChange) => void): Promise<() => void>;
   /** Releases what the target started. */
@@ -88,11 +89,15 @@ export interface Sample {
   readonly answerAgeSeconds?: number;
 }
 
-/** A health change seen while drilling: the region's target group, or the accelerator's view of it. */
+/** A health change seen while drilling: a region's target group or Route 53 check, or the routing's view of it. */
 export interface HealthChange {
   readonly region: string;
-  /** `target`: the ALB's target group changed state (detection); `accelerator`: the accelerator acts on it (propagation). */
-  readonly at: "target" | "accelerator";
+  /**
+   * Detection: `target`, the ALB's target group changed state; `route53-check`, a Route 53 health
+   * check did (route53.healthChecks "route53"). Propagation: `accelerator`, the accelerator acts on
+   * it; `dns`, Route 53's answers do.
+   */
+  readonly at: "target" | "route53-check" | "accelerator" | "dns";
   readonly health: string;
 }
 

@@ -170,9 +170,18 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-/** The health change a system event is, if it is one: the target group's (detection) or the accelerator's (propagation). */
+/** The health change a system event is, if it is one: a detection (target group, Route 53 check) or a propagation (accelerator, DNS). */
 function healthChangeOf(e: SystemEvent): HealthChange | undefined {
-  if (e.type === "health") return { region: e.region, at: "target", health: e.to };
-  if (e.type === "propagated") return { region: e.region, at: "accelerator", health: e.health };
-  return undefined;
+  switch (e.type) {
+    case "health":
+      return { region: e.region, at: "target", health: e.to };
+    case "route53-check":
+      return { region: e.region, at: "route53-check", health: e.to };
+    case "propagated":
+      return { region: e.region, at: "accelerator", health: e.health };
+    case "dns":
+      return { region: e.region, at: "dns", health: e.health };
+    default:
+      return undefined;
+  }
 }

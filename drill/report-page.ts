@@ -108,7 +108,8 @@ function facts(r: DrillResult): string {
     ["failover", `${seconds(r.failoverSeconds)} · predicted ${range(r.predictedFailoverRange)} ± ${r.toleranceSeconds} s · ${check(r.failoverInRange)}`],
     ["recovery", `${seconds(r.recoverySeconds)} · predicted ${range(r.predictedRecoveryRange)} ± ${r.toleranceSeconds} s · ${check(r.recoveryInRange)}`],
     ["requests", `${r.requests}, one every ${r.pollSeconds} s · ${r.errors} without a 2xx answer`],
-    ["settings", `target ${escapeHtml(r.target)} · ${escapeHtml(r.path)} · propagation up to ${r.propagationSeconds} s${r.timeScale !== 1 ? ` · time scale ${r.timeScale}` : ""}${r.seed !== undefined ? ` · seed ${r.seed}` : ""}`],
+    ["routing", r.routing === "route53" ? `Route 53 latency records ${escapeHtml(r.dns?.name ?? "")} · client ${escapeHtml(r.client ?? "honour-ttl")}${r.dns ? ` · TTL ${r.dns.ttlSeconds} s, cached ${r.dns.cacheSeconds} s · health ${r.dns.healthChecks}` : ""}` : "Global Accelerator"],
+    ["settings", `target ${escapeHtml(r.target)} · polled ${escapeHtml(r.url ?? "")}${escapeHtml(r.path)} · propagation up to ${r.propagationSeconds} s${r.timeScale !== 1 ? ` · time scale ${r.timeScale}` : ""}${r.seed !== undefined ? ` · seed ${r.seed}` : ""}`],
   ];
   if (r.replication) {
     const rep = r.replication;
@@ -145,7 +146,7 @@ svg .measured path { fill: none; stroke: #1f2328; stroke-width: 1.5; }
 svg .measured text { fill: #1f2328; font-weight: 600; }
 svg .measured.out-of-range path, svg .measured.out-of-range text, svg .missed { stroke: #cf222e; fill: #cf222e; }
 svg .measured.out-of-range text, svg text.missed { stroke: none; }
-svg .phase.detection rect { fill: #6e7781; } svg .phase.propagation rect { fill: #8250df; }
+svg .phase.detection rect { fill: #6e7781; } svg .phase.propagation rect { fill: #8250df; } svg .phase.cache rect { fill: #1b9aaa; }
 svg .phase text { fill: #fff; font-weight: 600; font-size: 10px; }
 svg .phase-note, svg .phase-key { fill: #57606a; }
 svg .probe.error { stroke: #cf222e; stroke-width: 2; }
@@ -166,15 +167,17 @@ export function renderReport(report: DrillReport): string {
     ...colors.map((region, i) => `<span><i class="key" style="background:${regionColor(i)}"></i>answered by ${escapeHtml(region)}</span>`),
     `<span><i class="key" style="background:#cf222e"></i>no answer (×) or not 2xx (■)</span>`,
     `<span><i class="key" style="background:#0969da;opacity:.25"></i>predicted window (model/failover.ts)</span>`,
-    `<span><i class="key" style="background:#6e7781"></i>detection: change → target group health</span>`,
-    `<span><i class="key" style="background:#8250df"></i>propagation: → the accelerator acts on it</span>`,
+    `<span><i class="key" style="background:#6e7781"></i>detection: change → the health the routing follows</span>`,
+    `<span><i class="key" style="background:#8250df"></i>propagation: → the accelerator (or Route 53's answers) acts on it</span>`,
+    ...(panels.some((p) => p.result.routing === "route53") ? [`<span><i class="key" style="background:#1b9aaa"></i>cache: → the client asks again (Route 53)</span>`] : []),
   ].join("");
   const sections = report.sections
     .map((s) => {
       const head = s.heading ? `<h2>${escapeHtml(s.heading)} ${verdict(s.ok)}</h2>` : "";
       const spread = s.distribution ? distributionTable(s.distribution) : "";
       const body = s.panels
-        .map((p) => `<section class="drill"><h3>${escapeHtml(p.label)} ${verdict(p.result.ok)}</h3>${facts(p.result)}${renderTimeline(p.result, colors, axis)}</section>`)
+        // A section of one drill is headed already: its drill needs no heading of its own.
+        .map((p) => `<section class="drill">${p.label === s.heading ? "" : `<h3>${escapeHtml(p.label)} ${verdict(p.result.ok)}</h3>`}${facts(p.result)}${renderTimeline(p.result, colors, axis)}</section>`)
         .join("");
       return `${head}${spread}${body}`;
     })

@@ -7,8 +7,10 @@
  * - the predicted failover and recovery windows shaded (the ranges in the result, which the drill
  *   took from model/failover.ts);
  * - the measured failover and recovery as brackets from the change to the first answer that counted;
- * - where the target showed health (local systems), the detection phase (change → target group
- *   unhealthy or healthy) and the propagation phase (→ the accelerator acting on it) as bars.
+ * - where the target showed health (local systems), the detection phase (change → the target group,
+ *   or with Route 53 checks the check, turning unhealthy or healthy) and the propagation phase (→ the
+ *   accelerator, or Route 53's answers, acting on it) as bars; through Route 53 also the client's
+ *   cache (→ the first answer that counted).
  *
  * Pure: text in, text out. Every piece of text from the result is escaped.
  */
@@ -59,6 +61,20 @@ function firstAfter(obs: readonly HealthObservation[], from: number, region: str
 export interface TimeAxis {
   readonly from: number;
   readonly to: number;
+}
+
+/** Which observations make a drill's phases: what detects a failure, and what acts on it, by routing. */
+function phaseKinds(r: DrillResult): { detection: HealthObservation["at"]; propagation: HealthObservation["at"]; detectionText: string; propagationText: string } {
+  if (r.routing === "route53") {
+    const checks = r.dns?.healthChecks === "route53";
+    return {
+      detection: checks ? "route53-check" : "target",
+      detectionText: checks ? "Route 53 check" : "target group (alias health)",
+      propagation: "dns",
+      propagationText: "Route 53's answers followed",
+    };
+  }
+  return { detection: "target", detectionText: "target", propagation: "accelerator", propagationText: "the accelerator acted on it" };
 }
 
 /**
@@ -134,25 +150,32 @@ export function renderTimeline(r: DrillResult, colors: readonly string[], axis: 
           `<title>${m.name} measured ${m.value} s; predicted ${m.range.min}–${m.range.max} s ± ${r.toleranceSeconds} s</title></g>`,
       );
     }
-    // Detection and propagation, where the target showed its health.
+    // Detection and propagation, where the target showed its health; with Route 53, then the client's cache.
     if (r.health) {
+      const kinds = phaseKinds(r);
       const phases = [
-        { from: change.failure, turned: "unhealthy" },
-        { from: change.restore, turned: "healthy" },
+        { from: change.failure, turned: "unhealthy", measured: r.failoverSeconds },
+        { from: change.restore, turned: "healthy", measured: r.recoverySeconds },
       ];
       for (const p of phases) {
-        const detected = firstAfter(r.health, p.from, r.origin, "target", p.turned);
+        const detected = firstAfter(r.health, p.from, r.origin, kinds.detection, p.turned);
         if (!detected) continue;
-        const acted = firstAfter(r.health, detected.t, r.origin, "accelerator", p.turned);
-        parts.push(phaseBar("detection", p.from, detected.t, `target ${p.turned} after ${fmt(detected.t - p.from)} s`));
-        if (acted) parts.push(phaseBar("propagation", detected.t, acted.t, `the accelerator acted on it ${fmt(acted.t - detected.t)} s later`));
+        const acted = firstAfter(r.health, detected.t, r.origin, kinds.propagation, p.turned);
+        parts.push(phaseBar("detection", p.from, detected.t, `${kinds.detectionText} ${p.turned} after ${fmt(detected.t - p.from)} s`));
+        if (!acted) continue;
+        parts.push(phaseBar("propagation", detected.t, acted.t, `${kinds.propagationText} ${fmt(acted.t - detected.t)} s later`));
+        // Route 53 answered the change; the client kept its answer until it asked again.
+        const moved = p.measured === null ? undefined : p.from + p.measured;
+        if (r.routing === "route53" && moved !== undefined && moved > acted.t) {
+          parts.push(phaseBar("cache", acted.t, moved, `the client kept its cached answer ${fmt(moved - acted.t)} s longer (${escapeHtml(r.client ?? "honour-ttl")})`));
+        }
       }
     } else {
       parts.push(`<text class="phase-note" x="${LEFT + 4}" y="${phaseY + 4}">detection and propagation: not visible on this target (the shaded windows are the prediction)</text>`);
     }
   }
 
-  function phaseBar(kind: "detection" | "propagation", from: number, to: number, text: string): string {
+  function phaseBar(kind: "detection" | "propagation" | "cache", from: number, to: number, text: string): string {
     const x0 = x(from);
     const x1 = x(to);
     const label = `${kind} ${fmt(to - from)} s`;
@@ -167,7 +190,8 @@ export function renderTimeline(r: DrillResult, colors: readonly string[], axis: 
 
   // Every probe, one mark each.
   for (const s of r.timeline) {
-    const title = `<title>${fmt(s.t)} s · ${s.phase} · ${s.status === 0 ? `no answer${s.error ? ` (${escapeHtml(s.error)})` : ""}` : `${s.status} from ${escapeHtml(s.region ?? "?")}`}</title>`;
+    const via = s.address ? ` · via ${escapeHtml(s.address)}${s.answerAgeSeconds !== undefined ? ` (answer ${fmt(s.answerAgeSeconds)} s old)` : ""}` : "";
+    const title = `<title>${fmt(s.t)} s · ${s.phase} · ${s.status === 0 ? `no answer${s.error ? ` (${escapeHtml(s.error)})` : ""}` : `${s.status} from ${escapeHtml(s.region ?? "?")}`}${via}</title>`;
     const data = `data-t="${s.t}" data-status="${s.status}" data-region="${escapeHtml(s.region ?? "")}"`;
     const cx = x(s.t);
     if (s.status === 0 || !s.region) {

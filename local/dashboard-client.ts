@@ -156,6 +156,10 @@ function changeLabel(e: SystemEvent): { readonly text: string; readonly color: s
       return { text: `${e.region} killed`, color: ERROR_COLOR };
     case "restore":
       return { text: `${e.region} restored`, color: "#1a7f37" };
+    case "route53-check":
+      return { text: `${e.region} Route 53 check ${e.to}`, color: "#0550ae" };
+    case "dns":
+      return { text: `Route 53: ${e.region} ${e.health}`, color: "#1b9aaa" };
     default:
       // An event type this page does not know yet (a newer system): its type and region, in grey.
       return { text: `${(e as { region?: string }).region ?? ""} ${(e as { type: string }).type}`.trim(), color: "#57606a" };
@@ -173,7 +177,9 @@ function drawChanges(u: uPlot): void {
   ctx.textBaseline = "alphabetic";
   ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
   ctx.lineWidth = devicePixelRatio;
-  let row = 0;
+  // Where each row of labels ends: a label goes in the first row it does not overlap, or is left out
+  // (its line stays; the event log has it).
+  const rowEnds = [-Infinity, -Infinity, -Infinity, -Infinity];
   for (const e of state.events) {
     if (e.t < min || e.t > max) continue;
     const x = u.valToPos(e.t, "x", true);
@@ -183,8 +189,11 @@ function drawChanges(u: uPlot): void {
     ctx.moveTo(x, u.bbox.top);
     ctx.lineTo(x, u.bbox.top + u.bbox.height);
     ctx.stroke();
-    // Three rows of labels, so events close together stay readable.
-    ctx.fillText(text, x + 4 * devicePixelRatio, u.bbox.top + (12 + 14 * (row++ % 3)) * devicePixelRatio);
+    const start = x + 4 * devicePixelRatio;
+    const row = rowEnds.findIndex((end) => end < start);
+    if (row === -1) continue;
+    rowEnds[row] = start + ctx.measureText(text).width + 6 * devicePixelRatio;
+    ctx.fillText(text, start, u.bbox.top + (12 + 14 * row) * devicePixelRatio);
   }
   ctx.restore();
 }
@@ -241,32 +250,45 @@ function addEvent(e: SystemEvent): void {
   while (list.childElementCount > MAX_EVENTS) list.lastElementChild?.remove();
 }
 
-/** Any JSON as nested tables: the DNS state's exact shape belongs to the DNS server, not the page. */
-function renderValue(value: unknown): Node {
-  if (Array.isArray(value)) {
-    if (value.length > 0 && value.every((v) => v && typeof v === "object" && !Array.isArray(v))) {
-      const keys = [...new Set(value.flatMap((v) => Object.keys(v as object)))];
-      return el(
-        "table",
-        { class: "data" },
-        el("thead", {}, el("tr", {}, ...keys.map((k) => el("th", {}, k)))),
-        el("tbody", {}, ...value.map((v) => el("tr", {}, ...keys.map((k) => el("td", {}, renderValue((v as Record<string, unknown>)[k])))))),
-      );
-    }
-    return document.createTextNode(value.map((v) => (typeof v === "object" ? JSON.stringify(v) : String(v))).join(", "));
-  }
-  if (value && typeof value === "object") {
-    return el("dl", { class: "data" }, ...Object.entries(value).flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, renderValue(v))]));
-  }
-  return document.createTextNode(value === undefined || value === null ? "—" : String(value));
-}
-
-/** With Route 53 routing the admin state has a `dns` object: what the local DNS server answers. */
+/** With routing route53 or both the admin state has `dns`: what the local authoritative DNS answers, and Route 53's view of each region. */
 function renderDns(s: SystemSnapshot): void {
-  const dns = (s as SystemSnapshot & { dns?: unknown }).dns;
+  const dns = s.dns;
   const section = $("dns-section");
   section.hidden = dns === undefined;
-  if (dns !== undefined) $("dns").replaceChildren(renderValue(dns));
+  if (!dns) return;
+  const a = dns.answer;
+  const answer = el(
+    "p",
+    { class: "dns-answer", "data-region": a.region },
+    el("code", {}, dns.latencyName),
+    ` answers ${a.address}${dns.addresses === "shared" ? ` (port ${a.port})` : ""} — `,
+    el("strong", {}, a.region),
+    ` — to clients in ${a.clientRegion}${a.failOpen ? " (fail-open: Route 53 sees no region healthy)" : ""}; TTL ${dns.ttlSeconds} s (${dns.wireTtlSeconds} s on the wire)`,
+  );
+  const cell = (text: string, kind?: string) => el("td", {}, kind ? el("span", { class: `badge ${kind}` }, text) : text);
+  const rows = dns.regions.map((r) =>
+    el(
+      "tr",
+      { "data-region": r.region },
+      el("th", { scope: "row" }, r.region),
+      cell(`${r.address}:${r.port}`),
+      cell(r.health, r.health),
+      cell(r.source === r.health ? "—" : `${r.source} (propagating)`, r.source === r.health ? undefined : r.source),
+      cell(r.lastCheck ?? "—"),
+    ),
+  );
+  const table = el(
+    "table",
+    { class: "data" },
+    el("thead", {}, el("tr", {}, ...["region", "record", "Route 53 answers it", "follows now", "last Route 53 check"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, ...rows),
+  );
+  const about = el(
+    "p",
+    { class: "dns-about" },
+    `dig @127.0.0.1 -p ${dns.port} ${dns.latencyName} · zone ${dns.zone} · routing ${dns.routing}${dns.acceleratorName ? ` (${dns.acceleratorName}: the accelerator)` : ""} · health ${dns.healthChecks} · Route 53 propagation ${dns.propagationSeconds} s · ${dns.metrics.udpQueries + dns.metrics.tcpQueries} queries answered`,
+  );
+  $("dns").replaceChildren(answer, table, about);
 }
 
 // --- updates ---------------------------------------------------------------------------------------

@@ -58,11 +58,10 @@ button[data-action=fail], button[data-action=kill] { border-color: #ff8182; }
 #events { font: 12px/1.5 ui-monospace, SFMono-Regular, Menlo, monospace; max-height: 220px; overflow: auto; margin: 0; padding-left: 0; list-style: none; }
 .event.health, .event.propagated { color: #0550ae; }
 .event.kill { color: ${ERROR_COLOR}; }
+.event.dns, .event.route53-check { color: #1b7f8a; }
 table.data { border-collapse: collapse; }
-table.data th, table.data td { border: 1px solid #d0d7de; padding: 2px 6px; font-size: 13px; }
-dl.data { display: grid; grid-template-columns: max-content auto; gap: 2px 12px; margin: 0; }
-dl.data dt { color: #57606a; }
-dl.data dd { margin: 0; }
+table.data th, table.data td { border: 1px solid #d0d7de; padding: 2px 8px; font-size: 13px; text-align: left; }
+.dns-answer { margin: 0 0 8px; } .dns-about { color: #57606a; margin: 8px 0 0; font-size: 12px; }
 `;
 
 function html(script: string, css: string): string {
@@ -94,7 +93,7 @@ function html(script: string, css: string): string {
     <button type="button" data-action="traffic" aria-label="set demo traffic">Set</button></p>
 </section>
 <section id="dns-section" hidden>
-  <h2>What DNS answers</h2>
+  <h2>What DNS answers (Route 53 latency records)</h2>
   <div id="dns"></div>
 </section>
 <section>

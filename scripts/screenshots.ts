@@ -3,7 +3,8 @@
  * headless Chromium (scripts/lib/browser.ts) from a real local system, at 10× (dashboard) and 20×
  * (drill) speed with fixed seeds:
  *
- *   DIR/dashboard.png      the dashboard after a click on "fail us-west-2", once traffic has moved
+ *   DIR/dashboard.png      the dashboard (routing both: with the DNS panel) after a click on
+ *                          "fail us-west-2", once traffic has moved
  *   DIR/drill-report.png   the report of one drill (npm run drill -- --report)
  *
  * Progress on stderr; the files written on stdout. Exit status: 0 written, 1 failed, 2 bad usage.
@@ -16,7 +17,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { runDrill } from "../drill/drill";
-import { localTarget } from "../drill/local-target";
+import { configWithDns, localTarget } from "../drill/local-target";
 import { renderReport, reportOf } from "../drill/report-page";
 import { loadProjectConfig } from "../local/config";
 import { startLocalSystem } from "../local/system";
@@ -36,8 +37,17 @@ Options:
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
 async function dashboard(path: string): Promise<void> {
-  log("dashboard: starting a local system at 10x speed with demo traffic…");
-  const system = await startLocalSystem({ config: loadProjectConfig(), timeScale: timeScale(0.1), port: 0, adminPort: 0, logLevel: "SILENT", seed: 42, dashboard: { traffic: 5 } });
+  log("dashboard: starting a local system at 10x speed with demo traffic, routing both (so the DNS panel shows)…");
+  const system = await startLocalSystem({
+    config: configWithDns(loadProjectConfig()),
+    timeScale: timeScale(0.1),
+    port: 0,
+    adminPort: 0,
+    dnsPort: 0,
+    logLevel: "SILENT",
+    seed: 42,
+    dashboard: { traffic: 5 },
+  });
   const browser = await launchBrowser({ viewport: { width: 1360, height: 860 } });
   try {
     const page = await browser.context.newPage();
@@ -60,6 +70,7 @@ async function dashboard(path: string): Promise<void> {
     log('dashboard: clicking "fail us-west-2" and waiting for the traffic to move…');
     await page.getByRole("button", { name: "fail us-west-2" }).click();
     await servedBy("eu-central-1");
+    await page.waitForFunction(() => document.querySelector(".dns-answer")?.getAttribute("data-region") === "eu-central-1", undefined, { timeout: 120_000 });
     await page.waitForTimeout(1500);
     await page.screenshot({ path, fullPage: true });
   } finally {

@@ -22,6 +22,8 @@ export function drillResult(over: Partial<DrillResult> = {}): DrillResult {
   ];
   return {
     target: "local",
+    routing: "accelerator",
+    url: "http://127.0.0.1:8080",
     path: "/get/foobar",
     origin: "us-west-2",
     failoverRegion: "eu-central-1",

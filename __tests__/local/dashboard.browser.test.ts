@@ -1,8 +1,8 @@
 /**
- * The dashboard in a real headless Chromium against a real local system at 10× speed: it loads with
- * no console errors and no request beyond its own origin, shows every region, and a click on
- * "fail us-west-2" (STATUS=400) moves the traffic on the chart to eu-central-1 — read from the data
- * the chart plots — and "heal us-west-2" brings it back. Waits are bounded by the failover model's
+ * The dashboard in a real headless Chromium against a real local system at 10× speed (routing both):
+ * it loads with no console errors and no request beyond its own origin, shows every region, and a
+ * click on "fail us-west-2" (STATUS=400) moves the traffic on the chart to eu-central-1 — read from
+ * the data the chart plots — and what DNS answers with it; "heal us-west-2" brings it back. Waits are bounded by the failover model's
  * prediction, never asserted as durations.
  */
 import type { Page } from "playwright-core";
@@ -11,7 +11,7 @@ import type { LocalSystem } from "../../local/system";
 import { timeScale } from "../../local/time-scale";
 import { type Browser, launchBrowser } from "../../scripts/lib/browser";
 import { describeWithBrowser } from "../support/browser";
-import { startTestSystem } from "./support";
+import { localConfig, startTestSystem } from "./support";
 
 const SCALE = timeScale(0.1);
 const PROPAGATION = 2;
@@ -53,7 +53,15 @@ describeWithBrowser("the dashboard in Chromium", (executablePath) => {
   const foreign: string[] = [];
 
   beforeAll(async () => {
-    system = await startTestSystem({ timeScale: SCALE, propagationSeconds: PROPAGATION, seed: 11, dashboard: { traffic: 5 } });
+    // Routing both: the accelerator's traffic on the chart, and what the latency records answer in the DNS panel.
+    system = await startTestSystem({
+      config: localConfig({ routing: "both", domain: { name: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" } }),
+      timeScale: SCALE,
+      propagationSeconds: PROPAGATION,
+      dnsPort: 0,
+      seed: 11,
+      dashboard: { traffic: 5 },
+    });
     browser = await launchBrowser({ executablePath });
     page = await browser.context.newPage();
     page.on("console", (m) => {
@@ -91,6 +99,10 @@ describeWithBrowser("the dashboard in Chromium", (executablePath) => {
       { timeout: budget(predictRecovery(hc(), PROPAGATION)) },
     );
     await trafficServedBy(page, "us-west-2", budget(predictRecovery(hc(), PROPAGATION)));
+    // The DNS panel: the latency name answers the client's region with its closest healthy region.
+    await expect(page.locator("#dns-section").isVisible()).resolves.toBe(true);
+    await page.waitForFunction(() => document.querySelector(".dns-answer")?.getAttribute("data-region") === "us-west-2");
+    await expect(page.locator(".dns-answer").textContent()).resolves.toMatch(/^latency\.api\.example\.com answers 127\.0\.0\.\d+.* us-west-2 — to clients in us-west-2/);
 
     await page.getByRole("button", { name: "fail us-west-2" }).click();
     await page.waitForFunction(() => /us-west-2: STATUS=400/.test(document.getElementById("message")?.textContent ?? ""));
@@ -101,6 +113,8 @@ describeWithBrowser("the dashboard in Chromium", (executablePath) => {
     // The table's minute share and the event log tell the same story.
     await expect(page.locator("#events").textContent()).resolves.toMatch(/us-west-2: accelerator now sees it unhealthy/);
     expect(Number(await page.locator('tr[data-region="eu-central-1"] [data-cell="share"]').getAttribute("data-share"))).toBeGreaterThan(0);
+    // Route 53's answers moved too (its propagation here is the accelerator's).
+    await page.waitForFunction(() => document.querySelector(".dns-answer")?.getAttribute("data-region") === "eu-central-1", undefined, { timeout: budget(predictFailover(hc(), PROPAGATION)) });
 
     await page.getByRole("button", { name: "heal us-west-2" }).click();
     await trafficServedBy(page, "us-west-2", budget(predictRecovery(hc(), PROPAGATION)));
