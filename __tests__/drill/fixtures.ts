@@ -1,4 +1,4 @@
-/** A drill result as runDrill returns it, for the tests of what is made from results (the report). */
+/** A drill result as runDrill returns it, for the tests of what is made from results (the report, --runs). */
 import type { DrillResult, HealthObservation, Sample } from "../../drill/drill";
 import { predictFailover, predictRecovery } from "../../model/failover";
 
