@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark in one run, one printed report. bench/synth and bench/failover
- * run in this process; bench/function.ts (the Lambda function) and bench/local.ts (the local
- * system's cost per layer) run as processes of their own (they load the bundle and start worker
+ * run in this process; bench/function.ts (the Lambda function), bench/local.ts (the local
+ * system's cost per layer) and bench/dashboard.ts (what open dashboard pages cost) run as processes of their own (they load the bundle and start worker
  * threads), their output included as printed. Progress goes to stderr, the report to stdout.
  *
  * Usage: npm run bench [-- --quick] [--runs N] [--slow-runs M]
@@ -19,6 +19,7 @@ const ROOT = resolve(__dirname, "..");
 const CHILD_BENCHES = [
   { name: "bench/function", file: join(ROOT, "bench", "function.ts"), title: "bench/function: the Lambda function (size, cold start, warm latency)" },
   { name: "bench/local", file: join(ROOT, "bench", "local.ts"), title: "bench/local: the local system's cost per layer (handler, execution environment, ALB, accelerator)" },
+  { name: "bench/dashboard", file: join(ROOT, "bench", "dashboard.ts"), title: "bench/dashboard: requests through the accelerator with 0, 10 and 50 dashboard pages open" },
 ] as const;
 
 /** One benchmark's outcome for the summary table. */

@@ -17,11 +17,12 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import type { ALBEvent, ALBResult } from "aws-lambda";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { toALBEvent } from "../local/alb-event";
 import { loadProjectConfig } from "../local/config";
 import { writeBundle } from "../local/function-host";
 import { type LocalSystem, startLocalSystem } from "../local/system";
+import { drive, httpGet, type Send } from "./lib/load";
 import { median, percentile, renderMarkdownTable } from "./lib/stats";
 
 /** The layers, bottom up. */
@@ -39,39 +40,6 @@ export interface Measurement {
   readonly latenciesMs: readonly number[];
   /** Requests per second of each round. */
   readonly roundsPerSecond: readonly number[];
-}
-
-type Send = () => Promise<number>;
-
-/** `count` requests through `send`, `connections` at a time; the latencies and the rate. */
-async function drive(send: Send, count: number, connections: number): Promise<{ latencies: number[]; perSecond: number }> {
-  const latencies: number[] = [];
-  let left = count;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (left-- > 0) {
-        const t = performance.now();
-        const status = await send();
-        latencies.push(performance.now() - t);
-        if (status !== 200) throw new Error(`answered ${status}`);
-      }
-    }),
-  );
-  return { latencies, perSecond: (count / (performance.now() - started)) * 1000 };
-}
-
-/** A GET over a keep-alive agent; resolves with the status once the body is read. */
-function httpGet(agent: Agent, url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end();
-  });
 }
 
 const eventFor = (path: string, targetGroupArn: string): ALBEvent =>

@@ -64,6 +64,12 @@ export interface DrillTarget {
   getStatus(region: string): Promise<string>;
   /** Sets the region's STATUS, keeping its other settings; resolves once the change is applied. */
   setStatus(region: string, status: string): Promise<void>;
+  /**
+   * Where the target can show them (local systems): tells `listener` of every health change (target
+   * groups, Route 53 checks) and of its arrival at the accelerator and in Route 53's answers, as
+   * they happen; resolves with the function that stops it.
+   */
+  watchHealth?(listener: (change: HealthChange) => void): Promise<() => void>;
   /** Releases what the target started. */
   close(): Promise<void>;
 }
@@ -81,6 +87,24 @@ export interface Sample {
   readonly address?: string;
   /** Routing route53: model seconds since the client received that answer (0: asked just now). */
   readonly answerAgeSeconds?: number;
+}
+
+/** A health change seen while drilling: a region's target group or Route 53 check, or the routing's view of it. */
+export interface HealthChange {
+  readonly region: string;
+  /**
+   * Detection: `target`, the ALB's target group changed state; `route53-check`, a Route 53 health
+   * check did (route53.healthChecks "route53"). Propagation: `accelerator`, the accelerator acts on
+   * it; `dns`, Route 53's answers do.
+   */
+  readonly at: "target" | "route53-check" | "accelerator" | "dns";
+  readonly health: string;
+}
+
+/** A {@link HealthChange} on the drill's clock. */
+export interface HealthObservation extends HealthChange {
+  /** Model seconds since the drill started. */
+  readonly t: number;
 }
 
 /** Something the drill did, on the same clock as the samples. */
@@ -151,6 +175,10 @@ export interface DrillResult {
   /** The random waits before the failure and before the restore, model seconds (see DrillOptions.random). */
   readonly phaseWaitSeconds?: { readonly failover: number; readonly recovery: number };
   readonly replication?: ReplicationResult;
+  /** When STATUS=400 and the restore were applied, model seconds on the timeline's clock (the failover and recovery clocks start there). */
+  readonly statusChangedAt?: { readonly failure: number; readonly restore: number };
+  /** Targets that show health (local): every health change the drill saw, in order. */
+  readonly health?: readonly HealthObservation[];
   /** Every measurement above, the ranges and errors: true when the drill met its prediction. */
   readonly ok: boolean;
   readonly events: readonly DrillEvent[];
@@ -221,6 +249,21 @@ const isOk = (s: { status: number }) => s.status >= 200 && s.status < 300;
 
 /** Runs the experiment; always restores STATUS before it resolves or rejects. */
 export async function runDrill(options: DrillOptions): Promise<DrillResult> {
+  const started = Date.now();
+  const now = () => options.target.timeScale.toModelSeconds(Date.now() - started);
+  // Health changes, where the target shows them, on the drill's clock: the report draws the phases from them.
+  const health: HealthObservation[] = [];
+  const unwatch = await options.target.watchHealth?.((c) => health.push({ t: round(now()), ...c }));
+  try {
+    const result = await drill(options, now);
+    return unwatch ? { ...result, health } : result;
+  } finally {
+    unwatch?.();
+  }
+}
+
+/** The experiment itself; `now` is the drill's clock (model seconds since it started). */
+async function drill(options: DrillOptions, now: () => number): Promise<DrillResult> {
   const { target, signal } = options;
   const path = options.path ?? "/get/foobar";
   const pollSeconds = options.pollSeconds ?? 1;
@@ -235,8 +278,6 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   const client = dns
     ? new DnsClient({ server: dns.server, model: clientModel, timeScale: scale, query: { recursionDesired: dns.recursionDesired } })
     : undefined;
-  const started = Date.now();
-  const now = () => scale.toModelSeconds(Date.now() - started);
   const timeline: Sample[] = [];
   const events: DrillEvent[] = [];
   const note = (event: string) => {
@@ -317,11 +358,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   let failoverSeconds: number | null = null;
   let recoverySeconds: number | null = null;
   let failoverRegion: string | null = null;
+  let failedAt = 0;
+  let restoredAt = 0;
   try {
     changed = true;
     note(`setting STATUS=400 in ${origin}`);
     await target.setStatus(origin, "400");
     const t0 = now();
+    failedAt = round(t0);
     note(`STATUS=400 applied in ${origin}`);
     let run: Sample[] = [];
     while (now() - t0 < deadline(failoverRange)) {
@@ -341,6 +385,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     await target.setStatus(origin, original);
     changed = false;
     const t1 = now();
+    restoredAt = round(t1);
     note(`STATUS=${original} applied in ${origin}`);
     while (now() - t1 < deadline(recoveryRange)) {
       const s = await sample("recovery");
@@ -410,6 +455,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     ...(target.healthCheckPhaseSeconds ? { healthCheckPhaseSeconds: target.healthCheckPhaseSeconds } : {}),
     ...(phaseWaitSeconds ? { phaseWaitSeconds } : {}),
     ...(replication ? { replication } : {}),
+    statusChangedAt: { failure: failedAt, restore: restoredAt },
     ok: failoverInRange && recoveryInRange && errors === 0 && (replication === undefined || replication.lagSeconds !== null),
     events,
     timeline,

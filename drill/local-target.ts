@@ -6,7 +6,8 @@ import { type AppConfig, deepMerge, parseConfig } from "../model/config";
 import { AdminClient } from "../local/admin";
 import { startLocalSystem, type LocalSystem, type SystemSnapshot } from "../local/system";
 import { sleep, timeScale as makeTimeScale, type TimeScale } from "../local/time-scale";
-import type { DnsTargetInfo, DrillTarget } from "./drill";
+import type { SystemEvent } from "../local/events";
+import type { DnsTargetInfo, DrillTarget, HealthChange } from "./drill";
 
 /**
  * The domain a system started for a DNS drill gets when the config has none: a name under the
@@ -153,6 +154,14 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
     async setStatus(region, status) {
       await admin.setStatus(region, status);
     },
+    async watchHealth(listener) {
+      const onEvent = (e: SystemEvent) => {
+        const change = healthChangeOf(e);
+        if (change) listener(change);
+      };
+      // In this process: the system's own event stream; a running one: its admin API's event stream.
+      return started ? started.subscribe(onEvent) : admin.watch(onEvent);
+    },
     close: async () => {
       await started?.close();
     },
@@ -160,3 +169,19 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/** The health change a system event is, if it is one: a detection (target group, Route 53 check) or a propagation (accelerator, DNS). */
+function healthChangeOf(e: SystemEvent): HealthChange | undefined {
+  switch (e.type) {
+    case "health":
+      return { region: e.region, at: "target", health: e.to };
+    case "route53-check":
+      return { region: e.region, at: "route53-check", health: e.to };
+    case "propagated":
+      return { region: e.region, at: "accelerator", health: e.health };
+    case "dns":
+      return { region: e.region, at: "dns", health: e.health };
+    default:
+      return undefined;
+  }
+}

@@ -17,6 +17,8 @@ import { type ClientModel, parseClientModel, parseDnsServer } from "./dns-probe"
 import { DrillDeclinedError, type DrillResult, type DrillRouting, type DrillTarget, runDrill } from "./drill";
 import { localTarget } from "./local-target";
 import { formatRunsSummary, formatSummary, ProgressPrinter } from "./report";
+import { resolveReportPath, writeReport } from "./report-file";
+import type { ReportSource } from "./report-page";
 import { combineRuns, drillSeed, runSeed } from "./runs";
 
 const USAGE = `Usage: npm run drill -- --target local|aws [options]
@@ -59,6 +61,10 @@ Options:
   --admin URL          local: admin API of a running system (default http://127.0.0.1:<local.adminPort>)
   --fresh              local: always start a new system for the drill
   --no-replication     skip the replication check (write via one region's ALB, read via another's)
+  --report FILE        also write the drill as one self-contained HTML page (no network needed):
+                       a timeline of every probe by the region that served it, the STATUS changes,
+                       detection and propagation (local), the predicted windows and what was measured;
+                       with --runs, every run one above the other. Relative to where you ran npm
   -h, --help           this text
 `;
 
@@ -103,6 +109,7 @@ async function main(): Promise<number> {
       client: { type: "string" },
       "latency-url": { type: "string" },
       "dns-server": { type: "string" },
+      report: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -123,6 +130,17 @@ async function main(): Promise<number> {
     throw new UsageError((err as Error).message);
   }
 
+  let reportFile: string | undefined;
+  try {
+    reportFile = values.report === undefined ? undefined : resolveReportPath(values.report);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  /** Writes the HTML report of `source` and says where. */
+  const report = (file: string, source: ReportSource) => {
+    const bytes = writeReport(file, source);
+    log(`report: ${file} (${Math.ceil(bytes / 1024)} KB; opens offline)`);
+  };
   const runs = positive("runs", values.runs, 1, true);
   const pollSeconds = positive("poll", values.poll, 1);
   const settle = positive("settle", values.settle, 5, true);
@@ -220,11 +238,13 @@ async function main(): Promise<number> {
     }
     if (compare) {
       const c = combineCompare(results.accelerator, results.route53, firstSeed);
+      if (reportFile) report(reportFile, c);
       if (json) process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
       else process.stdout.write(formatCompareSummary(c));
       return c.ok ? 0 : 1;
     }
     const result = combineRuns(results[drills[0]], firstSeed);
+    if (reportFile) report(reportFile, runs > 1 ? result : results[drills[0]][0]);
     if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stdout.write(runs > 1 ? formatRunsSummary(result) : formatSummary(result));
     return result.ok ? 0 : 1;

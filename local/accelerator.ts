@@ -43,6 +43,8 @@ interface Group {
   port: number;
   /** Connections routed here. */
   connections: number;
+  /** Connections routed here that the region's ALB refused (its listener was down). */
+  refused: number;
 }
 
 /** Settings of a {@link LocalAccelerator}. */
@@ -89,7 +91,7 @@ export class LocalAccelerator {
   private pending = 0;
 
   constructor(private readonly options: LocalAcceleratorOptions) {
-    this.groups = options.groups.map((g) => ({ ...g, host: g.host ?? "127.0.0.1", health: "initial", connections: 0 }));
+    this.groups = options.groups.map((g) => ({ ...g, host: g.host ?? "127.0.0.1", health: "initial", connections: 0, refused: 0 }));
   }
 
   /** `http://127.0.0.1:<port>`. */
@@ -233,6 +235,11 @@ export class LocalAccelerator {
     group.connections += 1;
     const upstream = connect({ host: group.host, port: group.port, allowHalfOpen: true });
     this.sockets.add(upstream);
+    let connected = false;
+    upstream.once("connect", () => (connected = true));
+    upstream.once("error", () => {
+      if (!connected) group.refused += 1;
+    });
     const closeBoth = () => {
       client.destroy();
       upstream.destroy();

@@ -1,7 +1,11 @@
 /**
  * The local system's admin API, HTTP on 127.0.0.1 (default port 8081), and a client for it:
  *
- *   GET  /                          the whole system's state (SystemSnapshot, JSON)
+ *   GET  /                          the whole system's state (SystemSnapshot, JSON); a browser (Accept
+ *                                   preferring text/html) gets the live dashboard instead (local/dashboard.ts)
+ *   GET  /events                    the dashboard's live feed (server-sent events)
+ *   GET  /traffic                   the traffic share of the last minute, the demo traffic, the event streams (JSON)
+ *   PUT  /traffic                   body 0-50: demo traffic, requests per model second (0 stops)
  *   PUT  /regions/{region}/status   body "400" (or {"status":"400"}): set the region's STATUS env
  *                                   var, like editing it in the Lambda console; answers once applied
  *   POST /regions/{region}/kill     region outage: function and ALB gone, connections refused
@@ -17,7 +21,11 @@
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Dashboard, type DashboardOptions, type DashboardSystemMessage, prefersHtml } from "./dashboard";
+import type { SystemEventListener } from "./events";
 import { InvocationError } from "./function-host";
+import { readSse } from "./sse";
+import { parseTrafficRate } from "./traffic-generator";
 import type { LocalSystem, RegionSnapshot, SystemSnapshot } from "./system";
 
 /** A running admin server. */
@@ -67,8 +75,9 @@ function valueOf(body: string, key: string): string {
   return body.replace(/^"|"$/g, "");
 }
 
-/** Serves the admin API for `system` on 127.0.0.1:`port`. */
-export async function startAdminServer(system: LocalSystem, port: number): Promise<AdminServer> {
+/** Serves the admin API and the dashboard for `system` on 127.0.0.1:`port`. */
+export async function startAdminServer(system: LocalSystem, port: number, dashboardOptions: DashboardOptions = {}): Promise<AdminServer> {
+  const dashboard = new Dashboard(system, dashboardOptions);
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       if (res.headersSent || res.destroyed) return;
@@ -77,7 +86,19 @@ export async function startAdminServer(system: LocalSystem, port: number): Promi
     res.on("error", () => undefined);
     void (async () => {
       const path = (req.url ?? "/").split("?")[0];
-      if (path === "/" && req.method === "GET") return send(200, system.snapshot());
+      if (path === "/" && req.method === "GET") {
+        res.setHeader("vary", "accept");
+        return prefersHtml(req.headers.accept) ? dashboard.sendPage(res) : send(200, system.snapshot());
+      }
+      if (path === "/events" && req.method === "GET") return dashboard.stream(req, res);
+      if (path === "/traffic") {
+        if (req.method === "GET") return send(200, dashboard.traffic());
+        if (req.method !== "PUT") {
+          res.setHeader("allow", "GET, PUT");
+          return send(405, { error: "use GET or PUT for /traffic" });
+        }
+        return send(200, dashboard.setTraffic(parseTrafficRate(valueOf(await readBody(req), "rate"))));
+      }
       const match = ROUTE.exec(path);
       if (!match) return send(404, { error: `no such admin route: ${req.method} ${path}` });
       const [, region, action] = match;
@@ -123,11 +144,13 @@ export async function startAdminServer(system: LocalSystem, port: number): Promi
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await dashboard.close();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }
 
@@ -161,6 +184,25 @@ export class AdminClient {
   /** Sets the weight of the region's endpoint, 0-255. */
   async setWeight(region: string, weight: number): Promise<RegionSnapshot> {
     return (await this.call("PUT", `/regions/${region}/weight`, String(weight))) as RegionSnapshot;
+  }
+
+  /**
+   * Tells `listener` of every SystemEvent from now on, read from the dashboard's event stream;
+   * resolves with the function that stops it (at once when the system has no stream to offer).
+   */
+  async watch(listener: SystemEventListener): Promise<() => void> {
+    const controller = new AbortController();
+    const res = await fetch(`${this.url}/events`, { signal: controller.signal }).catch(() => undefined);
+    if (!res?.ok || !res.body) {
+      controller.abort();
+      return () => undefined;
+    }
+    void (async () => {
+      for await (const message of readSse(res.body!)) {
+        if (message.event === "system") listener((JSON.parse(message.data) as DashboardSystemMessage).event);
+      }
+    })().catch(() => undefined);
+    return () => controller.abort();
   }
 
   private async call(method: string, path: string, body?: string, signal?: AbortSignal): Promise<unknown> {

@@ -12,6 +12,7 @@ import { formatEvent, LiveView } from "./live-view";
 import { parseSeed } from "./random";
 import { startLocalSystem } from "./system";
 import { parseTimeScale } from "./time-scale";
+import { MAX_TRAFFIC_RATE, parseTrafficRate } from "./traffic-generator";
 
 const USAGE = `Usage: npm run local -- [options]
 
@@ -35,6 +36,8 @@ Options:
                         (502, as the ALB answers a throttled Lambda). Default function.reservedConcurrency,
                         else ${DEFAULT_LOCAL_CONCURRENCY}
   --seed S              seed of the random health-check phases (0-4294967295; default random)
+  --traffic R           demo traffic for the dashboard: R requests per model second (0-${MAX_TRAFFIC_RATE}) through
+                        the accelerator, each on a new connection. Default 0 (off; the dashboard can start it)
   --log-level L         the functions' POWERTOOLS_LOG_LEVEL (default WARN)
   -h, --help            this text
 
@@ -42,8 +45,14 @@ Limits (as AWS documents them; README "Limits"): request body 1 MB (413), reques
 a header 16 K and all headers 64 K (400), ALB idle timeout 60 s (408 / 504), accelerator TCP idle
 timeout 340 s, Lambda init 10 s.
 
+Dashboard: open http://127.0.0.1:8081/ in a browser (live, no network needed): each region's
+target health, what the accelerator sees, STATUS, dial and weight, the share of traffic each region
+served over the last minute, and buttons for the admin actions below.
+
 Admin API (curl examples):
   curl -s 127.0.0.1:8081/                                         state (JSON)
+  curl -s 127.0.0.1:8081/traffic                                  traffic share, last minute (JSON)
+  curl -s -X PUT  127.0.0.1:8081/traffic -d 5                      demo traffic, 5 requests per model second
   curl -s -X PUT  127.0.0.1:8081/regions/us-west-2/status -d 400    fail its health check
   curl -s -X PUT  127.0.0.1:8081/regions/us-west-2/status -d 200    heal it
   curl -s -X POST 127.0.0.1:8081/regions/us-west-2/kill             region outage
@@ -77,6 +86,7 @@ async function main(): Promise<number> {
       "log-level": { type: "string" },
       concurrency: { type: "string" },
       seed: { type: "string" },
+      traffic: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -96,6 +106,7 @@ async function main(): Promise<number> {
     throw new RangeError(`--concurrency must be a whole number >= 1, got "${values.concurrency}"`);
   }
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+  const traffic = values.traffic === undefined ? undefined : parseTrafficRate(values.traffic, "--traffic");
   const view = new LiveView(process.stdout);
   // From here on no single failure ends the process: it is logged and every region keeps serving.
   installLastResortHandlers((line) => view.line(line));
@@ -111,6 +122,7 @@ async function main(): Promise<number> {
     logLevel: values["log-level"],
     concurrency,
     seed,
+    dashboard: { traffic },
     onEvent: (e) => view.line(formatEvent(e)),
   });
   const s = system.snapshot();
@@ -118,6 +130,7 @@ async function main(): Promise<number> {
   view.line(`  up to ${s.concurrency} execution environments per region; health-check phases ${s.regions.map((r) => `${r.region} ${r.healthCheckPhaseSeconds.toFixed(1)} s`).join(", ")} (--seed ${s.seed})`);
   view.line(`  accelerator  ${system.acceleratorUrl}      try: curl -i ${system.acceleratorUrl}/get/foobar`);
   view.line(`  admin        ${system.adminUrl}      try: curl -s ${system.adminUrl}/`);
+  view.line(`  dashboard    ${system.adminUrl}/     open it in a browser${traffic ? ` (demo traffic ${traffic} req/s)` : ""}`);
   for (const r of s.regions) view.line(`  ALB ${r.region.padEnd(15)} ${r.albUrl}`);
   if (s.dns) {
     const d = s.dns;
@@ -147,7 +160,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof RangeError || (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    if (err instanceof ConfigError || err instanceof RangeError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       console.error(`local: ${(err as Error).message}`);
       process.exit(2);
     }

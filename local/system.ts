@@ -8,6 +8,7 @@ import type { AppConfig } from "../model/config";
 import { endpointWeight, healthCheckMode, trafficDial } from "../model/config";
 import { functionEnvironment } from "../functions/lib/env";
 import { startAdminServer, type AdminServer } from "./admin";
+import type { DashboardOptions } from "./dashboard";
 import { LocalAccelerator } from "./accelerator";
 import { startDynalite, type LocalDynamo } from "./dynalite";
 import { EventHub, type SystemEvent, type SystemEventListener } from "./events";
@@ -69,6 +70,8 @@ export interface LocalSystemOptions {
   readonly limits?: Partial<LocalLimits>;
   /** Told of every state change (the same as `subscribe` right after start). */
   readonly onEvent?: SystemEventListener;
+  /** The admin port's dashboard: demo traffic, event-stream limits. @default no demo traffic, DEFAULT_SSE_LIMITS */
+  readonly dashboard?: DashboardOptions;
 }
 
 /** The region's state as the admin API shows it. */
@@ -79,6 +82,8 @@ export interface RegionSnapshot extends RegionState {
   readonly weight: number;
   /** Connections the accelerator sent here. */
   readonly connections: number;
+  /** Connections the accelerator sent here that the region's ALB refused (the region was killed). */
+  readonly refusedConnections: number;
 }
 
 /** The whole system's state: what `GET /` of the admin API answers. */
@@ -330,14 +335,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           pendingConnections: acc.pendingConnections,
           regions: [...regions.values()].map((r) => {
             const g = groups.find((x) => x.region === r.region)!;
-            return { ...r.state(), acceleratorHealth: g.health, dial: g.dial, weight: g.weight, connections: g.connections };
+            return { ...r.state(), acceleratorHealth: g.health, dial: g.dial, weight: g.weight, connections: g.connections, refusedConnections: g.refused };
           }),
           ...(localDns ? { dns: localDns.snapshot() } : {}),
         };
       },
       close: closeAll,
     };
-    admin = await startAdminServer(system, options.adminPort ?? config.local.adminPort);
+    admin = await startAdminServer(system, options.adminPort ?? config.local.adminPort, options.dashboard);
     const adm = admin;
     cleanup.push(() => adm.close());
     return system;

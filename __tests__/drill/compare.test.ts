@@ -4,7 +4,8 @@
  * the comparison's summary over several runs; the usage errors of the routing options.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { combineCompare, type CompareResult, formatCompareSummary } from "../../drill/compare";
 import type { DrillResult } from "../../drill/drill";
@@ -29,11 +30,12 @@ function drill(args: string[]): Promise<{ status: number | null; stdout: string;
 
 const FIELDS = ["failoverSeconds", "recoverySeconds", "predictedFailoverRange", "predictedRecoveryRange", "toleranceSeconds", "requests", "errors"] as const;
 
-describe("npm run drill -- --target local --compare --json --time-scale 0.05 --client pin:5", () => {
+describe("npm run drill -- --target local --compare --json --time-scale 0.05 --client pin:5 --report FILE", () => {
   let run: Awaited<ReturnType<typeof drill>>;
   let json: CompareResult;
+  const report = join(mkdtempSync(join(tmpdir(), "globalapp-compare-report-")), "compare.html");
   beforeAll(async () => {
-    run = await drill(["--target", "local", "--fresh", "--compare", "--time-scale", "0.05", "--client", "pin:5", "--seed", "7", "--no-replication", "--json"]);
+    run = await drill(["--target", "local", "--fresh", "--compare", "--time-scale", "0.05", "--client", "pin:5", "--seed", "7", "--no-replication", "--json", "--report", report]);
     json = JSON.parse(run.stdout) as CompareResult;
   }, 120_000);
 
@@ -73,6 +75,21 @@ describe("npm run drill -- --target local --compare --json --time-scale 0.05 --c
     // A pinned answer is asked again once it is as old as the pin: no poll uses an older one.
     expect(Math.max(...samples.map((s) => s.answerAgeSeconds!))).toBeLessThan(5);
     expect(json.accelerator.timeline.every((s) => s.address === undefined)).toBe(true);
+  });
+
+  it("writes the report: both routings one above the other, each with its own phases", () => {
+    expect(run.stderr).toContain(`report: ${report} (`);
+    const html = readFileSync(report, "utf8");
+    expect(html).toMatch(/<h2>Global Accelerator <span class="verdict ok">OK<\/span><\/h2>/);
+    expect(html).toMatch(/<h2>Route 53 <span class="verdict ok">OK<\/span><\/h2>/);
+    expect(html.match(/<svg class="timeline"/g)).toHaveLength(2);
+    expect(html.match(/class="probe[ "]/g)).toHaveLength(json.accelerator.timeline.length + json.route53.timeline.length);
+    // Route 53's answers are seen changing: its propagation is drawn from them, as the accelerator's is from the accelerator.
+    expect(json.route53.health?.some((h) => h.at === "dns" && h.region === json.route53.origin && h.health === "unhealthy")).toBe(true);
+    expect(html.match(/<g class="phase detection"/g)).toHaveLength(4);
+    expect(html.match(/<g class="phase propagation"/g)).toHaveLength(4);
+    expect(html).toContain("Route 53's answers followed");
+    expect(html).toContain("client pin:5");
   });
 
   it("prints the side-by-side table without --json", () => {

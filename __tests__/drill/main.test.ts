@@ -3,7 +3,8 @@
  * `--runs 2 --seed` against fresh local systems at a fast time scale; and its usage errors.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MultiDrillResult } from "../../drill/runs";
 import { drillSeed, runSeed } from "../../drill/runs";
@@ -28,12 +29,13 @@ function drillAsync(args: string[]): Promise<{ status: number | null; stdout: st
   });
 }
 
-describe("npm run drill -- --target local --runs 2 --seed 5 --json", () => {
+describe("npm run drill -- --target local --runs 2 --seed 5 --json --report FILE", () => {
   let result: ReturnType<typeof drill>;
   let json: MultiDrillResult;
+  const report = join(mkdtempSync(join(tmpdir(), "globalapp-drill-report-")), "drill.html");
   beforeAll(() => {
     // --fresh: never look for a running system on the default admin port.
-    result = drill(["--target", "local", "--fresh", "--runs", "2", "--seed", "5", "--time-scale", "0.03", "--no-replication", "--json"]);
+    result = drill(["--target", "local", "--fresh", "--runs", "2", "--seed", "5", "--time-scale", "0.03", "--no-replication", "--json", "--report", report]);
     json = JSON.parse(result.stdout) as MultiDrillResult;
   });
 
@@ -67,6 +69,17 @@ describe("npm run drill -- --target local --runs 2 --seed 5 --json", () => {
       expect(r.phaseWaitSeconds).toEqual({ failover: round(own() * interval), recovery: round(own() * interval) });
     });
   });
+
+  it("writes the report: both runs one above the other, a mark per probe, the result as data", () => {
+    expect(result.stderr).toContain(`report: ${report} (`);
+    const html = readFileSync(report, "utf8");
+    expect(html.match(/<svg class="timeline"/g)).toHaveLength(2);
+    expect(html.match(/class="probe[ "]/g)).toHaveLength(json.runs[0].timeline.length + json.runs[1].timeline.length);
+    expect(html).toContain("run 2 of 2 (seed 6)");
+    // Each run saw its origin turn unhealthy and the accelerator act on it: the phases are drawn.
+    expect(html.match(/<g class="phase detection"/g)).toHaveLength(4);
+    expect(JSON.parse(/id="drill-result">(.*)<\/script>/s.exec(html)![1])).toEqual(json);
+  });
 });
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -77,6 +90,8 @@ describe("npm run drill usage errors (exit 2)", () => {
     [["--target", "local", "--runs", "1.5"], /--runs must be a positive integer/],
     [["--target", "local", "--seed", "abc"], /--seed must be a whole number/],
     [["--target", "aws", "--seed", "1"], /--seed applies to --target local only/],
+    [["--target", "local", "--report", "/nonexistent-dir/drill.html"], /--report \/nonexistent-dir\/drill.html: directory \/nonexistent-dir does not exist/],
+    [["--target", "local", "--report", "/tmp"], /--report \/tmp: \/tmp is a directory/],
   ];
   let results: Awaited<ReturnType<typeof drillAsync>>[];
   let help: Awaited<ReturnType<typeof drillAsync>>;
@@ -89,9 +104,10 @@ describe("npm run drill usage errors (exit 2)", () => {
     expect(results[i].stderr).toMatch(message);
   });
 
-  it("--help describes --runs and --seed", () => {
+  it("--help describes --runs, --seed and --report", () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/--runs N/);
     expect(help.stdout).toMatch(/--seed S/);
+    expect(help.stdout).toMatch(/--report FILE/);
   });
 });

@@ -1,22 +1,15 @@
 import type { DrillResult } from "../../drill/drill";
 import { formatRunsSummary } from "../../drill/report";
 import { combineRuns, distributionOf, drillSeed, runSeed, spreadOf } from "../../drill/runs";
+import { drillResult } from "./fixtures";
 
 const range = { min: 10, max: 35 };
 
-/** A run's result with only what the distribution reads set to something meaningful. */
+/** A run's result with what the distribution reads set here (the rest: the drills' fixture). */
 function run(failoverSeconds: number | null, recoverySeconds: number | null, over: Partial<DrillResult> = {}): DrillResult {
-  return {
-    target: "local",
-    routing: "accelerator",
-    url: "http://127.0.0.1:8080",
-    path: "/get/foobar",
-    origin: "us-west-2",
-    failoverRegion: "eu-central-1",
+  return drillResult({
     failoverSeconds,
     recoverySeconds,
-    predictedFailoverSeconds: 35,
-    predictedRecoverySeconds: 35,
     predictedFailoverRange: range,
     predictedRecoveryRange: range,
     toleranceSeconds: 2,
@@ -25,13 +18,10 @@ function run(failoverSeconds: number | null, recoverySeconds: number | null, ove
     requests: 50,
     errors: 0,
     timeScale: 0.1,
-    pollSeconds: 1,
-    propagationSeconds: 10,
     ok: true,
-    events: [],
-    timeline: [],
+    seed: undefined,
     ...over,
-  };
+  });
 }
 
 describe("spreadOf", () => {

@@ -9,10 +9,10 @@ import { createServer, type Server, type Socket } from "node:net";
 import { probe } from "../../drill/probe";
 import { AdminClient } from "../../local/admin";
 import { seededRandom } from "../../local/random";
-import { type LocalSystem, startLocalSystem } from "../../local/system";
+import type { LocalSystem } from "../../local/system";
 import { timeScale } from "../../local/time-scale";
 import { pause } from "./sockets";
-import { localConfig, waitFor } from "./support";
+import { startTestSystem, waitFor } from "./support";
 import { osThreads } from "./threads";
 
 const SEED = 1234;
@@ -24,13 +24,9 @@ const liveWorkers = () => [...system.regions.values()].reduce((n, r) => n + r.fn
 beforeAll(async () => {
   // The ALB's idle timeout (500 ms) is shorter than the function's first DynamoDB attempt (800 ms):
   // the 504 test needs the ALB to give up while the function would still go on.
-  system = await startLocalSystem({
-    config: localConfig(),
+  system = await startTestSystem({
     timeScale: timeScale(0.1),
-    port: 0,
-    adminPort: 0,
     propagationSeconds: 2,
-    logLevel: "SILENT",
     concurrency: 2,
     seed: SEED,
     limits: { albIdleTimeoutMs: 500 },

@@ -4,6 +4,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 import { type AppConfig, deepMerge, parseConfig } from "../../model/config";
 import { loadProjectConfig } from "../../local/config";
+import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from "../../local/system";
 
 /** The project's config (cdktf.json, no GLOBALAPP_CONFIG) with `override` deep-merged over it. */
 export function localConfig(override: unknown = {}): AppConfig {
@@ -17,4 +18,12 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
     if (Date.now() > limit) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * A local system for a test: the project's config, free ports, silent functions; `options` override
+ * (time scale, propagation, seed, limits, …). Close it in afterAll.
+ */
+export function startTestSystem(options: Partial<LocalSystemOptions> = {}): Promise<LocalSystem> {
+  return startLocalSystem({ config: localConfig(), port: 0, adminPort: 0, logLevel: "SILENT", ...options });
 }
