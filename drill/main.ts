@@ -4,14 +4,13 @@
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
-import { ConfigError } from "../model/config";
 import { loadProjectConfig } from "../local/config";
 import { installLastResortHandlers } from "../local/last-resort";
 import { parseSeed, randomSeed, seededRandom } from "../local/random";
 import { parseTimeScale } from "../local/time-scale";
 import { awsTarget, readStackOutputs } from "./aws-target";
+import { confirmOnTerminal, positive, requireTerminal, runCli, targetKind, UsageError } from "./cli";
 import { combineCompare, formatCompareSummary } from "./compare";
 import { type ClientModel, parseClientModel, parseDnsServer } from "./dns-probe";
 import { DrillDeclinedError, type DrillResult, type DrillRouting, type DrillTarget, runDrill } from "./drill";
@@ -68,24 +67,10 @@ Options:
   -h, --help           this text
 `;
 
-class UsageError extends Error {}
-
-function positive(name: string, value: string | undefined, fallback: number, integer = false): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} must be a positive ${integer ? "integer" : "number"}, got "${value}"`);
-  return n;
-}
-
-async function ask(lines: readonly string[]): Promise<boolean> {
-  if (!process.stdin.isTTY) throw new UsageError("the drill changes your AWS deployment; pass --yes to run it without a terminal to confirm on");
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    process.stderr.write(`\nThe drill will:\n${lines.map((l) => `  ${l}`).join("\n")}\n`);
-    return /^y(es)?$/i.test((await rl.question("Continue? [y/N] ")).trim());
-  } finally {
-    rl.close();
-  }
+/** Asks before the drill changes a deployment; without a terminal, --yes is required. */
+function ask(lines: readonly string[]): Promise<boolean> {
+  requireTerminal("the drill changes your AWS deployment");
+  return confirmOnTerminal("The drill will:", lines);
 }
 
 async function main(): Promise<number> {
@@ -118,7 +103,7 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (values.target !== "local" && values.target !== "aws") throw new UsageError(`--target must be local or aws${values.target ? `, got "${values.target}"` : ""}`);
+  targetKind(values.target); // local or aws, else a usage error
   const json = values.json ?? false;
   const out = json ? process.stderr : process.stdout;
   const log = (m: string) => out.write(`${m}\n`);
@@ -298,11 +283,4 @@ function routingOptions(
   return { drills, client };
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    const usage = err instanceof UsageError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-    console.error(`drill: ${(err as Error).message}`);
-    process.exit(usage ? 2 : 1);
-  },
-);
+runCli("drill", main);
