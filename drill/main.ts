@@ -122,9 +122,17 @@ async function main(): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   /** Writes the HTML report of `source` and says where. */
-  const report = (file: string, source: ReportSource) => {
-    const bytes = writeReport(file, source);
-    log(`report: ${file} (${Math.ceil(bytes / 1024)} KB; opens offline)`);
+  // Written after the result is printed: a report that cannot be written never costs the result.
+  // Returns false (and says why) when it could not be written.
+  const report = (file: string, source: ReportSource): boolean => {
+    try {
+      const bytes = writeReport(file, source);
+      process.stderr.write(`report: ${file} (${Math.ceil(bytes / 1024)} KB; opens offline)\n`);
+      return true;
+    } catch (err) {
+      process.stderr.write(`drill: --report ${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})\n`);
+      return false;
+    }
   };
   const runs = positive("runs", values.runs, 1, true);
   const pollSeconds = positive("poll", values.poll, 1);
@@ -223,16 +231,16 @@ async function main(): Promise<number> {
     }
     if (compare) {
       const c = combineCompare(results.accelerator, results.route53, firstSeed);
-      if (reportFile) report(reportFile, c);
       if (json) process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
       else process.stdout.write(formatCompareSummary(c));
-      return c.ok ? 0 : 1;
+      const written = reportFile ? report(reportFile, c) : true;
+      return c.ok && written ? 0 : 1;
     }
     const result = combineRuns(results[drills[0]], firstSeed);
-    if (reportFile) report(reportFile, runs > 1 ? result : results[drills[0]][0]);
     if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stdout.write(runs > 1 ? formatRunsSummary(result) : formatSummary(result));
-    return result.ok ? 0 : 1;
+    const written = reportFile ? report(reportFile, runs > 1 ? result : results[drills[0]][0]) : true;
+    return result.ok && written ? 0 : 1;
   } catch (err) {
     if (interrupted) {
       process.stderr.write("drill interrupted; STATUS restored.\n");

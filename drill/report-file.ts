@@ -2,7 +2,7 @@
  * `--report FILE`: where the HTML report goes, checked before the drill changes anything, and
  * written once the drill has a result (OK or not).
  */
-import { statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { renderReport, reportOf, type ReportSource } from "./report-page";
 
@@ -18,6 +18,11 @@ export function resolveReportPath(file: string, env: NodeJS.ProcessEnv = process
   const dir = dirname(path);
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new RangeError(`--report ${file}: directory ${dir} does not exist`);
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new RangeError(`--report ${file}: ${path} is a directory; name a file, e.g. ${path}/drill.html`);
+  try {
+    accessSync(dir, constants.W_OK); // the drill then runs for minutes: find out now that it could not write
+  } catch {
+    throw new RangeError(`--report ${file}: cannot write into ${dir}`);
+  }
   return path;
 }
 

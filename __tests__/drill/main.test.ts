@@ -111,3 +111,21 @@ describe("npm run drill usage errors (exit 2)", () => {
     expect(help.stdout).toMatch(/--report FILE/);
   });
 });
+
+describe("npm run drill --report FILE that cannot be written", () => {
+  // /proc passes a root's write-permission check but refuses the file: the drill finds out only at
+  // the end. As another user the check refuses it up front. Either way no result is lost.
+  it("still prints the drill's JSON and says why the report is missing (exit 1), or refuses before changing anything (exit 2)", async () => {
+    const run = await drillAsync(["--target", "local", "--fresh", "--time-scale", "0.03", "--seed", "3", "--no-replication", "--json", "--report", "/proc/globalapp-drill.html"]);
+    if (run.status === 2) {
+      expect(run.stderr).toMatch(/--report \/proc\/globalapp-drill.html: cannot write into \/proc/);
+      expect(run.stdout).toBe("");
+      return;
+    }
+    expect(run.status).toBe(1);
+    const json = JSON.parse(run.stdout) as { ok: boolean; failoverSeconds: number };
+    expect(json.ok).toBe(true);
+    expect(json.failoverSeconds).toBeGreaterThan(0);
+    expect(run.stderr).toMatch(/drill: --report \/proc\/globalapp-drill.html: cannot write it \(E[A-Z]+\)/);
+  }, 120_000);
+});
