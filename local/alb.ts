@@ -112,10 +112,16 @@ export interface RegionalAlbOptions {
   readonly onCheck?: (r: CheckResult) => void;
 }
 
-/** What the ALB did, counted like its CloudWatch metrics (health checks not included). */
+/**
+ * What the ALB did, counted like its CloudWatch metrics (its own target-group health checks are not
+ * requests). Route 53's health checkers do send requests; they are counted apart, so `requests` is
+ * client traffic (what the dashboard's share shows).
+ */
 export interface AlbMetrics {
-  /** Requests received. */
+  /** Requests received from clients. */
   requests: number;
+  /** Requests from Route 53 health checkers (User-Agent `Amazon-Route53-Health-Check-Service`). */
+  route53HealthChecks: number;
   /** Requests the function answered (any status). */
   targetResponses: number;
   /** Requests the ALB answered itself, by status (400, 408, 413, 502, 504, …). */
@@ -128,7 +134,7 @@ export interface AlbMetrics {
 export class RegionalAlb {
   readonly targetGroupArn: string;
   readonly checker: HealthChecker;
-  readonly metrics: AlbMetrics = { requests: 0, targetResponses: 0, elbResponses: {}, clientClosed: 0 };
+  readonly metrics: AlbMetrics = { requests: 0, route53HealthChecks: 0, targetResponses: 0, elbResponses: {}, clientClosed: 0 };
   private server?: Server;
   private boundPort: number;
   private readonly idleTimeoutMs: number;
@@ -262,7 +268,8 @@ export class RegionalAlb {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.metrics.requests += 1;
+    if (/^Amazon-Route53-Health-Check-Service/.test(req.headers["user-agent"] ?? "")) this.metrics.route53HealthChecks += 1;
+    else this.metrics.requests += 1;
     this.responses.set(req.socket, res);
     res.on("error", () => undefined);
     const refused = refusalFor({ method: req.method ?? "GET", url: req.url ?? "/", rawHeaders: req.rawHeaders });

@@ -47,7 +47,7 @@ export interface RegionState {
   readonly lastCheck?: string;
   /** Model seconds from start to the first health check (the cycle's phase). */
   readonly healthCheckPhaseSeconds: number;
-  /** Requests the ALB received (health checks not included). */
+  /** Requests the ALB received from clients (health checks not included: Route 53's are in metrics.alb). */
   readonly requests: number;
   /** The function's execution environments now. */
   readonly environments: EnvironmentCounts;
