@@ -237,14 +237,23 @@ export class LocalDnsServer {
     }
     this.connections.add(socket);
     socket.once("close", () => this.connections.delete(socket));
-    socket.setTimeout(this.options.tcpIdleTimeoutMs ?? 10_000, () => {
+    const idleMs = this.options.tcpIdleTimeoutMs ?? 10_000;
+    const timedOut = () => {
+      if (socket.destroyed) return; // both timers may fire for one connection: count it once
       this.metrics.tcpTimeouts += 1;
       socket.destroy();
-    });
+    };
+    // Silent connections: an inactivity timer. A message must also arrive whole within the same time
+    // from its first byte, or a client dripping one byte at a time would hold a connection forever.
+    socket.setTimeout(idleMs, timedOut);
+    let messageDeadline: NodeJS.Timeout | undefined;
+    socket.once("close", () => clearTimeout(messageDeadline));
     const maxBuffer = this.options.maxTcpBufferBytes ?? 1024 * 1024;
     let pending: Buffer = Buffer.alloc(0);
     socket.on("data", (chunk: Buffer) => {
+      if (pending.length === 0) messageDeadline ??= setTimeout(timedOut, idleMs);
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      let completed = false;
       while (pending.length >= 2) {
         const length = pending.readUInt16BE(0);
         if (length === 0) {
@@ -255,6 +264,7 @@ export class LocalDnsServer {
         if (pending.length < 2 + length) break;
         const message = pending.subarray(2, 2 + length);
         pending = pending.subarray(2 + length);
+        completed = true;
         const response = this.respond(message, "tcp");
         if (!response) continue;
         const prefix = Buffer.alloc(2);
@@ -267,6 +277,11 @@ export class LocalDnsServer {
       }
       // Keep only what the next message needs: a slice would pin every chunk it came from.
       if (pending.length > 0) pending = Buffer.from(pending);
+      if (completed) {
+        // A message arrived whole: what follows (if anything) gets a deadline of its own.
+        clearTimeout(messageDeadline);
+        messageDeadline = pending.length > 0 ? setTimeout(timedOut, idleMs) : undefined;
+      }
     });
   }
 }

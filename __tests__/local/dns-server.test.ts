@@ -200,6 +200,30 @@ describe("no client input stops it", () => {
     expect(server.metrics.tcpTimeouts).toBe(before + 2);
   });
 
+  it("closes a TCP connection that drips a message one byte at a time (each byte inside the idle timeout)", async () => {
+    const before = server.metrics.tcpTimeouts;
+    // A 65535-byte message announced, then a byte every 200 ms: never idle for the 600 ms timeout,
+    // but never whole either. The message deadline (from its first byte) closes it.
+    const drip = await exchange(
+      server.port,
+      async (s) => {
+        s.write(Buffer.from([0xff, 0xff]));
+        for (let i = 0; i < 12 && !s.destroyed; i++) {
+          await pause(200);
+          if (!s.destroyed) s.write(Buffer.from([i]));
+        }
+      },
+      { waitMs: 2000 },
+    );
+    expect(drip.closed).toBe(true);
+    expect(server.metrics.tcpTimeouts).toBe(before + 1);
+  });
+
+  it("keeps a TCP connection that sends whole messages slowly, one after another, each within the deadline", async () => {
+    const r = await tcp([query("api.example.com")], 400);
+    expect(r.answers.map(rcode)).toEqual(["NOERROR"]);
+  });
+
   it("closes a TCP connection that sends a zero-length message; answers a framed garbage message FORMERR and goes on", async () => {
     expect((await exchange(server.port, (s) => void s.write(Buffer.from([0, 0])), { waitMs: 1000 })).closed).toBe(true);
     const garbage = Buffer.concat([Buffer.from([0, 9, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]), Buffer.from([0x3f])]);
