@@ -91,6 +91,10 @@ export async function startAdminServer(system: LocalSystem, port: number, dashbo
         return prefersHtml(req.headers.accept) ? dashboard.sendPage(res) : send(200, system.snapshot());
       }
       if (path === "/events" && req.method === "GET") return dashboard.stream(req, res);
+      if (path === "/" || path === "/events") {
+        res.setHeader("allow", "GET");
+        return send(405, { error: `use GET for ${path}` });
+      }
       if (path === "/traffic") {
         if (req.method === "GET") return send(200, dashboard.traffic());
         if (req.method !== "PUT") {

@@ -178,6 +178,16 @@ describe("traffic", () => {
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("GET, PUT");
   });
+  it.each([
+    ["POST", "/"],
+    ["DELETE", "/"],
+    ["POST", "/events"],
+  ])("answers %s %s 405 with Allow: GET (the page, the state and the event stream are read-only)", async (method, path) => {
+    const res = await fetch(`${system.adminUrl}${path}`, { method, body: method === "DELETE" ? undefined : "x" });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET");
+    expect((await res.json()).error).toBe(`use GET for ${path}`);
+  });
 });
 
 describe("event-stream clients cannot hurt the system", () => {
