@@ -74,7 +74,9 @@ function headerOnly(id: number, queryFlags: number, rcode: number): Buffer {
 /** Each label at most 63 bytes, the whole name at most 253 characters: anything else is not a name to answer. */
 function validName(name: string): boolean {
   if (name.length > 253) return false;
-  return name === "" || name.replace(/\.$/, "").split(".").every((l) => l.length > 0 && Buffer.byteLength(l) <= 63);
+  // The root: "" or "." (dns-packet decodes it as "."); refused further on like any name outside the zone.
+  if (name === "" || name === ".") return true;
+  return name.replace(/\.$/, "").split(".").every((l) => l.length > 0 && Buffer.byteLength(l) <= 63);
 }
 
 /** The authoritative server: UDP and TCP listeners on one port. */

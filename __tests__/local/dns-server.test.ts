@@ -105,6 +105,13 @@ describe("answers", () => {
     await expect(resolver.resolve4("www.example.org")).rejects.toMatchObject({ code: "EREFUSED" });
   });
 
+  it("refuses the root name (dig . NS) like any name outside the zone, not FORMERR", async () => {
+    for (const type of ["NS", "A"]) {
+      const answer = decode((await udp(query(".", type)))!);
+      expect(answer.rcode).toBe("REFUSED");
+    }
+  });
+
   it("answers over UDP and TCP alike: authoritative, no recursion, the question echoed", async () => {
     const viaUdp = decode((await udp(query("api.example.com")))!);
     const viaTcp = (await tcp([query("api.example.com")], 200)).answers[0];
