@@ -6,9 +6,10 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfigFromProject } from "../model/config";
+import { loadConfigFromProject } from "../model/config";
 import { type Estimate, estimateCost, HOURS_PER_MONTH, usageAtMonthlyRate } from "../model/cost";
 import { FREE_TIERS, type PriceCheck } from "../model/prices";
+import { runCli, UsageError } from "./lib/cli";
 
 export const USAGE = `Usage: npm run cost -- [options]
 
@@ -23,8 +24,6 @@ Options:
   --json                   print one JSON object (the estimate, prices' checks included)
   -h, --help               this text
 `;
-
-class UsageError extends Error {}
 
 const MARK: Record<PriceCheck, string> = { aws: "", secondary: "*", "not-read": "†" };
 
@@ -100,13 +99,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      const usage = err instanceof UsageError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-      console.error(`cost: ${(err as Error).message}`);
-      process.exit(usage ? 2 : 1);
-    },
-  );
-}
+if (require.main === module) runCli("cost", () => main(process.argv.slice(2)));

@@ -15,6 +15,7 @@ import { App } from "cdktf";
 import { GlobalAppStack, STACK_NAME } from "../constructs/global-app-stack";
 import { PROJECT_ROOT } from "../constructs/lib/bundle";
 import { type AppConfig, ConfigError, loadConfigFromProject } from "../model/config";
+import { UsageError } from "./lib/cli";
 import {
   iamContext,
   INLINE_POLICIES_MAX_CHARS,
@@ -51,7 +52,6 @@ Options:
 Exit status: 0 printed, 1 the stack holds a resource type without an IAM table entry, 2 bad usage or config.
 `;
 
-class UsageError extends Error {}
 
 /** Synthesizes the `globalapp` stack in memory (nothing is written) and reads what it holds. */
 export function systemInventory(config: AppConfig): StackInventory {
