@@ -11,10 +11,7 @@
  * README table "What a change does".
  */
 
-/** A synthesized Terraform JSON configuration, as far as this model reads it. */
-export interface SynthesizedConfig {
-  readonly resource?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
-}
+import type { SynthesizedStack } from "./synthesized";
 
 /**
  * Attributes whose change makes the provider replace the resource (destroy, then create), per type.
@@ -82,8 +79,8 @@ export const WHAT_IS_LOST: Readonly<Record<string, string>> = {
  * Whether two synthesized configurations describe the same state (same backend block): comparing a
  * dev synth with a prod one, or two apps, says nothing about what either plan will do.
  */
-export function sameState(before: SynthesizedConfig, after: SynthesizedConfig): boolean {
-  const where = (tf: SynthesizedConfig) => JSON.stringify((tf as { terraform?: { backend?: unknown; cloud?: unknown } }).terraform?.backend ?? (tf as { terraform?: { cloud?: unknown } }).terraform?.cloud ?? null);
+export function sameState(before: SynthesizedStack, after: SynthesizedStack): boolean {
+  const where = (tf: SynthesizedStack) => JSON.stringify(tf.terraform?.backend ?? tf.terraform?.cloud ?? null);
   return where(before) === where(after);
 }
 
@@ -101,7 +98,7 @@ export interface Impact {
 const show = (v: unknown) => (v === undefined ? "unset" : JSON.stringify(v));
 
 /** What terraform will replace or destroy when `after` is applied over what `before` deployed. */
-export function changeImpact(before: SynthesizedConfig, after: SynthesizedConfig): Impact[] {
+export function changeImpact(before: SynthesizedStack, after: SynthesizedStack): Impact[] {
   const impacts: Impact[] = [];
   for (const [type, resources] of Object.entries(before.resource ?? {})) {
     for (const [id, old] of Object.entries(resources)) {

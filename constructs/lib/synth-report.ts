@@ -2,7 +2,8 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { App } from "cdktf";
 import { acceleratorRecordName, type AppConfig, backendDescription, deletionProtection, latencyRecordName, overridePath, usesAccelerator } from "../../model/config";
-import { changeImpact, type Impact, sameState, type SynthesizedConfig, WHAT_IS_LOST } from "../../model/change-impact";
+import { changeImpact, type Impact, sameState, WHAT_IS_LOST } from "../../model/change-impact";
+import type { SynthesizedStack } from "../../model/synthesized";
 import {
   ALB_ALIAS_TTL_SECONDS,
   GA_PROPAGATION_SECONDS,
@@ -36,48 +37,49 @@ export function normalizeHclRequest(env: NodeJS.ProcessEnv = process.env): void 
 
 /** The synthesized configuration of `stack` in `outdir`, if any (JSON form only): call it before
  * `app.synth()` for the last synth, after it for the new one. */
-export function readSynth(outdir: string, stack: string): SynthesizedConfig | undefined {
+export function readSynth(outdir: string, stack: string): SynthesizedStack | undefined {
   try {
-    return JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as SynthesizedConfig;
+    return JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as SynthesizedStack;
   } catch {
     return undefined; // first synth, HCL output, or an unreadable file: nothing to compare with
   }
 }
 
 /** One synthesized stack as the summary lists it. */
-export interface SynthesizedStack {
+export interface StackSummary {
   readonly name: string;
   /** The configuration file, relative to the current directory. */
   readonly file: string;
   readonly resources: number;
   /** Warnings cdktf collected for the stack (annotations). */
   readonly warnings: readonly string[];
+  /** The configuration as written, when it is JSON (read once, for the count and the comparison). */
+  readonly configuration?: SynthesizedStack;
 }
 
 /**
  * Removes the configuration file a stack folder should no longer hold (the other form than the one
  * just written) and describes each stack. Returns them in the manifest's order.
  */
-export function tidyStackFolders(app: App, cwd = process.cwd()): SynthesizedStack[] {
+export function tidyStackFolders(app: App, cwd = process.cwd()): StackSummary[] {
   const stale = app.hclOutput ? STACK_FILES.json : STACK_FILES.hcl;
   return Object.values(app.manifest.stacks).map((stack) => {
     const dir = join(app.outdir, stack.workingDirectory);
     for (const file of stale) rmSync(join(dir, file), { force: true });
     const path = join(app.outdir, stack.synthesizedStackPath);
+    const text = existsSync(path) ? readFileSync(path, "utf8") : undefined;
+    const configuration = text !== undefined && !app.hclOutput ? (JSON.parse(text) as SynthesizedStack) : undefined;
+    const resources = configuration
+      ? Object.values(configuration.resource ?? {}).reduce((n, r) => n + Object.keys(r).length, 0)
+      : [...(text ?? "").matchAll(/^resource\s+"/gm)].length;
     return {
       name: stack.name,
       file: relative(cwd, path) || path,
-      resources: existsSync(path) ? countResources(path, app.hclOutput) : 0,
+      resources,
       warnings: stack.annotations.filter((a) => a.level === "@cdktf/warn").map((a) => a.message),
+      configuration,
     };
   });
-}
-
-function countResources(path: string, hcl: boolean): number {
-  const text = readFileSync(path, "utf8");
-  if (hcl) return [...text.matchAll(/^resource\s+"/gm)].length;
-  const tf = JSON.parse(text) as SynthesizedConfig;
-  return Object.values(tf.resource ?? {}).reduce((n, r) => n + Object.keys(r).length, 0);
 }
 
 /**
@@ -107,8 +109,8 @@ export function impactWarnings(impacts: readonly Impact[], guarded: boolean): st
  * Regions whose provider the last synth had and this one lacks: terraform cannot destroy what is
  * still deployed there without it ("Provider configuration not present"), so the plan would fail.
  */
-export function droppedProviderWarnings(previous: SynthesizedConfig, current: SynthesizedConfig): string[] {
-  const aliases = (tf: SynthesizedConfig) => new Set(((tf as { provider?: { aws?: Array<{ alias?: string }> } }).provider?.aws ?? []).map((p) => p.alias));
+export function droppedProviderWarnings(previous: SynthesizedStack, current: SynthesizedStack): string[] {
+  const aliases = (tf: SynthesizedStack) => new Set((tf.provider?.aws ?? []).map((p) => p.alias));
   const now = aliases(current);
   return [...aliases(previous)]
     .filter((alias): alias is string => alias !== undefined && !now.has(alias))
@@ -122,7 +124,7 @@ export function droppedProviderWarnings(previous: SynthesizedConfig, current: Sy
 /** The summary `npm run synth` prints: stacks, regions, resources, predicted failover, warnings. */
 export function synthSummary(
   config: AppConfig,
-  stacks: readonly SynthesizedStack[],
+  stacks: readonly StackSummary[],
   extraWarnings: readonly string[] = [],
   overrideFile?: string,
 ): string[] {
@@ -169,9 +171,9 @@ export function synthSummary(
  * synth of `stack`) replaces or destroys: on stderr for `npm run synth`; on stdout under the cdktf
  * CLI, which shows an app's stderr as errors and prints the stacks' annotations (warnings) itself.
  */
-export function reportSynth(app: App, config: AppConfig, stack: string, previous: SynthesizedConfig | undefined, env: NodeJS.ProcessEnv = process.env): void {
+export function reportSynth(app: App, config: AppConfig, stack: string, previous: SynthesizedStack | undefined, env: NodeJS.ProcessEnv = process.env): void {
   const stacks = tidyStackFolders(app, env.INIT_CWD || process.cwd()); // paths as seen from where the command was started
-  const current = readSynth(app.outdir, stack);
+  const current = stacks.find((s) => s.name === stack)?.configuration;
   // Only a synth for the same state says anything about this plan (not the last dev synth for a prod one).
   const comparable = previous !== undefined && current !== undefined && sameState(previous, current);
   const impacts = comparable ? [...droppedProviderWarnings(previous, current), ...impactWarnings(changeImpact(previous, current), deletionProtection(config))] : [];

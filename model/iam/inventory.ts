@@ -21,11 +21,9 @@ export interface StackInventory {
   readonly dataSources: readonly StackElement[];
 }
 
-/** The parts of a synthesized stack the inventory reads. */
-export interface SynthesizedStack {
-  readonly resource?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
-  readonly data?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
-}
+import type { SynthesizedStack } from "../synthesized";
+
+export type { SynthesizedStack };
 
 /** The region an element's provider is aliased to: `aws.eu-central-1` → `eu-central-1`. */
 function regionOf(address: string, body: Readonly<Record<string, unknown>>): string {
