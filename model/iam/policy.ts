@@ -46,6 +46,7 @@ const SCOPE_LABEL: Readonly<Record<string, string>> = {
   logStreams: "FunctionLogStreams",
   loadBalancers: "LoadBalancers",
   network: "Network",
+  securityGroups: "SecurityGroups",
   accelerators: "Accelerator",
   kmsKeys: "KmsKeys",
   kmsAliases: "KmsAliases",
@@ -170,7 +171,7 @@ export function boundaryPolicy(inv: StackInventory, ctx: IamContext): PolicyDocu
     // X-Ray has no resource-level permissions for these two actions.
     { actions: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], scope: "any" },
     { actions: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups"], scope: "any" },
-    { actions: ["ec2:DeleteSecurityGroup"], scope: "network", conditions: { StringEquals: { "ec2:ResourceTag/AWSServiceName": "GlobalAccelerator" } } },
+    { actions: ["ec2:DeleteSecurityGroup"], scope: "securityGroups", conditions: { StringEquals: { "ec2:ResourceTag/AWSServiceName": "GlobalAccelerator" } } },
   ];
   if (tableUsesCmk(inv)) {
     grants.push({

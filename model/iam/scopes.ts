@@ -41,6 +41,7 @@ export type ScopeId =
   | "logStreams"
   | "loadBalancers"
   | "network"
+  | "securityGroups"
   | "accelerators"
   | "kmsKeys"
   | "kmsAliases"
@@ -159,6 +160,9 @@ function scopeArns(scope: ScopeId, inv: StackInventory, ctx: IamContext): string
       return regionsOf(
         inv.resources.filter((r) => ["aws_vpc", "aws_subnet", "aws_internet_gateway", "aws_route_table", "aws_route_table_association", "aws_security_group", "aws_default_security_group"].includes(r.type)),
       ).flatMap((r) => NETWORK_RESOURCE_TYPES.map((t) => `arn:${p}:ec2:${r}:${a}:${t}/*`));
+    case "securityGroups":
+      // The tear-down function deletes the security group Global Accelerator leaves in each VPC.
+      return regionsOf(ofType(inv, "aws_security_group", "aws_default_security_group")).map((r) => `arn:${p}:ec2:${r}:${a}:security-group/*`);
     case "accelerators":
       // Listener and endpoint-group ARNs extend the accelerator's: accelerator/<id>/listener/<id>/…
       return [`arn:${p}:globalaccelerator::${a}:accelerator/*`];
