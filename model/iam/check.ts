@@ -8,8 +8,9 @@
  *   - an action with resource types is usable when at least one Resource entry can match an ARN of
  *     one of its types (the ARN formats' variables stand for one ARN segment: no ":" and, except in
  *     names AWS allows paths in, no "/");
- *   - an action without resource-level permissions is usable only with "*", or with the type-wide
- *     pattern AWS's docs use for such actions (e.g. `arn:aws:logs:<region>:<account>:log-group:*`);
+ *   - an action without resource-level permissions is usable only with "*", or, for the services in
+ *     {@link TYPE_WIDE_SERVICES}, with the type-wide pattern their docs use for such actions
+ *     (`arn:aws:logs:<region>:<account>:log-group:*`);
  *   - every Resource entry must be usable by at least one action of the statement (else it grants
  *     nothing and is a mistake).
  * Statements with `NotAction` or `Action: "*"` name no action set to match resources against: their
@@ -194,13 +195,23 @@ export function resourceTypesMatching(action: string, resource: string, referenc
 }
 
 /**
+ * Services whose docs scope actions without resource-level permissions type-wide: CloudWatch Logs'
+ * examples grant its actions on `arn:aws:logs:*:*:*`, and logs:DescribeLogGroups is commonly granted on
+ * `arn:aws:logs:<region>:<account>:log-group:*`. Elsewhere (EC2's Describe*, for one) only "*" applies.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-identity-based-access-control-cwl.html
+ */
+export const TYPE_WIDE_SERVICES: ReadonlySet<string> = new Set(["logs"]);
+
+/**
  * True when a Resource entry covers a whole resource type of the action's service and nothing else:
- * the ARN of the service with the format's literal head and `*` (e.g. `…:log-group:*`). AWS's docs
- * use such patterns for actions without resource-level permissions.
+ * the ARN of the service with the format's literal head and `*` (e.g. `…:log-group:*`), for the
+ * services in {@link TYPE_WIDE_SERVICES}.
  */
 function typeWide(service: ServiceReference, resource: string): boolean {
+  if (!TYPE_WIDE_SERVICES.has(service.prefix)) return false;
   const m = /^arn:[^:]+:([^:]+):[^:]*:[^:]*:(.+)$/.exec(resource);
   if (!m || m[1] !== service.prefix || !m[2].endsWith("*")) return false;
+  if (m[2] === "*") return true;
   const head = m[2].slice(0, -1);
   return Object.values(service.resourceTypes).some((t) => {
     const format = /^arn:[^:]+:[^:]+:[^:]*:[^:]*:(.+)$/.exec(t.arn)?.[1] ?? "";

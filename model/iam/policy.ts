@@ -6,6 +6,7 @@
  * inventory; pure, so synth (the bootstrap stack), `npm run iam` and the tests share it.
  */
 import { type Conditions, type Grant, grantsFor, missingTypes, tableUsesCmk } from "./actions";
+import { resourceTypesMatching } from "./check";
 import type { StackInventory } from "./inventory";
 import { type IamContext, resolveScope, type ScopeId, tableRegions } from "./scopes";
 
@@ -42,7 +43,6 @@ const SCOPE_LABEL: Readonly<Record<string, string>> = {
   functions: "Functions",
   roles: "FunctionRoles",
   logGroups: "FunctionLogGroups",
-  logGroupsInRegions: "DescribeLogGroups",
   logStreams: "FunctionLogStreams",
   loadBalancers: "LoadBalancers",
   network: "Network",
@@ -94,7 +94,9 @@ function statements(grants: readonly Grant[], inv: StackInventory, ctx: IamConte
   const out: PolicyStatement[] = [];
   const sids = new Set<string>();
   for (const { scope, conditions, sid: named, actions } of byKey.values()) {
-    const resources = resolveScope(scope, inv, ctx);
+    // A scope names every ARN kind its resources take (a network: vpc/*, subnet/*, …); keep those some
+    // action of the statement can act on (per the Service Authorization Reference): the rest grant nothing.
+    const resources = resolveScope(scope, inv, ctx).filter((r) => r === "*" || [...actions].some((a) => resourceTypesMatching(a, r).length > 0));
     if (resources.length === 0) continue;
     const base = named ?? label(scope, conditions);
     let sid = base;

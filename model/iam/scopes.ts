@@ -37,7 +37,6 @@ export type ScopeId =
   | "functions"
   | "roles"
   | "logGroups"
-  | "logGroupsInRegions"
   | "logStreams"
   | "loadBalancers"
   | "network"
@@ -146,9 +145,6 @@ function scopeArns(scope: ScopeId, inv: StackInventory, ctx: IamContext): string
       return uniq(
         ofType(inv, "aws_cloudwatch_log_group").map((g) => `arn:${p}:logs:${g.region}:${a}:log-group:${literal(g, "name")}:*`),
       );
-    case "logGroupsInRegions":
-      // DescribeLogGroups lists by prefix: it is authorized on the region's log groups as a whole.
-      return regionsOf(ofType(inv, "aws_cloudwatch_log_group")).map((r) => `arn:${p}:logs:${r}:${a}:log-group:*`);
     case "loadBalancers":
       return uniq([
         ...ofType(inv, "aws_lb").flatMap((lb) => loadBalancerArns(p, lb.region, a, literal(lb, "name")!)),
