@@ -8,7 +8,7 @@
  *   - dependent actions: the service's own IAM pages, cited where they are used.
  */
 import type { StackElement, StackInventory } from "./inventory";
-import { DATA_SOURCE_CALLS, PROVIDER_CALLS } from "./provider-calls";
+import { DATA_SOURCE_CALLS, PROVIDER_CALLS, type ProviderCalls } from "./provider-calls";
 import { authorizationReference } from "./reference";
 import { type IamContext, type ScopeId, tableRegions } from "./scopes";
 
@@ -320,8 +320,8 @@ function grantsOf(operations: readonly string[], ctx: IamContext, conditions: Co
 }
 
 /** Everything one resource of the stack needs, read and write, per the table. */
-export function grantsFor(el: StackElement, inv: StackInventory, ctx: IamContext): TypeGrants {
-  const calls = PROVIDER_CALLS[el.type];
+export function grantsFor(el: StackElement, inv: StackInventory, ctx: IamContext, table: Readonly<Record<string, ProviderCalls>> = PROVIDER_CALLS): TypeGrants {
+  const calls = table[el.type];
   if (!calls) throw new Error(`no IAM action table entry for ${el.type} (${el.address})`);
   const conditions = typeConditions(el.type, inv);
   const dependent = DEPENDENT[el.type]?.(el, inv) ?? { read: [], write: [] };

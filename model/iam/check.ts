@@ -182,10 +182,21 @@ export function arnPatternMatchesFormat(pattern: string, format: string): boolea
   return intersects(patternSteps(pattern), formatSteps(format));
 }
 
+/** Matches already computed against the default reference (the policies repeat actions and ARNs). */
+const matchCache = new Map<string, string[]>();
+
 /** The resource types (names) of an action that a Resource entry can match. */
 export function resourceTypesMatching(action: string, resource: string, reference?: AuthorizationReference): string[] {
+  const key = `${action}\n${resource}`;
+  const cached = reference ? undefined : matchCache.get(key);
+  if (cached) return cached;
   const found = actionRow(action, ref({ reference }));
-  if (!found) return [];
+  const types = found ? matchingTypes(found, resource) : [];
+  if (!reference) matchCache.set(key, types);
+  return types;
+}
+
+function matchingTypes(found: { service: ServiceReference; row: ActionReference }, resource: string): string[] {
   return found.row.resourceTypes
     .filter((t) => {
       const type = found.service.resourceTypes[t.name.toLowerCase()];

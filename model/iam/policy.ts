@@ -8,6 +8,7 @@
 import { type Conditions, type Grant, grantsFor, missingTypes, tableUsesCmk } from "./actions";
 import { resourceTypesMatching } from "./check";
 import type { StackInventory } from "./inventory";
+import type { ProviderCalls } from "./provider-calls";
 import { type IamContext, resolveScope, type ScopeId, tableRegions } from "./scopes";
 
 /** One statement of an IAM policy document, as IAM writes it. */
@@ -123,19 +124,25 @@ function requireComplete(inv: StackInventory): void {
 
 const document = (statement: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statement });
 
-/** The read-only plan role: what `terraform plan -refresh` reads, plus the state object (plans run with -lock=false). */
-export function planPolicy(inv: StackInventory, ctx: IamContext): PolicyDocument {
+/**
+ * The read-only plan role: what `terraform plan -refresh` reads, plus the state object (plans run with
+ * -lock=false). `table` is the provider-call table (default ./provider-calls.ts; the tests pass others).
+ */
+export function planPolicy(inv: StackInventory, ctx: IamContext, table?: Readonly<Record<string, ProviderCalls>>): PolicyDocument {
   requireComplete(inv);
-  const grants: Grant[] = inv.resources.flatMap((el) => grantsFor(el, inv, ctx).read);
+  const grants: Grant[] = inv.resources.flatMap((el) => grantsFor(el, inv, ctx, table).read);
   grants.push({ actions: ["s3:ListBucket"], scope: "stateBucket" }, { actions: ["s3:GetObject"], scope: "stateObject" });
   return document(statements(grants, inv, ctx));
 }
 
-/** The deploying role: create, read, update and delete everything in the stack, the state and its lockfile. */
-export function deployPolicy(inv: StackInventory, ctx: IamContext): PolicyDocument {
+/**
+ * The deploying role: create, read, update and delete everything in the stack, the state and its
+ * lockfile. `table` is the provider-call table (default ./provider-calls.ts; the tests pass others).
+ */
+export function deployPolicy(inv: StackInventory, ctx: IamContext, table?: Readonly<Record<string, ProviderCalls>>): PolicyDocument {
   requireComplete(inv);
   const grants: Grant[] = inv.resources.flatMap((el) => {
-    const g = grantsFor(el, inv, ctx);
+    const g = grantsFor(el, inv, ctx, table);
     return [...g.read, ...g.write];
   });
   grants.push(
