@@ -194,8 +194,8 @@ function taggable(type: string): boolean {
   return existsSync(dir) && readFileSync(dir, "utf8").includes("tagsAll");
 }
 
-/** Extracts the fixture from a provider binary. */
-export function extract(binaryPath: string, log: (line: string) => void): ProviderOperations {
+/** Extracts the fixture from a provider binary (every type of {@link ROOTS}, or `only` these). */
+export function extract(binaryPath: string, log: (line: string) => void, only?: readonly string[]): ProviderOperations {
   const binary = new GoBinary(binaryPath);
   try {
     const { revision } = binary.buildInfo();
@@ -221,7 +221,7 @@ export function extract(binaryPath: string, log: (line: string) => void): Provid
       return tagOps.get(pkg)!;
     };
     const types: Record<string, ProviderOperations["types"][string]> = {};
-    for (const [type, root] of Object.entries(ROOTS)) {
+    for (const [type, root] of Object.entries(ROOTS).filter(([t]) => !only || only.includes(t))) {
       const ops = (names: readonly string[]) => reach(binary, names.map((n) => fn(root.pkg, n)), cache);
       const declared = `${SERVICE}${root.pkg}/${root.file}`;
       const creator = fn(root.pkg, root.create[0]);
@@ -257,7 +257,7 @@ export function extract(binaryPath: string, log: (line: string) => void): Provid
 }
 
 /** The provider binary the tests' mirror holds. */
-function defaultBinary(env: NodeJS.ProcessEnv): string {
+export function defaultBinary(env: NodeJS.ProcessEnv): string {
   const mirror = env.GLOBALAPP_TF_PROVIDER_MIRROR ?? "/opt/tf-plugins";
   return join(mirror, "registry.terraform.io", "hashicorp", "aws", "5.100.0", "linux_amd64", "terraform-provider-aws_v5.100.0_x5");
 }
