@@ -63,6 +63,6 @@ describe("README stays true", () => {
   });
 
   it("help names only scripts that exist", () => {
-    for (const [, name] of help.matchAll(/npm run ([a-z:]+)/g)) expect(Object.keys(pkg.scripts)).toContain(name);
+    for (const [, name] of help.matchAll(/npm run ([a-z][a-z:-]*)/g)) expect(Object.keys(pkg.scripts)).toContain(name);
   });
 });
