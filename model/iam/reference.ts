@@ -61,6 +61,11 @@ export interface AuthorizationReference {
   readonly globalConditionKeys: readonly string[];
 }
 
+/** Every resource type of the V2 page: its tagging actions act on all of them. */
+const V2_TYPES = ["listener-rule/app", "listener-rule/net", "listener/app", "listener/gwy", "listener/net", "loadbalancer/app/", "loadbalancer/gwy/", "loadbalancer/net/", "targetgroup", "truststore"];
+/** The V2 load balancers. */
+const V2_LOAD_BALANCERS = ["loadbalancer/app/", "loadbalancer/gwy/", "loadbalancer/net/"];
+
 /**
  * Where the data package's service list merges two pages of the reference under one prefix and keeps
  * only one page's row for an action named on both, the other page's resource types, added back.
@@ -71,33 +76,11 @@ export interface AuthorizationReference {
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
  */
 export const MERGED_PAGE_ROWS: Readonly<Record<string, readonly string[]>> = {
-  "elasticloadbalancing:AddTags": [
-    "listener-rule/app",
-    "listener-rule/net",
-    "listener/app",
-    "listener/gwy",
-    "listener/net",
-    "loadbalancer/app/",
-    "loadbalancer/gwy/",
-    "loadbalancer/net/",
-    "targetgroup",
-    "truststore",
-  ],
-  "elasticloadbalancing:RemoveTags": [
-    "listener-rule/app",
-    "listener-rule/net",
-    "listener/app",
-    "listener/gwy",
-    "listener/net",
-    "loadbalancer/app/",
-    "loadbalancer/gwy/",
-    "loadbalancer/net/",
-    "targetgroup",
-    "truststore",
-  ],
-  "elasticloadbalancing:CreateLoadBalancer": ["loadbalancer/app/", "loadbalancer/gwy/", "loadbalancer/net/"],
-  "elasticloadbalancing:DeleteLoadBalancer": ["loadbalancer/app/", "loadbalancer/gwy/", "loadbalancer/net/"],
-  "elasticloadbalancing:ModifyLoadBalancerAttributes": ["loadbalancer/app/", "loadbalancer/gwy/", "loadbalancer/net/"],
+  "elasticloadbalancing:AddTags": V2_TYPES,
+  "elasticloadbalancing:RemoveTags": V2_TYPES,
+  "elasticloadbalancing:CreateLoadBalancer": V2_LOAD_BALANCERS,
+  "elasticloadbalancing:DeleteLoadBalancer": V2_LOAD_BALANCERS,
+  "elasticloadbalancing:ModifyLoadBalancerAttributes": V2_LOAD_BALANCERS,
 };
 
 /**

@@ -15,6 +15,7 @@ import {
 } from "../../../model/iam";
 import { actionExists } from "../../../model/iam/check";
 import { synthGlobalApp } from "../../support/synth";
+import { DOMAIN, IAM_CONFIGS } from "./configs";
 
 /**
  * The IAM table against an independent source: the operations hashicorp/aws 5.100.0 calls, extracted
@@ -23,14 +24,7 @@ import { synthGlobalApp } from "../../support/synth";
  * stack's resource types make (save those NOT_GRANTED names with the argument that would trigger them).
  */
 const fixture = providerOperations();
-const DOMAIN = { name: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" };
-const CONFIGS: Record<string, unknown> = {
-  default: {},
-  prod: { environment: "prod" },
-  "route53 with certificates": { routing: "route53", domain: DOMAIN, https: { issueCertificates: true } },
-  "both with certificates": { routing: "both", domain: DOMAIN, https: { issueCertificates: true }, route53: { healthChecks: "route53" } },
-  "GitHub delivery": { ci: { github: { repository: "acme/globalapp" } } },
-};
+const CONFIGS = IAM_CONFIGS;
 /** One config that holds every resource type of the table. */
 const EVERYTHING = {
   environment: "prod",

@@ -5,6 +5,7 @@ import { boundaryPolicy, deployPolicy, iamContext, inventoryOf, planPolicy, type
 import { actionsNamed, checkPolicy } from "../../../model/iam/check";
 import { checkStackPolicies, POLICY_ARGUMENTS, stackPolicies } from "../../../model/iam/stack-policies";
 import { configWith } from "../../support/synth";
+import { IAM_CONFIGS } from "./configs";
 
 /**
  * Every policy the project generates, checked against AWS's Service Authorization Reference: the
@@ -12,13 +13,8 @@ import { configWith } from "../../support/synth";
  * stacks (the function and tear-down roles, their trust, the GitHub OIDC roles and their managed
  * policies, key and bucket policies), for each config that adds policies of its own.
  */
-const DOMAIN = { name: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" };
 const CONFIGS: Record<string, unknown> = {
-  default: {},
-  prod: { environment: "prod" },
-  "route53 with certificates": { routing: "route53", domain: DOMAIN, https: { issueCertificates: true } },
-  "both with certificates": { routing: "both", domain: DOMAIN, https: { issueCertificates: true }, route53: { healthChecks: "route53" } },
-  "GitHub delivery": { ci: { github: { repository: "acme/globalapp" } } },
+  ...IAM_CONFIGS,
   "prod, every option": {
     environment: "prod",
     accelerator: { flowLogs: true, ipAddressType: "DUAL_STACK" },
