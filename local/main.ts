@@ -14,7 +14,7 @@ import { startLocalSystem } from "./system";
 import { parseTimeScale } from "./time-scale";
 import { MAX_TRAFFIC_RATE, parseTrafficRate } from "./traffic-generator";
 
-const USAGE = `Usage: npm run local -- [options]
+export const USAGE = `Usage: npm run local -- [options]
 
 Runs GlobalApp on 127.0.0.1 with the config the stack is synthesized from
 (cdktf.json context.globalapp, GLOBALAPP_CONFIG override): in-memory DynamoDB, one
@@ -66,6 +66,22 @@ DNS (routing route53 or both; README "Local DNS"):
                                                                     as a client in eu-west-1 (both)
 `;
 
+/** The options `npm run local` accepts (node:util parseArgs). */
+export const OPTIONS = {
+  "time-scale": { type: "string" },
+  port: { type: "string" },
+  "admin-port": { type: "string" },
+  propagation: { type: "string" },
+  "client-region": { type: "string" },
+  "dns-port": { type: "string" },
+  "dns-propagation": { type: "string" },
+  "log-level": { type: "string" },
+  concurrency: { type: "string" },
+  seed: { type: "string" },
+  traffic: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 function intOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -75,20 +91,7 @@ function intOption(name: string, value: string | undefined): number | undefined 
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: {
-      "time-scale": { type: "string" },
-      port: { type: "string" },
-      "admin-port": { type: "string" },
-      propagation: { type: "string" },
-      "client-region": { type: "string" },
-      "dns-port": { type: "string" },
-      "dns-propagation": { type: "string" },
-      "log-level": { type: "string" },
-      concurrency: { type: "string" },
-      seed: { type: "string" },
-      traffic: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: OPTIONS,
     strict: true,
   });
   if (values.help) {
@@ -157,18 +160,20 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof RangeError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      console.error(`local: ${(err as Error).message}`);
-      process.exit(2);
-    }
-    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      console.error(`local: ${(err as Error).message} — is another \`npm run local\` running? Use --port/--admin-port (and --dns-port with routing route53/both).`);
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      if (err instanceof ConfigError || err instanceof RangeError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+        console.error(`local: ${(err as Error).message}`);
+        process.exit(2);
+      }
+      if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
+        console.error(`local: ${(err as Error).message} — is another \`npm run local\` running? Use --port/--admin-port (and --dns-port with routing route53/both).`);
+        process.exit(1);
+      }
+      console.error(err);
       process.exit(1);
-    }
-    console.error(err);
-    process.exit(1);
-  },
-);
+    },
+  );
+}

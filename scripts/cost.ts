@@ -66,18 +66,17 @@ export function formatEstimate(e: Estimate, title: string): string {
   return `${out.join("\n")}\n`;
 }
 
+/** The options `npm run cost` accepts (node:util parseArgs). */
+export const OPTIONS = {
+  "requests-per-month": { type: "string" },
+  "gb-per-month": { type: "string" },
+  hours: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      "requests-per-month": { type: "string" },
-      "gb-per-month": { type: "string" },
-      hours: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-  });
+  const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true });
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

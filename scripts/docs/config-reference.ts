@@ -1,0 +1,295 @@
+/**
+ * The configuration reference, generated from the config schema (model/config/schema.ts) the way
+ * terraform-docs generates a module's inputs: every key with its type, default, allowed values and
+ * description. The same walk gives globalapp.schema.json, the JSON Schema editors use to complete and
+ * check a config file. Pure: `npm run docs` (scripts/docs.ts) writes what these functions return.
+ */
+import { z } from "zod";
+import { BUILTIN_DEFAULTS, CONFIG_SHAPE } from "../../model/config";
+
+/** A JSON Schema node as zod writes it, with our metadata (`allowed`, `defaultText`) still in it. */
+interface Node {
+  type?: string;
+  description?: string;
+  allowed?: string;
+  defaultText?: string;
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: Node[];
+  oneOf?: Node[];
+  properties?: Record<string, Node>;
+  required?: string[];
+  items?: Node;
+  propertyNames?: Node;
+  additionalProperties?: Node | boolean;
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  default?: unknown;
+  [keyword: string]: unknown;
+}
+
+/** One key of the reference. */
+export interface KeyDoc {
+  /** Dotted path, e.g. `healthCheck.intervalSeconds`. */
+  readonly path: string;
+  /** The top-level key it belongs to (its section), or "" for top-level values. */
+  readonly section: string;
+  readonly type: string;
+  /** The default in markdown: a JSON value in backticks, words, "none" or "required". */
+  readonly defaultValue: string;
+  /** The allowed values in markdown. */
+  readonly allowed: string;
+  readonly description: string;
+}
+
+/** A section of the reference: a top-level object (`healthCheck`) or the top-level values. */
+export interface SectionDoc {
+  readonly key: string;
+  readonly description: string;
+  readonly keys: KeyDoc[];
+}
+
+/** The command that regenerates both files; named by the staleness test. */
+export const DOCS_COMMAND = "npm run docs";
+/** The reference's page and the markers around its generated part (terraform-docs' way of injecting). */
+export const REFERENCE_FILE = "docs/configuration.md";
+export const BEGIN_MARKER = `<!-- BEGIN GENERATED: ${DOCS_COMMAND} writes this part from model/config/schema.ts; edit the schema, not this -->`;
+export const END_MARKER = "<!-- END GENERATED -->";
+/** The JSON Schema file in the project root, for `"$schema": "./globalapp.schema.json"`. */
+export const JSON_SCHEMA_FILE = "globalapp.schema.json";
+
+/** The schema as zod writes it, our metadata included (draft-07: what most editors support best). */
+function rawJsonSchema(): Node {
+  return z.toJSONSchema(CONFIG_SHAPE, { io: "input", reused: "inline", target: "draft-07" }) as Node;
+}
+
+const code = (v: unknown) => `\`${typeof v === "string" ? v : JSON.stringify(v)}\``;
+const range = (min: number | undefined, max: number | undefined, unit = "") =>
+  min !== undefined && max !== undefined ? `${min}–${max}${unit}` : min !== undefined ? `≥ ${min}${unit}` : max !== undefined ? `≤ ${max}${unit}` : undefined;
+
+/** The literal values a node allows (an enum, a const, a union of consts), if that is what it is. */
+function literals(n: Node): unknown[] | undefined {
+  if (n.enum) return n.enum;
+  if ("const" in n) return [n.const];
+  if (n.anyOf?.every((o) => "const" in o)) return n.anyOf.map((o) => o.const);
+  return undefined;
+}
+
+function typeOf(n: Node): string {
+  const values = literals(n);
+  if (values) return [...new Set(values.map((v) => (typeof v === "number" ? (Number.isInteger(v) ? "integer" : "number") : typeof v)))].join(" | ");
+  if (n.type === "array" && n.items) return `list of ${typeOf(n.items)}`;
+  if (n.type === "object" && typeof n.additionalProperties === "object") return `map of ${typeOf(n.additionalProperties)}`;
+  if (n.type) return n.type;
+  throw new Error(`config reference: no type for ${JSON.stringify(n)}`);
+}
+
+/** The allowed values in words: the schema's `allowed` text where given, else derived from the type. */
+function allowedOf(n: Node, path: string): string {
+  if (n.allowed) return n.allowed;
+  const values = literals(n);
+  if (values) return values.map(code).join(" | ");
+  switch (n.type) {
+    case "boolean":
+      return "`true` | `false`";
+    case "integer":
+    case "number":
+      return range(n.minimum, n.maximum) ?? n.type;
+    case "array":
+      return `list of ${n.items ? allowedOf(n.items, `${path}[]`) : "values"}${range(n.minItems, n.maxItems, " items") ? ` (${range(n.minItems, n.maxItems, " items")})` : ""}`;
+    case "object":
+      if (typeof n.additionalProperties === "object" && n.propertyNames) {
+        return `${allowedOf(n.propertyNames, `${path} key`)} → ${allowedOf(n.additionalProperties, path)}`;
+      }
+      break;
+    case "string":
+      // A pattern says nothing to a reader: the schema must say it in words.
+      if (n.pattern === undefined) return range(n.minLength, n.maxLength, " characters") ?? "a string";
+  }
+  throw new Error(`config reference: ${path} needs \`allowed\` in its .meta() (its values cannot be said from its type)`);
+}
+
+function valueAt(path: readonly string[]): unknown {
+  let v: unknown = BUILTIN_DEFAULTS;
+  for (const p of path) v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[p] : undefined;
+  return v;
+}
+
+/**
+ * The default in markdown: the schema's `defaultText` where given, else the built-in default, else
+ * "none", saying when the key is required once its object is given (`requiredWith`).
+ */
+function defaultOf(n: Node, path: readonly string[], requiredWith: string | undefined): string {
+  if (n.defaultText) return n.defaultText;
+  const v = valueAt(path);
+  if (v !== undefined) return code(JSON.stringify(v));
+  return requiredWith ? `none (required with ${requiredWith})` : "none";
+}
+
+function descriptionOf(n: Node, path: string): string {
+  if (!n.description) throw new Error(`config reference: ${path} has no description: give it .describe() or .meta({ description }) in model/config/schema.ts`);
+  return n.description;
+}
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
+const isGroup = (n: Node) => n.properties !== undefined || n.oneOf !== undefined;
+
+function leaf(n: Node, path: string[], section: string, requiredWith: string | undefined, prefix = ""): KeyDoc {
+  const dotted = path.join(".");
+  return {
+    path: dotted,
+    section,
+    type: typeOf(n),
+    defaultValue: defaultOf(n, path, requiredWith),
+    allowed: allowedOf(n, dotted),
+    description: prefix ? prefix + lowerFirst(descriptionOf(n, dotted)) : descriptionOf(n, dotted),
+  };
+}
+
+/** The keys under an object node (its variants' keys, for the state backends), depth first. */
+function keysOf(n: Node, path: string[], section: string): KeyDoc[] {
+  if (n.oneOf) return variantKeys(n.oneOf, path, section);
+  return Object.entries(n.properties ?? {}).flatMap(([name, child]) =>
+    isGroup(child) ? keysOf(child, [...path, name], section) : [leaf(child, [...path, name], section, (n.required ?? []).includes(name) ? code(path.join(".")) : undefined)],
+  );
+}
+
+/**
+ * The keys of a discriminated union (`state`): the discriminator once, its values' descriptions
+ * together; every other key once, saying which variant takes it.
+ */
+function variantKeys(variants: Node[], path: string[], section: string): KeyDoc[] {
+  const discriminator = Object.keys(variants[0].properties ?? {}).find((k) => variants.every((v) => "const" in (v.properties?.[k] ?? {})));
+  if (!discriminator) throw new Error(`config reference: ${path.join(".")}: a union without a common literal key`);
+  const tag = (v: Node) => String(v.properties![discriminator].const);
+  const discriminatorPath = [...path, discriminator];
+  const dotted = discriminatorPath.join(".");
+  const out: KeyDoc[] = [
+    {
+      path: dotted,
+      section,
+      type: "string",
+      defaultValue: defaultOf({}, discriminatorPath, undefined),
+      allowed: variants.map((v) => code(tag(v))).join(" | "),
+      description: variants.map((v) => `${code(tag(v))}: ${descriptionOf(v.properties![discriminator], `${dotted} ${tag(v)}`)}`).join(" "),
+    },
+  ];
+  for (const v of variants) {
+    // Only the default variant's keys have built-in defaults: another backend replaces the whole object.
+    const isDefault = valueAt(discriminatorPath) === tag(v);
+    for (const [name, child] of Object.entries(v.properties ?? {})) {
+      if (name === discriminator) continue;
+      const requiredWith = (v.required ?? []).includes(name) ? `${code(dotted)} ${code(tag(v))}` : undefined;
+      const doc = leaf(child, [...path, name], section, requiredWith, `With ${code(dotted)} ${code(tag(v))}: `);
+      out.push(isDefault || child.defaultText ? doc : { ...doc, defaultValue: requiredWith ? `none (required with ${requiredWith})` : "none" });
+    }
+  }
+  return out;
+}
+
+/** Every key of the config, grouped by section: the top-level values first, then each top-level object in schema order. */
+export function configSections(): SectionDoc[] {
+  const root = rawJsonSchema();
+  const top: KeyDoc[] = [];
+  const sections: SectionDoc[] = [];
+  for (const [name, child] of Object.entries(root.properties ?? {})) {
+    if (isGroup(child)) {
+      sections.push({ key: name, description: descriptionOf(child, name), keys: keysOf(child, [name], name) });
+    } else {
+      top.push(leaf(child, [name], "", undefined));
+    }
+  }
+  return [{ key: "", description: "Keys at the top of the config.", keys: top }, ...sections];
+}
+
+/** Every key's dotted path, in reference order. */
+export function configKeyPaths(): string[] {
+  return configSections().flatMap((s) => s.keys.map((k) => k.path));
+}
+
+/** A table cell: GitHub ends a cell at every unescaped pipe, in code spans too. */
+const cell = (text: string) => text.replace(/\|/g, "\\|");
+
+/** The heading of a section in the reference. */
+export const sectionHeading = (s: SectionDoc) => (s.key === "" ? "Top level" : `\`${s.key}\``);
+
+/** The generated part of docs/configuration.md: a contents list, then one table per section. */
+export function configReferenceMarkdown(): string {
+  const sections = configSections();
+  const anchor = (s: SectionDoc) => (s.key === "" ? "top-level" : s.key.toLowerCase());
+  const lines = [
+    BEGIN_MARKER,
+    "",
+    `${sections.reduce((n, s) => n + s.keys.length, 0)} keys, in ${sections.length} groups:`,
+    "",
+    ...sections.map((s) => `- [${sectionHeading(s)}](#${anchor(s)})`),
+  ];
+  for (const s of sections) {
+    lines.push("", `### ${sectionHeading(s)}`, "", s.description, "", "| key | type | default | allowed values | description |", "|---|---|---|---|---|");
+    for (const k of s.keys) lines.push(`| \`${k.path}\` | ${k.type} | ${cell(k.defaultValue)} | ${cell(k.allowed)} | ${cell(k.description)} |`);
+  }
+  lines.push("", END_MARKER);
+  return `${lines.join("\n")}\n`;
+}
+
+/** docs/configuration.md with its generated part replaced by `generated`. @throws Error when the markers are missing */
+export function withGeneratedPart(page: string, generated: string): string {
+  const start = page.indexOf(BEGIN_MARKER);
+  const end = page.indexOf(END_MARKER);
+  if (start < 0 || end < start) throw new Error(`${REFERENCE_FILE}: the markers of the generated part are missing (${BEGIN_MARKER} … ${END_MARKER})`);
+  return page.slice(0, start) + generated + page.slice(end + END_MARKER.length + 1);
+}
+
+/**
+ * globalapp.schema.json: what a config file may hold. Every key is optional (a GLOBALAPP_CONFIG file
+ * holds only what it changes and is merged over the defaults), each with its description, allowed
+ * values and default; rules between keys (timeout below interval, homeRegion in regions, …) are
+ * synth's to check. A top-level `$schema` names this file and is ignored by the loader.
+ */
+export function configJsonSchema(): Record<string, unknown> {
+  const root = rawJsonSchema();
+  const clean = (n: Node): Node => {
+    const out: Node = {};
+    for (const [k, v] of Object.entries(n)) {
+      if (k === "allowed" || k === "defaultText" || k === "required") continue;
+      if (k === "properties") out.properties = Object.fromEntries(Object.entries(v as Record<string, Node>).map(([name, c]) => [name, clean(c)]));
+      // A partial state object (`{"bucket": …}`) matches every variant once `required` is gone: any one will do.
+      else if (k === "oneOf" || k === "anyOf") out.anyOf = (v as Node[]).map(clean);
+      else if (k === "items" || k === "propertyNames" || (k === "additionalProperties" && typeof v === "object")) out[k] = clean(v as Node);
+      else out[k] = v;
+    }
+    return out;
+  };
+  /** Adds each key's built-in default (`default`, which editors offer) to its property. */
+  const withDefaults = (n: Node, path: string[]): Node => {
+    if (n.properties) {
+      const properties = Object.fromEntries(Object.entries(n.properties).map(([name, c]) => [name, withDefaults(c, [...path, name])]));
+      return { ...n, properties };
+    }
+    if (n.anyOf?.some((o) => o.properties)) return n; // the state variants: only one of them has the defaults
+    const v = valueAt(path);
+    return v === undefined ? n : { ...n, default: v };
+  };
+  const cleaned = withDefaults(clean(root), []);
+  return {
+    $schema: cleaned.$schema,
+    title: "GlobalApp configuration",
+    description:
+      "A GlobalApp config: cdktf.json's context.globalapp, or a GLOBALAPP_CONFIG file deep-merged over it. Reference: docs/configuration.md. Rules between keys are checked by npm run synth.",
+    type: "object",
+    properties: {
+      $schema: { type: "string", description: "This file's JSON Schema, e.g. ./globalapp.schema.json (for editors; GlobalApp ignores the key)." },
+      ...(cleaned.properties ?? {}),
+    },
+    additionalProperties: false,
+  };
+}
+
+/** The text of globalapp.schema.json. */
+export const configJsonSchemaText = () => `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
