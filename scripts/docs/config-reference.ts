@@ -54,13 +54,8 @@ export interface SectionDoc {
   readonly keys: KeyDoc[];
 }
 
-/** The command that regenerates both files; named by the staleness test. */
-export const DOCS_COMMAND = "npm run docs";
-/** The reference's page and the markers around its generated part (terraform-docs' way of injecting). */
+/** The page of the reference, and the JSON Schema file in the project root (for `"$schema": "./globalapp.schema.json"`). */
 export const REFERENCE_FILE = "docs/configuration.md";
-export const BEGIN_MARKER = `<!-- BEGIN GENERATED: ${DOCS_COMMAND} writes this part from model/config/schema.ts; edit the schema, not this -->`;
-export const END_MARKER = "<!-- END GENERATED -->";
-/** The JSON Schema file in the project root, for `"$schema": "./globalapp.schema.json"`. */
 export const JSON_SCHEMA_FILE = "globalapp.schema.json";
 
 /** The schema as zod writes it, our metadata included (draft-07: what most editors support best). */
@@ -224,8 +219,6 @@ export function configReferenceMarkdown(): string {
   const sections = configSections();
   const anchor = (s: SectionDoc) => (s.key === "" ? "top-level" : s.key.toLowerCase());
   const lines = [
-    BEGIN_MARKER,
-    "",
     `${sections.reduce((n, s) => n + s.keys.length, 0)} keys, in ${sections.length} groups:`,
     "",
     ...sections.map((s) => `- [${sectionHeading(s)}](#${anchor(s)})`),
@@ -234,16 +227,7 @@ export function configReferenceMarkdown(): string {
     lines.push("", `### ${sectionHeading(s)}`, "", s.description, "", "| key | type | default | allowed values | description |", "|---|---|---|---|---|");
     for (const k of s.keys) lines.push(`| \`${k.path}\` | ${k.type} | ${cell(k.defaultValue)} | ${cell(k.allowed)} | ${cell(k.description)} |`);
   }
-  lines.push("", END_MARKER);
-  return `${lines.join("\n")}\n`;
-}
-
-/** docs/configuration.md with its generated part replaced by `generated`. @throws Error when the markers are missing */
-export function withGeneratedPart(page: string, generated: string): string {
-  const start = page.indexOf(BEGIN_MARKER);
-  const end = page.indexOf(END_MARKER);
-  if (start < 0 || end < start) throw new Error(`${REFERENCE_FILE}: the markers of the generated part are missing (${BEGIN_MARKER} … ${END_MARKER})`);
-  return page.slice(0, start) + generated + page.slice(end + END_MARKER.length + 1);
+  return lines.join("\n");
 }
 
 /**
