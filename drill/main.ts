@@ -1,5 +1,5 @@
 /**
- * `npm run drill -- --target local|aws [options]`: the article's failover experiment (see README.md, "Run it on one machine, and drill failover").
+ * `npm run drill -- --target local|aws [options]`: the article's failover experiment (see docs/failover.md, "The drill").
  * Exit status: 0 drill OK, 1 drill not OK or failed, 2 bad usage or config, 130 interrupted.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";

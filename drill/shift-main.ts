@@ -1,6 +1,6 @@
 /**
  * `npm run shift -- --target local|aws --region R --dial P [options]`: moves a region's traffic dial
- * (or endpoint weight) in health-gated steps (see README.md, "Drain or shift a region").
+ * (or endpoint weight) in health-gated steps (see docs/failover.md, "The shift").
  * Exit status: 0 done, 1 stopped and rolled back (or failed), 2 bad usage or config, 130 interrupted.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";

@@ -1,5 +1,5 @@
 /**
- * `npm run local [-- options]`: the whole system on this machine (see README.md, "Run it on one machine, and drill failover").
+ * `npm run local [-- options]`: the whole system on this machine (see docs/local.md).
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -41,7 +41,7 @@ Options:
   --log-level L         the functions' POWERTOOLS_LOG_LEVEL (default WARN)
   -h, --help            this text
 
-Limits (as AWS documents them; README "Limits"): request body 1 MB (413), request line 16 K (414),
+Limits (as AWS documents them; docs/local.md "Limits"): request body 1 MB (413), request line 16 K (414),
 a header 16 K and all headers 64 K (400), ALB idle timeout 60 s (408 / 504), accelerator TCP idle
 timeout 340 s, Lambda init 10 s.
 
@@ -60,7 +60,7 @@ Admin API (curl examples):
   curl -s -X PUT  127.0.0.1:8081/regions/us-west-2/dial -d 0        traffic dial (0-100)
   curl -s -X PUT  127.0.0.1:8081/regions/us-west-2/weight -d 0      endpoint weight (0-255)
 
-DNS (routing route53 or both; README "Local DNS"):
+DNS (routing route53 or both; docs/local.md "Local DNS"):
   dig @127.0.0.1 -p 8053 api.example.com                            the latency answer (route53)
   dig @127.0.0.1 -p 8053 latency.api.example.com +ednsopt=65001:$(printf eu-west-1 | xxd -p)
                                                                     as a client in eu-west-1 (both)

@@ -1,7 +1,7 @@
 /**
  * `npm run cost [-- --requests-per-month N --gb-per-month G --hours H --json]`: the monthly bill of
  * the current config (cdktf.json, then GLOBALAPP_CONFIG) before deploying, one line per item, from
- * model/cost.ts and the prices in model/prices.ts. See README, "The monthly bill".
+ * model/cost.ts and the prices in model/prices.ts. See docs/deploying.md, "What it costs".
  * Exit status: 0 printed, 2 bad usage or config.
  */
 import { join } from "node:path";

@@ -1,5 +1,5 @@
 /**
- * `npm run screenshots [-- --out DIR]`: the README's pictures of the two pages, taken in a real
+ * `npm run screenshots [-- --out DIR]`: the docs' pictures of the two pages, taken in a real
  * headless Chromium (scripts/lib/browser.ts) from a real local system, at 10× (dashboard) and 20×
  * (drill) speed with fixed seeds:
  *
@@ -26,7 +26,7 @@ import { launchBrowser } from "./lib/browser";
 
 export const USAGE = `Usage: npm run screenshots -- [--out DIR]
 
-Takes the README's screenshots of the dashboard and of a drill report in headless Chromium
+Takes the docs' screenshots of the dashboard and of a drill report in headless Chromium
 (CHROMIUM_BINARY, default /usr/bin/chromium) against a local system on free ports.
 
 Options:

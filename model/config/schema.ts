@@ -424,7 +424,7 @@ export const CONFIG_SHAPE = z
     local: localSchema,
   });
 
-/** The schema of the whole config (exported so the README test can check every key is documented). */
+/** The schema of the whole config (its metadata documents every key: npm run docs). */
 export const CONFIG_SCHEMA = CONFIG_SHAPE.superRefine((c, ctx) =>
   relationRules(c, (path, message) => ctx.addIssue({ code: "custom", path, message })),
 );
