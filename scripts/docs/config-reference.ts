@@ -58,9 +58,18 @@ export interface SectionDoc {
 export const REFERENCE_FILE = "docs/configuration.md";
 export const JSON_SCHEMA_FILE = "globalapp.schema.json";
 
+/** What the reference is generated from: a config schema and its built-in defaults. */
+export interface ReferenceSource {
+  readonly shape: z.ZodType;
+  readonly defaults: unknown;
+}
+
+/** The project's config: model/config/schema.ts and model/config/defaults.ts. */
+export const CONFIG: ReferenceSource = { shape: CONFIG_SHAPE, defaults: BUILTIN_DEFAULTS };
+
 /** The schema as zod writes it, our metadata included (draft-07: what most editors support best). */
-function rawJsonSchema(): Node {
-  return z.toJSONSchema(CONFIG_SHAPE, { io: "input", reused: "inline", target: "draft-07" }) as Node;
+function rawJsonSchema(source: ReferenceSource): Node {
+  return z.toJSONSchema(source.shape, { io: "input", reused: "inline", target: "draft-07" }) as Node;
 }
 
 const code = (v: unknown) => `\`${typeof v === "string" ? v : JSON.stringify(v)}\``;
@@ -109,8 +118,8 @@ function allowedOf(n: Node, path: string): string {
   throw new Error(`config reference: ${path} needs \`allowed\` in its .meta() (its values cannot be said from its type)`);
 }
 
-function valueAt(path: readonly string[]): unknown {
-  let v: unknown = BUILTIN_DEFAULTS;
+function valueAt(defaults: unknown, path: readonly string[]): unknown {
+  let v: unknown = defaults;
   for (const p of path) v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[p] : undefined;
   return v;
 }
@@ -119,9 +128,9 @@ function valueAt(path: readonly string[]): unknown {
  * The default in markdown: the schema's `defaultText` where given, else the built-in default, else
  * "none", saying when the key is required once its object is given (`requiredWith`).
  */
-function defaultOf(n: Node, path: readonly string[], requiredWith: string | undefined): string {
+function defaultOf(defaults: unknown, n: Node, path: readonly string[], requiredWith: string | undefined): string {
   if (n.defaultText) return n.defaultText;
-  const v = valueAt(path);
+  const v = valueAt(defaults, path);
   if (v !== undefined) return code(JSON.stringify(v));
   return requiredWith ? `none (required with ${requiredWith})` : "none";
 }
@@ -135,23 +144,25 @@ const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1
 
 const isGroup = (n: Node) => n.properties !== undefined || n.oneOf !== undefined;
 
-function leaf(n: Node, path: string[], section: string, requiredWith: string | undefined, prefix = ""): KeyDoc {
+function leaf(defaults: unknown, n: Node, path: string[], section: string, requiredWith: string | undefined, prefix = ""): KeyDoc {
   const dotted = path.join(".");
   return {
     path: dotted,
     section,
     type: typeOf(n),
-    defaultValue: defaultOf(n, path, requiredWith),
+    defaultValue: defaultOf(defaults, n, path, requiredWith),
     allowed: allowedOf(n, dotted),
     description: prefix ? prefix + lowerFirst(descriptionOf(n, dotted)) : descriptionOf(n, dotted),
   };
 }
 
 /** The keys under an object node (its variants' keys, for the state backends), depth first. */
-function keysOf(n: Node, path: string[], section: string): KeyDoc[] {
-  if (n.oneOf) return variantKeys(n.oneOf, path, section);
+function keysOf(defaults: unknown, n: Node, path: string[], section: string): KeyDoc[] {
+  if (n.oneOf) return variantKeys(defaults, n.oneOf, path, section);
   return Object.entries(n.properties ?? {}).flatMap(([name, child]) =>
-    isGroup(child) ? keysOf(child, [...path, name], section) : [leaf(child, [...path, name], section, (n.required ?? []).includes(name) ? code(path.join(".")) : undefined)],
+    isGroup(child)
+      ? keysOf(defaults, child, [...path, name], section)
+      : [leaf(defaults, child, [...path, name], section, (n.required ?? []).includes(name) ? code(path.join(".")) : undefined)],
   );
 }
 
@@ -159,7 +170,7 @@ function keysOf(n: Node, path: string[], section: string): KeyDoc[] {
  * The keys of a discriminated union (`state`): the discriminator once, its values' descriptions
  * together; every other key once, saying which variant takes it.
  */
-function variantKeys(variants: Node[], path: string[], section: string): KeyDoc[] {
+function variantKeys(defaults: unknown, variants: Node[], path: string[], section: string): KeyDoc[] {
   const discriminator = Object.keys(variants[0].properties ?? {}).find((k) => variants.every((v) => "const" in (v.properties?.[k] ?? {})));
   if (!discriminator) throw new Error(`config reference: ${path.join(".")}: a union without a common literal key`);
   const tag = (v: Node) => String(v.properties![discriminator].const);
@@ -170,18 +181,18 @@ function variantKeys(variants: Node[], path: string[], section: string): KeyDoc[
       path: dotted,
       section,
       type: "string",
-      defaultValue: defaultOf({}, discriminatorPath, undefined),
+      defaultValue: defaultOf(defaults, {}, discriminatorPath, undefined),
       allowed: variants.map((v) => code(tag(v))).join(" | "),
       description: variants.map((v) => `${code(tag(v))}: ${descriptionOf(v.properties![discriminator], `${dotted} ${tag(v)}`)}`).join(" "),
     },
   ];
   for (const v of variants) {
     // Only the default variant's keys have built-in defaults: another backend replaces the whole object.
-    const isDefault = valueAt(discriminatorPath) === tag(v);
+    const isDefault = valueAt(defaults, discriminatorPath) === tag(v);
     for (const [name, child] of Object.entries(v.properties ?? {})) {
       if (name === discriminator) continue;
       const requiredWith = (v.required ?? []).includes(name) ? `${code(dotted)} ${code(tag(v))}` : undefined;
-      const doc = leaf(child, [...path, name], section, requiredWith, `With ${code(dotted)} ${code(tag(v))}: `);
+      const doc = leaf(defaults, child, [...path, name], section, requiredWith, `With ${code(dotted)} ${code(tag(v))}: `);
       out.push(isDefault || child.defaultText ? doc : { ...doc, defaultValue: requiredWith ? `none (required with ${requiredWith})` : "none" });
     }
   }
@@ -189,23 +200,23 @@ function variantKeys(variants: Node[], path: string[], section: string): KeyDoc[
 }
 
 /** Every key of the config, grouped by section: the top-level values first, then each top-level object in schema order. */
-export function configSections(): SectionDoc[] {
-  const root = rawJsonSchema();
+export function configSections(source: ReferenceSource = CONFIG): SectionDoc[] {
+  const root = rawJsonSchema(source);
   const top: KeyDoc[] = [];
   const sections: SectionDoc[] = [];
   for (const [name, child] of Object.entries(root.properties ?? {})) {
     if (isGroup(child)) {
-      sections.push({ key: name, description: descriptionOf(child, name), keys: keysOf(child, [name], name) });
+      sections.push({ key: name, description: descriptionOf(child, name), keys: keysOf(source.defaults, child, [name], name) });
     } else {
-      top.push(leaf(child, [name], "", undefined));
+      top.push(leaf(source.defaults, child, [name], "", undefined));
     }
   }
   return [{ key: "", description: "Keys at the top of the config.", keys: top }, ...sections];
 }
 
 /** Every key's dotted path, in reference order. */
-export function configKeyPaths(): string[] {
-  return configSections().flatMap((s) => s.keys.map((k) => k.path));
+export function configKeyPaths(source: ReferenceSource = CONFIG): string[] {
+  return configSections(source).flatMap((s) => s.keys.map((k) => k.path));
 }
 
 /** A table cell: GitHub ends a cell at every unescaped pipe, in code spans too. */
@@ -215,8 +226,8 @@ const cell = (text: string) => text.replace(/\|/g, "\\|");
 export const sectionHeading = (s: SectionDoc) => (s.key === "" ? "Top level" : `\`${s.key}\``);
 
 /** The generated part of docs/configuration.md: a contents list, then one table per section. */
-export function configReferenceMarkdown(): string {
-  const sections = configSections();
+export function configReferenceMarkdown(source: ReferenceSource = CONFIG): string {
+  const sections = configSections(source);
   const anchor = (s: SectionDoc) => (s.key === "" ? "top-level" : s.key.toLowerCase());
   const lines = [
     `${sections.reduce((n, s) => n + s.keys.length, 0)} keys, in ${sections.length} groups:`,
@@ -236,8 +247,8 @@ export function configReferenceMarkdown(): string {
  * values and default; rules between keys (timeout below interval, homeRegion in regions, …) are
  * synth's to check. A top-level `$schema` names this file and is ignored by the loader.
  */
-export function configJsonSchema(): Record<string, unknown> {
-  const root = rawJsonSchema();
+export function configJsonSchema(source: ReferenceSource = CONFIG): Record<string, unknown> {
+  const root = rawJsonSchema(source);
   const clean = (n: Node): Node => {
     const out: Node = {};
     for (const [k, v] of Object.entries(n)) {
@@ -257,7 +268,7 @@ export function configJsonSchema(): Record<string, unknown> {
       return { ...n, properties };
     }
     if (n.anyOf?.some((o) => o.properties)) return n; // the state variants: only one of them has the defaults
-    const v = valueAt(path);
+    const v = valueAt(source.defaults, path);
     return v === undefined ? n : { ...n, default: v };
   };
   const cleaned = withDefaults(clean(root), []);
