@@ -1,5 +1,5 @@
 /**
- * `npm run provider-operations -- [BINARY] [--out FILE]`: extracts, from the released hashicorp/aws
+ * `npm run iam:operations -- [--binary FILE] [--out FILE]`: extracts, from the released hashicorp/aws
  * provider binary itself, the AWS API operations each resource type GlobalApp synthesizes calls to
  * create, read, update and delete, and writes them as the fixture model/iam/provider-operations.json
  * (with the provider's commit, read from the binary's build info, and each type's source file).
@@ -22,8 +22,8 @@
  * The result over-approximates what one apply calls (every branch counts: an argument GlobalApp never
  * sets still contributes its calls), which is what a completeness check wants.
  *
- * Needs gdb (its disassembler) and ~2 GB of memory. The default binary is the one the tests' provider
- * mirror holds (GLOBALAPP_TF_PROVIDER_MIRROR, else /opt/tf-plugins).
+ * Needs gdb (its disassembler). The default binary is the one the tests' provider mirror holds
+ * (GLOBALAPP_TF_PROVIDER_MIRROR, else /opt/tf-plugins).
  *
  * Exit status: 0 written, 1 the binary is not the expected provider or a root is missing, 2 bad usage.
  */
@@ -239,14 +239,14 @@ export function extract(binaryPath: string, log: (line: string) => void, only?: 
         update: merge(ops(root.update), tags.list, tags.update),
         delete: ops(root.delete),
       };
-      log(`provider-operations: ${type}: ${new Set([...types[type].create, ...types[type].read, ...types[type].update, ...types[type].delete]).size} operations`);
+      log(`iam:operations: ${type}: ${new Set([...types[type].create, ...types[type].read, ...types[type].update, ...types[type].delete]).size} operations`);
     }
     return {
       provider: "registry.terraform.io/hashicorp/aws",
       version: "5.100.0",
       commit: revision,
       method:
-        "npm run provider-operations: the provider binary's Go function table and call graph (direct calls and function references, " +
+        "npm run iam:operations: the provider binary's Go function table and call graph (direct calls and function references, " +
         "within the provider's own packages) from each resource's CRUD functions to AWS SDK for Go v2 client calls and paginators, " +
         "plus the service package's ListTags/UpdateTags for types with tags_all",
       types,
@@ -262,44 +262,52 @@ export function defaultBinary(env: NodeJS.ProcessEnv): string {
   return join(mirror, "registry.terraform.io", "hashicorp", "aws", "5.100.0", "linux_amd64", "terraform-provider-aws_v5.100.0_x5");
 }
 
-export const USAGE = `Usage: npm run provider-operations -- [BINARY] [--out FILE]
+/** The options `npm run iam:operations` accepts (node:util parseArgs). */
+export const OPTIONS = {
+  binary: { type: "string" },
+  out: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
-Extracts the AWS API operations hashicorp/aws 5.100.0 calls per resource type from the provider
-binary (default: the tests' provider mirror, GLOBALAPP_TF_PROVIDER_MIRROR or /opt/tf-plugins) and
-writes them as JSON (default: model/iam/provider-operations.json). Needs gdb.
+export const USAGE = `Usage: npm run -s iam:operations -- [--binary FILE] [--out FILE]
 
-Exit status: 0 written, 1 the binary is not the expected provider, 2 bad usage.
+Extracts the AWS API operations hashicorp/aws 5.100.0 calls to create, read, update and delete each
+resource type GlobalApp synthesizes, from the provider binary, and writes them as JSON with the
+provider's commit and each type's source file. Needs gdb.
+
+Options:
+  --binary FILE  the provider binary (default: the tests' provider mirror, GLOBALAPP_TF_PROVIDER_MIRROR
+                 or /opt/tf-plugins, registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64/…)
+  --out FILE     where to write (default: model/iam/provider-operations.json)
+  -h, --help     this text
+
+Exit status: 0 written, 1 the binary is not the expected provider, 2 bad usage or no binary.
 `;
 
 function main(): number {
-  let values: { out?: string; help?: boolean };
-  let positionals: string[];
+  let values: { binary?: string; out?: string; help?: boolean };
   try {
-    ({ values, positionals } = parseArgs({ args: process.argv.slice(2), options: { out: { type: "string" }, help: { type: "boolean", short: "h" } }, allowPositionals: true }));
+    ({ values } = parseArgs({ args: process.argv.slice(2), options: OPTIONS, strict: true }));
   } catch (err) {
-    process.stderr.write(`provider-operations: ${(err as Error).message}\n${USAGE}`);
+    process.stderr.write(`iam:operations: ${(err as Error).message} (npm run iam:operations -- --help)\n`);
     return 2;
   }
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (positionals.length > 1) {
-    process.stderr.write(`provider-operations: one binary at most\n${USAGE}`);
-    return 2;
-  }
-  const binary = positionals[0] ?? defaultBinary(process.env);
+  const binary = values.binary ?? defaultBinary(process.env);
   if (!existsSync(binary)) {
-    process.stderr.write(`provider-operations: no provider binary at ${binary}\n`);
+    process.stderr.write(`iam:operations: no provider binary at ${binary} (--binary FILE)\n`);
     return 2;
   }
   try {
     const result = extract(binary, (line) => process.stderr.write(`${line}\n`));
     writeFileSync(values.out ?? FIXTURE, `${JSON.stringify(result, null, 2)}\n`);
-    process.stderr.write(`provider-operations: wrote ${values.out ?? FIXTURE} (commit ${result.commit})\n`);
+    process.stderr.write(`iam:operations: wrote ${values.out ?? FIXTURE} (commit ${result.commit})\n`);
     return 0;
   } catch (err) {
-    process.stderr.write(`provider-operations: ${(err as Error).message}\n`);
+    process.stderr.write(`iam:operations: ${(err as Error).message}\n`);
     return 1;
   }
 }

@@ -3,7 +3,7 @@ import { PROVIDER_CALLS, providerOperations } from "../../model/iam";
 import { defaultBinary, extract, operationOf, ROOTS, TAG_BRANCHES } from "../../scripts/provider-operations";
 
 /**
- * `npm run provider-operations`: what it counts as an AWS operation, that its roots cover the table's
+ * `npm run iam:operations`: what it counts as an AWS operation, that its roots cover the table's
  * types with the files the fixture names, and (where the provider mirror holds the binary, as on these
  * machines and CI) that extracting a type again reproduces the stored fixture.
  */

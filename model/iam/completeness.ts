@@ -1,7 +1,7 @@
 /**
  * Completeness of the IAM policies, from a source independent of the table they are built from: the
  * operations hashicorp/aws 5.100.0 calls per resource type, extracted from the provider binary by
- * `npm run provider-operations` (./provider-operations.json, with the provider's commit). Two checks:
+ * `npm run iam:operations` (./provider-operations.json, with the provider's commit). Two checks:
  *   - the table (./provider-calls.ts) lists exactly the fixture's operations, type by type and phase
  *     by phase (create, read, update, delete);
  *   - every operation of every resource type in the stack maps to IAM actions that exist in AWS's
@@ -52,7 +52,7 @@ export function tableFindings(table: Readonly<Record<string, ProviderCalls>>, fi
     const calls = table[type];
     const extracted = fixture.types[type];
     if (!calls || !extracted) {
-      out.push({ type, message: `${type}: ${calls ? "not in the fixture (npm run provider-operations does not extract it)" : "in the fixture but not in model/iam/provider-calls.ts"}` });
+      out.push({ type, message: `${type}: ${calls ? "not in the fixture (npm run iam:operations does not extract it)" : "in the fixture but not in model/iam/provider-calls.ts"}` });
       continue;
     }
     for (const phase of PHASES) {

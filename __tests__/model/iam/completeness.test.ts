@@ -19,7 +19,7 @@ import { DOMAIN, IAM_CONFIGS } from "./configs";
 
 /**
  * The IAM table against an independent source: the operations hashicorp/aws 5.100.0 calls, extracted
- * from the provider binary (model/iam/provider-operations.json, `npm run provider-operations`). The
+ * from the provider binary (model/iam/provider-operations.json, `npm run iam:operations`). The
  * table must list exactly those operations, and the deploy and plan policies must grant every one the
  * stack's resource types make (save those NOT_GRANTED names with the argument that would trigger them).
  */
