@@ -13,11 +13,11 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { Agent } from "node:http";
-import { loadProjectConfig } from "../local/config";
+import { loadProjectConfig } from "../lib/project";
 import { type LocalSystem, startLocalSystem } from "../local/system";
-import { timeScale } from "../local/time-scale";
+import { timeScale } from "../lib/time-scale";
 import { drive, httpGet } from "./lib/load";
-import { median, percentile, renderMarkdownTable } from "./lib/stats";
+import { median, percentile, renderMarkdownTable } from "../lib/stats";
 
 export const PAGES = [0, 10, 50] as const;
 export const CONNECTIONS = [1, 10] as const;

@@ -23,8 +23,8 @@ import { buildSync } from "esbuild";
 import { BUNDLE_TARGET, bundleHandler, PROJECT_ROOT } from "../constructs/lib/bundle";
 import { createZip } from "../constructs/lib/zip";
 import { METRICS_NAMESPACE, metricsEnvironment } from "../functions/lib/metrics";
-import { startDynalite } from "../local/dynalite";
-import { percentile, renderMarkdownTable } from "./lib/stats";
+import { startDynalite } from "../local/store/dynalite";
+import { percentile, renderMarkdownTable } from "../lib/stats";
 
 const QUICK = process.argv.includes("--quick");
 const COLD_RUNS = QUICK ? 5 : 21;

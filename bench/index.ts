@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { failoverReport, routingReport } from "./failover";
-import { BenchReport, formatReport, formatSeconds, renderTable } from "./lib/stats";
+import { BenchReport, formatReport, formatSeconds, renderTable } from "../lib/stats";
 import { parseArgs, synthReport } from "./synth";
 
 const ROOT = resolve(__dirname, "..");

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { machineDescription, measure, memoryMethod, Sample } from "./lib/measure";
-import { BenchReport, formatMemory, formatRatio, formatReport, formatSeconds, median, ratio, renderTable } from "./lib/stats";
+import { BenchReport, formatMemory, formatRatio, formatReport, formatSeconds, median, ratio, renderTable } from "../lib/stats";
 
 const ROOT = resolve(__dirname, "..");
 

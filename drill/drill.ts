@@ -4,7 +4,7 @@
  * 1. find the region serving this client (the most frequent `x-served-by-region`);
  * 2. set `STATUS=400` there (its `/health` fails; its `/get` keeps serving);
  * 3. poll at a steady rate — through the accelerator (routing `accelerator`), or through the latency
- *    name resolved by a client model (routing `route53`, drill/dns-probe.ts) — until traffic has moved
+ *    name resolved by a client model (routing `route53`, lib/dns-probe.ts) — until traffic has moved
  *    (`settle` answers in a row from other regions): failover time = first of those − the moment the
  *    change was applied;
  * 4. restore `STATUS` and poll until the origin region answers again: recovery time;
@@ -15,9 +15,9 @@
  */
 import type { HealthCheckSettings } from "../model/config";
 import { dnsCacheSeconds, type DnsFailoverSettings, predictDnsFailover, predictDnsRecovery, predictFailover, predictRecovery, type SecondsRange } from "../model/failover";
-import { sleep, type TimeScale } from "../local/time-scale";
-import { type ClientModel, clientModelName, DnsClient, type DnsProbeResult, type DnsServerAddress, probeThroughDns } from "./dns-probe";
-import { probe } from "./probe";
+import { sleep, type TimeScale } from "../lib/time-scale";
+import { type ClientModel, clientModelName, DnsClient, type DnsProbeResult, type DnsServerAddress, probeThroughDns } from "../lib/dns-probe";
+import { probe } from "../lib/probe";
 
 /** What the drill polls through: Global Accelerator, or Route 53's latency records. */
 export type DrillRouting = "accelerator" | "route53";

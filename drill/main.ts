@@ -5,17 +5,17 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { parseArgs } from "node:util";
-import { loadProjectConfig } from "../local/config";
-import { installLastResortHandlers } from "../local/last-resort";
-import { parseSeed, randomSeed, seededRandom } from "../local/random";
-import { parseTimeScale } from "../local/time-scale";
-import { awsTarget, readStackOutputs } from "./aws-target";
-import { confirmOnTerminal, positive, requireTerminal, runCli, UsageError } from "../scripts/lib/cli";
-import { targetKind } from "./cli";
+import { loadProjectConfig } from "../lib/project";
+import { installLastResortHandlers } from "../local/runtime/last-resort";
+import { parseSeed, randomSeed, seededRandom } from "../local/runtime/random";
+import { parseTimeScale } from "../lib/time-scale";
+import { awsTarget, readStackOutputs } from "../targets/aws";
+import { confirmOnTerminal, positive, requireTerminal, runCli, UsageError } from "../lib/cli";
+import { targetKind } from "../targets/options";
 import { combineCompare, formatCompareSummary } from "./compare";
-import { type ClientModel, parseClientModel, parseDnsServer } from "./dns-probe";
+import { type ClientModel, parseClientModel, parseDnsServer } from "../lib/dns-probe";
 import { DrillDeclinedError, type DrillResult, type DrillRouting, type DrillTarget, runDrill } from "./drill";
-import { localTarget } from "./local-target";
+import { localTarget } from "../targets/local";
 import { formatRunsSummary, formatSummary, ProgressPrinter } from "./report";
 import { resolveReportPath, writeReport } from "./report-file";
 import type { ReportSource } from "./report-page";

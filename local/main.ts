@@ -5,14 +5,14 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { parseArgs } from "node:util";
 import { ConfigError } from "../model/config";
-import { loadProjectConfig } from "./config";
-import { installLastResortHandlers } from "./last-resort";
+import { loadProjectConfig } from "../lib/project";
+import { installLastResortHandlers } from "./runtime/last-resort";
 import { DEFAULT_LOCAL_CONCURRENCY } from "./limits";
-import { formatEvent, LiveView } from "./live-view";
-import { parseSeed } from "./random";
+import { formatEvent, LiveView } from "./admin/live-view";
+import { parseSeed } from "./runtime/random";
 import { startLocalSystem } from "./system";
-import { parseTimeScale } from "./time-scale";
-import { MAX_TRAFFIC_RATE, parseTrafficRate } from "./traffic-generator";
+import { parseTimeScale } from "../lib/time-scale";
+import { MAX_TRAFFIC_RATE, parseTrafficRate } from "./admin/traffic-generator";
 
 const USAGE = `Usage: npm run local -- [options]
 

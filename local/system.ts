@@ -1,35 +1,35 @@
 /**
  * The whole GlobalApp on one machine, on loopback only: an in-memory DynamoDB shared by every region
  * (a global table that converges instantly), one emulated ALB + Lambda per configured region
- * (local/region.ts), the accelerator in front, and a small admin API. Built from the same AppConfig
+ * (local/region/region.ts), the accelerator in front, and a small admin API. Built from the same AppConfig
  * the stack is synthesized from.
  */
 import type { AppConfig } from "../model/config";
 import { endpointWeight, healthCheckMode, trafficDial } from "../model/config";
 import { functionEnvironment } from "../functions/lib/env";
-import { startAdminServer, type AdminServer } from "./admin";
-import type { DashboardOptions } from "./dashboard";
-import { LocalAccelerator } from "./accelerator";
-import { startDynalite, type LocalDynamo } from "./dynalite";
+import { startAdminServer, type AdminServer } from "./admin/admin";
+import type { DashboardOptions } from "./admin/dashboard";
+import { LocalAccelerator } from "./edge/accelerator";
+import { startDynalite, type LocalDynamo } from "./store/dynalite";
 import { EventHub, type SystemEvent, type SystemEventListener } from "./events";
-import { InvocationError, writeBundle } from "./function-host";
-import type { TargetState } from "./health-checker";
+import { InvocationError, writeBundle } from "./region/function-host";
+import type { TargetState } from "./region/health-checker";
 import { DEFAULT_LIMITS, DEFAULT_LOCAL_CONCURRENCY, type LocalLimits } from "./limits";
-import { type DnsSnapshot, type LocalDns, startLocalDns } from "./dns";
-import { type AddressMode, commonPort, detectAddressMode, LOOPBACK, regionAddress } from "./loopback";
-import { randomSeed, seededRandom } from "./random";
-import { LocalRegion, type RegionState } from "./region";
-import { timeScale as makeTimeScale, type TimeScale } from "./time-scale";
+import { type DnsSnapshot, type LocalDns, startLocalDns } from "./edge/dns";
+import { type AddressMode, commonPort, detectAddressMode, LOOPBACK, regionAddress } from "./runtime/loopback";
+import { randomSeed, seededRandom } from "./runtime/random";
+import { LocalRegion, type RegionState } from "./region/region";
+import { timeScale as makeTimeScale, type TimeScale } from "../lib/time-scale";
 
 export type { SystemEvent, SystemEventListener, SystemEventType } from "./events";
-export type { LocalRegion } from "./region";
+export type { LocalRegion } from "./region/region";
 
 /** The article's seed item; the stack writes the same one (constructs/global-table.ts SEED_ITEM). */
 export const LOCAL_SEED_ITEM = { item_id: "foobar", message: "Hello from GlobalApp" } as const;
 
 /** Settings of {@link startLocalSystem}; everything but `config` has a default from `config.local`. */
 export interface LocalSystemOptions {
-  /** The validated config (see local/config.ts loadProjectConfig). */
+  /** The validated config (see lib/project.ts loadProjectConfig). */
   readonly config: AppConfig;
   /** @default real time */
   readonly timeScale?: TimeScale;
@@ -63,7 +63,7 @@ export interface LocalSystemOptions {
   readonly dnsPropagationSeconds?: number;
   /**
    * Routing route53 or both: one loopback address per region (`distinct`, Linux) or all on 127.0.0.1
-   * (`shared`, where only that address exists, e.g. macOS). @default detected (local/loopback.ts)
+   * (`shared`, where only that address exists, e.g. macOS). @default detected (local/runtime/loopback.ts)
    */
   readonly addressMode?: AddressMode;
   /** Timeouts and connection caps (local/limits.ts); tests shorten them. @default DEFAULT_LIMITS */
@@ -166,7 +166,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     cleanup.push(() => dynamo.close());
     const file = writeBundle();
 
-    // DNS needs an address per region to point at, all on one port (the accelerator's): see local/loopback.ts.
+    // DNS needs an address per region to point at, all on one port (the accelerator's): see local/runtime/loopback.ts.
     const servesDns = config.routing !== "accelerator";
     const detected = servesDns ? (options.addressMode ? { mode: options.addressMode } : await detectAddressMode(config.regions.length)) : undefined;
     const addressMode: AddressMode = detected?.mode ?? "shared";

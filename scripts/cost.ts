@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { loadConfigFromProject } from "../model/config";
 import { type Estimate, estimateCost, HOURS_PER_MONTH, usageAtMonthlyRate } from "../model/cost";
 import { FREE_TIERS, type PriceCheck } from "../model/prices";
-import { runCli, UsageError } from "./lib/cli";
+import { runCli, UsageError } from "../lib/cli";
 
 export const USAGE = `Usage: npm run cost -- [options]
 

@@ -17,11 +17,11 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { runDrill } from "../drill/drill";
-import { configWithDns, localTarget } from "../drill/local-target";
+import { configWithDns, localTarget } from "../targets/local";
 import { renderReport, reportOf } from "../drill/report-page";
-import { loadProjectConfig } from "../local/config";
+import { loadProjectConfig } from "../lib/project";
 import { startLocalSystem } from "../local/system";
-import { timeScale } from "../local/time-scale";
+import { timeScale } from "../lib/time-scale";
 import { launchBrowser } from "./lib/browser";
 
 const USAGE = `Usage: npm run screenshots -- [--out DIR]

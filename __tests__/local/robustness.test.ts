@@ -3,9 +3,9 @@
  * then real requests to every region through the accelerator and each ALB, and to the admin API
  * (after every test). Limits are shortened so the timeouts show in milliseconds.
  */
-import { probe } from "../../drill/probe";
+import { probe } from "../../lib/probe";
 import { type LocalSystem, startLocalSystem } from "../../local/system";
-import { timeScale } from "../../local/time-scale";
+import { timeScale } from "../../lib/time-scale";
 import { exchange, pause, portOf, rawRequest, statusOf } from "./sockets";
 import { localConfig, waitFor } from "./support";
 

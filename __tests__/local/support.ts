@@ -3,7 +3,7 @@
 // Node 20 here, nodejs22.x in Lambda: keep the SDK's Node-version notice out of the test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 import { type AppConfig, deepMerge, parseConfig } from "../../model/config";
-import { loadProjectConfig } from "../../local/config";
+import { loadProjectConfig } from "../../lib/project";
 import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from "../../local/system";
 
 /** The project's config (cdktf.json, no GLOBALAPP_CONFIG) with `override` deep-merged over it. */

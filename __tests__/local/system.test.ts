@@ -4,10 +4,10 @@
  */
 import { SEED_ITEM } from "../../constructs/global-table";
 import { predictFailover } from "../../model/failover";
-import { AdminClient } from "../../local/admin";
+import { AdminClient } from "../../local/admin/admin";
 import { LOCAL_SEED_ITEM, type LocalSystem, startLocalSystem } from "../../local/system";
-import { timeScale } from "../../local/time-scale";
-import { probe } from "../../drill/probe";
+import { timeScale } from "../../lib/time-scale";
+import { probe } from "../../lib/probe";
 import { localConfig, waitFor } from "./support";
 
 const scale = timeScale(0.03);
