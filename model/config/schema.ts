@@ -6,7 +6,6 @@ import { z } from "zod";
 import { HEALTH_PATH } from "../../functions/lib/env";
 import { AWS_REGIONS } from "../regions";
 import { ACM_ARN, DOMAIN_NAME, HOSTED_ZONE_ID, MATCHER, VPC_CIDR } from "./patterns";
-import { relationRules } from "./rules";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -234,11 +233,6 @@ export const CONFIG_SHAPE = z
     ci: ciSchema,
     local: localSchema,
   });
-
-/** The schema of the whole config (exported so the README test can check every key is documented). */
-export const CONFIG_SCHEMA = CONFIG_SHAPE.superRefine((c, ctx) =>
-  relationRules(c, (path, message) => ctx.addIssue({ code: "custom", path, message })),
-);
 
 /** Target-group health check settings; GA follows this health for ALB endpoints. */
 export type HealthCheckSettings = z.infer<typeof healthCheckSchema>;
