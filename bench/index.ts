@@ -9,17 +9,17 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { failoverReport, routingReport } from "./failover";
+import { PROJECT_ROOT } from "../lib/project";
 import { BenchReport, formatReport, formatSeconds, renderTable } from "../lib/stats";
 import { parseArgs, synthReport } from "./synth";
 
-const ROOT = resolve(__dirname, "..");
 /** The benchmarks that run as child processes: their file and the title their report gets. */
 const CHILD_BENCHES = [
-  { name: "bench/function", file: join(ROOT, "bench", "function.ts"), title: "bench/function: the Lambda function (size, cold start, warm latency)" },
-  { name: "bench/local", file: join(ROOT, "bench", "local.ts"), title: "bench/local: the local system's cost per layer (handler, execution environment, ALB, accelerator)" },
-  { name: "bench/dashboard", file: join(ROOT, "bench", "dashboard.ts"), title: "bench/dashboard: requests through the accelerator with 0, 10 and 50 dashboard pages open" },
+  { name: "bench/function", file: join(PROJECT_ROOT, "bench", "function.ts"), title: "bench/function: the Lambda function (size, cold start, warm latency)" },
+  { name: "bench/local", file: join(PROJECT_ROOT, "bench", "local.ts"), title: "bench/local: the local system's cost per layer (handler, execution environment, ALB, accelerator)" },
+  { name: "bench/dashboard", file: join(PROJECT_ROOT, "bench", "dashboard.ts"), title: "bench/dashboard: requests through the accelerator with 0, 10 and 50 dashboard pages open" },
 ] as const;
 
 /** One benchmark's outcome for the summary table. */
@@ -54,7 +54,7 @@ function childBench(bench: (typeof CHILD_BENCHES)[number], quick: boolean): Prom
   log(`${bench.name} …`);
   return new Promise((done) => {
     const child = spawn(process.execPath, ["-r", "./scripts/ts-register.cjs", bench.file, ...(quick ? ["--quick"] : [])], {
-      cwd: ROOT,
+      cwd: PROJECT_ROOT,
       stdio: ["ignore", "pipe", "inherit"],
     });
     let stdout = "";

@@ -18,7 +18,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { type AppConfig, httpsEnabled, usesAccelerator } from "../model/config";
-import { PROJECT_ROOT } from "../constructs/lib/bundle";
+import { PROJECT_ROOT } from "../lib/project";
 import { ALB_ALIAS_TTL_SECONDS, GA_PROPAGATION_SECONDS, predictFailover, predictRecovery, ROUTE53_PROPAGATION_SECONDS } from "../model/failover";
 import { sleep, timeScale } from "../lib/time-scale";
 import { authoritativeServer, type DnsServerAddress } from "../lib/dns-probe";

@@ -4,7 +4,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
-import { PROJECT_ROOT } from "../../constructs/lib/bundle";
+import { PROJECT_ROOT } from "../../lib/project";
 import { runShift, type ShiftOptions, type ShiftResult, type ShiftTarget } from "../../shift/shift";
 import { localShiftTarget } from "../../shift/local-target";
 import { startLocalSystem, type LocalSystem } from "../../local/system";

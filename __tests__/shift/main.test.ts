@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../../constructs/lib/bundle";
+import { PROJECT_ROOT } from "../../lib/project";
 
 const cli = (...args: string[]) => cliWith("", ...args);
 const cliWith = (config: string, ...args: string[]) =>

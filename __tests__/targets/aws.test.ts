@@ -21,7 +21,7 @@ import { ALB_ALIAS_TTL_SECONDS, GA_PROPAGATION_SECONDS, predictDnsFailover, ROUT
 import { LocalDnsServer } from "../../local/edge/dns-server";
 import { answerQuestion } from "../../local/edge/dns-zone";
 import { commonPort } from "../../local/runtime/loopback";
-import { PROJECT_ROOT } from "../../constructs/lib/bundle";
+import { PROJECT_ROOT } from "../../lib/project";
 import { localConfig } from "../local/support";
 
 const FN = { "us-west-2": "globalapp-dev-us-west-2-get", "eu-central-1": "globalapp-dev-eu-central-1-get" } as const;
