@@ -1,6 +1,6 @@
 /**
- * The drill's DNS side: a client that resolves the latency name the way a real client would, and a
- * probe that connects wherever that answer points.
+ * The DNS side of a probe (./probe.ts), used by the drill and the AWS target: a client that resolves
+ * the latency name the way a real client would, and a probe that connects wherever that answer points.
  *
  * Queries go straight to one server over UDP (TCP when the answer comes back truncated) with
  * dns-packet: no OS resolver, no nscd or systemd-resolved cache, no /etc/hosts, so the only cache is
@@ -17,9 +17,15 @@ import { createSocket } from "node:dgram";
 import { Resolver } from "node:dns/promises";
 import { connect } from "node:net";
 import { type Answer, decode, encode, type Packet, RECURSION_DESIRED } from "dns-packet";
-import { CLIENT_REGION_OPTION } from "../local/edge/dns-server";
 import type { TimeScale } from "./time-scale";
 import { probe, type ProbeResult } from "./probe";
+
+/**
+ * EDNS(0) option code carrying the simulated client's region (ASCII), e.g. `+ednsopt=65001:<hex of
+ * "eu-west-1">` in dig: the local DNS server (local/edge/dns-server.ts) answers as Route 53 would a
+ * client there. Of the local/experimental range (RFC 6891 §9: 65001-65534).
+ */
+export const CLIENT_REGION_OPTION = 65001;
 
 /** How the client keeps answers. */
 export type ClientModel = { readonly kind: "honour-ttl" } | { readonly kind: "pin"; readonly seconds: number };

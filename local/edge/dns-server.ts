@@ -18,10 +18,8 @@
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { createServer, type Server, type Socket } from "node:net";
 import { type Answer, decode, encode, type Packet, type Question, AUTHORITATIVE_ANSWER, RECURSION_DESIRED, TRUNCATED_RESPONSE } from "dns-packet";
+import { CLIENT_REGION_OPTION } from "../../lib/dns-probe";
 import { RCODE, type ZoneResponse } from "./dns-zone";
-
-/** EDNS(0) option code carrying the simulated client's region (ASCII), e.g. `+ednsopt=65001:<hex of "eu-west-1">` in dig. */
-export const CLIENT_REGION_OPTION = 65001;
 
 /** Largest UDP answer sent to a client that did not say otherwise (RFC 1035 §4.2.1). */
 const CLASSIC_UDP_BYTES = 512;

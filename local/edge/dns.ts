@@ -11,7 +11,7 @@
  * - TTL: an alias to an ALB answers with 60 s (model/failover.ts ALB_ALIAS_TTL_SECONDS), scaled by
  *   the time scale and rounded to whole seconds on the wire (at least 1); the snapshot gives both.
  *
- * The client's region: an EDNS option in the query (local/edge/dns-server.ts CLIENT_REGION_OPTION),
+ * The client's region: an EDNS option in the query (lib/dns-probe.ts CLIENT_REGION_OPTION),
  * else `local.clientRegion` (`--client-region`), the accelerator's default client too. Route 53 uses
  * EDNS client-subnet or the resolver's address; locally there is one address, so the region is told.
  */
