@@ -5,17 +5,18 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { parseArgs } from "node:util";
+import { confirmOnTerminal, positive, requireTerminal, runCli, UsageError } from "../lib/cli";
+import { type ClientModel, parseClientModel, parseDnsServer } from "../lib/dns-probe";
 import { loadProjectConfig } from "../lib/project";
+import { parseTimeScale } from "../lib/time-scale";
 import { installLastResortHandlers } from "../local/runtime/last-resort";
 import { parseSeed, randomSeed, seededRandom } from "../local/runtime/random";
-import { parseTimeScale } from "../lib/time-scale";
 import { awsTarget, readStackOutputs } from "../targets/aws";
-import { confirmOnTerminal, positive, requireTerminal, runCli, UsageError } from "../lib/cli";
-import { targetKind } from "../targets/options";
-import { combineCompare, formatCompareSummary } from "./compare";
-import { type ClientModel, parseClientModel, parseDnsServer } from "../lib/dns-probe";
-import { DrillDeclinedError, type DrillResult, type DrillRouting, type DrillTarget, runDrill } from "./drill";
 import { localTarget } from "../targets/local";
+import { targetKind } from "../targets/options";
+import type { DrillRouting, DrillTarget } from "../targets/target";
+import { combineCompare, formatCompareSummary } from "./compare";
+import { DrillDeclinedError, type DrillResult, runDrill } from "./drill";
 import { formatRunsSummary, formatSummary, ProgressPrinter } from "./report";
 import { resolveReportPath, writeReport } from "./report-file";
 import type { ReportSource } from "./report-page";

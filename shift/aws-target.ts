@@ -93,8 +93,8 @@ function groupState(region: string, g: EndpointGroup): GroupState {
 /** The deployed accelerator as a shift target. */
 export async function awsShiftTarget(options: AwsShiftTargetOptions): Promise<ShiftTarget> {
   const { config, outputs } = options;
-  // The drill's target decides where to probe (DNS name, --url, HTTPS needing --url) and checks the
-  // outputs belong to this config; it makes no AWS call.
+  // The AWS target (targets/aws.ts) decides where to probe (DNS name, --url, HTTPS needing --url)
+  // and checks the outputs belong to this config; it makes no AWS call.
   const acceleratorUrl = awsTarget({ config, outputs, acceleratorUrl: options.acceleratorUrl }).acceleratorUrl;
   // Traffic dials and weights are Global Accelerator's: routing route53 deploys none.
   if (!acceleratorUrl) throw new Error(`routing ${config.routing} has no accelerator: there are no traffic dials to shift`);

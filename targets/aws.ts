@@ -22,7 +22,7 @@ import { PROJECT_ROOT } from "../lib/project";
 import { ALB_ALIAS_TTL_SECONDS, GA_PROPAGATION_SECONDS, predictFailover, predictRecovery, ROUTE53_PROPAGATION_SECONDS } from "../model/failover";
 import { sleep, timeScale } from "../lib/time-scale";
 import { authoritativeServer, type DnsServerAddress } from "../lib/dns-probe";
-import type { DnsTargetInfo, DrillTarget } from "../drill/drill";
+import type { DnsTargetInfo, DrillTarget } from "./target";
 
 /**
  * The stack's name (constructs/global-app-stack.ts STACK_NAME; a test keeps them equal). Not imported:
@@ -30,7 +30,7 @@ import type { DnsTargetInfo, DrillTarget } from "../drill/drill";
  */
 export const STACK_NAME = "globalapp";
 
-/** The stack outputs the drill uses (constructs/global-app-stack.ts). */
+/** The stack outputs the drill and the shift use (constructs/global-app-stack.ts). */
 export interface StackOutputs {
   readonly acceleratorIps: readonly string[];
   readonly acceleratorDnsName?: string;

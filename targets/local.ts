@@ -7,7 +7,7 @@ import { AdminClient } from "../local/admin/admin";
 import { startLocalSystem, type LocalSystem, type SystemSnapshot } from "../local/system";
 import { sleep, timeScale as makeTimeScale, type TimeScale } from "../lib/time-scale";
 import type { SystemEvent } from "../local/events";
-import type { DnsTargetInfo, DrillTarget, HealthChange } from "../drill/drill";
+import type { DnsTargetInfo, DrillTarget, HealthChange } from "./target";
 
 /**
  * The domain a system started for a DNS drill gets when the config has none: a name under the

@@ -1,6 +1,6 @@
 /**
- * What the drill-style CLIs (`npm run drill`, `npm run shift`) share beyond the project's CLI
- * helpers (lib/cli.ts): the target options and their check.
+ * What the CLIs that run against a target (`npm run drill`, `npm run shift`) share beyond the
+ * project's CLI helpers (lib/cli.ts): the target options and their check.
  */
 import { UsageError } from "../lib/cli";
 

@@ -3,7 +3,7 @@
  * the admin API, and watches health changes through the admin API's event stream, so the drill and
  * its report see detection and propagation there too.
  */
-import type { HealthChange } from "../../drill/drill";
+import type { HealthChange } from "../../targets/target";
 import { localTarget } from "../../targets/local";
 import { AdminClient } from "../../local/admin/admin";
 import type { SystemEvent } from "../../local/events";
