@@ -21,13 +21,15 @@ const LAYERS: LayerTable = [
   ["constructs/"],
   // The local system, by part, bottom up: runtime helpers and limits; one region and the store;
   // the clients' edge (routes by the regions' health); the system's events and public types; the
-  // composition root and the admin API beside it (the admin sees only the types); the CLI.
+  // composition root and, beside it, the admin API (which sees only the types); the step that
+  // starts both; the CLI.
   ["local/runtime/", "local/limits.ts"],
   ["local/store/", "local/region/"],
   ["local/edge/"],
   ["local/events.ts"],
   ["local/types.ts"],
   ["local/system.ts", "local/admin/"],
+  ["local/start.ts"],
   ["local/main.ts"],
   // What the drill and the shift share: the systems they run against.
   ["targets/"],

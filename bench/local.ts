@@ -67,7 +67,7 @@ export async function measureLocal(options: {
 }): Promise<{ measurements: Measurement[]; environments: number }> {
   const log = options.log ?? (() => undefined);
   const config = loadProjectConfig();
-  const system = await startLocalSystem({ config, port: 0, adminPort: 0, logLevel: "SILENT" });
+  const system = await startLocalSystem({ config, port: 0, logLevel: "SILENT" });
   try {
     // The handler in this thread reads the same env at load as the function's environments do.
     const region = config.regions[0];

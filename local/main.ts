@@ -1,18 +1,19 @@
 /**
- * `npm run local [-- options]`: the whole system on this machine (see README.md, "Run it on one machine, and drill failover").
+ * `npm run local [-- options]`: the whole system on this machine, with its admin API and dashboard
+ * (./start.ts; see README.md, "Run it on one machine, and drill failover").
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { parseArgs } from "node:util";
 import { ConfigError } from "../model/config";
 import { loadProjectConfig } from "../lib/project";
-import { installLastResortHandlers } from "./runtime/last-resort";
-import { DEFAULT_LOCAL_CONCURRENCY } from "./limits";
-import { formatEvent, LiveView } from "./admin/live-view";
-import { parseSeed } from "./runtime/random";
-import { startLocalSystem } from "./system";
 import { parseTimeScale } from "../lib/time-scale";
+import { formatEvent, LiveView } from "./admin/live-view";
 import { MAX_TRAFFIC_RATE, parseTrafficRate } from "./admin/traffic-generator";
+import { DEFAULT_LOCAL_CONCURRENCY } from "./limits";
+import { installLastResortHandlers } from "./runtime/last-resort";
+import { parseSeed } from "./runtime/random";
+import { startLocal } from "./start";
 
 const USAGE = `Usage: npm run local -- [options]
 
@@ -110,11 +111,10 @@ async function main(): Promise<number> {
   const view = new LiveView(process.stdout);
   // From here on no single failure ends the process: it is logged and every region keeps serving.
   installLastResortHandlers((line) => view.line(line));
-  const system = await startLocalSystem({
+  const local = await startLocal({
     config,
     timeScale: scale,
     port: intOption("port", values.port),
-    adminPort: intOption("admin-port", values["admin-port"]),
     dnsPort: intOption("dns-port", values["dns-port"]),
     dnsPropagationSeconds: dnsPropagation,
     propagationSeconds: propagation,
@@ -122,15 +122,16 @@ async function main(): Promise<number> {
     logLevel: values["log-level"],
     concurrency,
     seed,
-    dashboard: { traffic },
     onEvent: (e) => view.line(formatEvent(e)),
+    admin: { port: intOption("admin-port", values["admin-port"]), dashboard: { traffic } },
   });
+  const { system, admin } = local;
   const s = system.snapshot();
   view.line(`GlobalApp local — ${config.regions.length} region(s), time scale ${scale.factor} (${(1 / scale.factor).toFixed(scale.factor < 1 ? 1 : 0)}x), propagation ${s.propagationSeconds} s, affinity ${s.clientAffinity}, client in ${s.clientRegion}`);
   view.line(`  up to ${s.concurrency} execution environments per region; health-check phases ${s.regions.map((r) => `${r.region} ${r.healthCheckPhaseSeconds.toFixed(1)} s`).join(", ")} (--seed ${s.seed})`);
   view.line(`  accelerator  ${system.acceleratorUrl}      try: curl -i ${system.acceleratorUrl}/get/foobar`);
-  view.line(`  admin        ${system.adminUrl}      try: curl -s ${system.adminUrl}/`);
-  view.line(`  dashboard    ${system.adminUrl}/     open it in a browser${traffic ? ` (demo traffic ${traffic} req/s)` : ""}`);
+  view.line(`  admin        ${admin.url}      try: curl -s ${admin.url}/`);
+  view.line(`  dashboard    ${admin.url}/     open it in a browser${traffic ? ` (demo traffic ${traffic} req/s)` : ""}`);
   for (const r of s.regions) view.line(`  ALB ${r.region.padEnd(15)} ${r.albUrl}`);
   if (s.dns) {
     const d = s.dns;
@@ -152,7 +153,7 @@ async function main(): Promise<number> {
   });
   view.stop();
   process.stdout.write("\nstopping…\n");
-  await system.close();
+  await local.close();
   process.stdout.write("stopped.\n");
   return 0;
 }

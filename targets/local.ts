@@ -3,10 +3,11 @@
  * when its admin API answers, else starts a system of its own (on free ports) for the drill.
  */
 import { type AppConfig, deepMerge, parseConfig } from "../model/config";
-import { AdminClient } from "../local/admin/admin";
-import { startLocalSystem, type LocalSystem, type SystemSnapshot } from "../local/system";
 import { sleep, timeScale as makeTimeScale, type TimeScale } from "../lib/time-scale";
+import { AdminClient } from "../local/admin/admin";
 import type { SystemEvent } from "../local/events";
+import { type RunningLocal, startLocal } from "../local/start";
+import type { LocalSystem, SystemSnapshot } from "../local/types";
 import type { DnsTargetInfo, DrillTarget, HealthChange } from "./target";
 
 /**
@@ -77,6 +78,7 @@ export interface LocalTargetOptions {
 export async function localTarget(options: LocalTargetOptions): Promise<DrillTarget & { readonly started?: LocalSystem; readonly adminUrl: string }> {
   const log = options.log ?? (() => undefined);
   let admin = new AdminClient(options.adminUrl ?? `http://127.0.0.1:${options.config.local.adminPort}`);
+  let local: RunningLocal | undefined;
   let started: LocalSystem | undefined;
   let snapshot: SystemSnapshot | undefined;
   if (!options.fresh) snapshot = await admin.snapshot(AbortSignal.timeout(1000)).catch(() => undefined);
@@ -95,17 +97,18 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
     if (config !== options.config) {
       log(`starting the drill's system with routing both${options.config.domain ? "" : ` and the placeholder domain ${PLACEHOLDER_DOMAIN.name}`} (the config's routing is ${options.config.routing})`);
     }
-    started = await startLocalSystem({
+    local = await startLocal({
       config,
       dnsPort: options.dnsPort ?? 0,
       timeScale: options.timeScale,
       port: 0,
-      adminPort: 0,
       propagationSeconds: options.propagationSeconds,
       seed: options.seed,
       logLevel: "ERROR",
+      admin: { port: 0 },
     });
-    admin = new AdminClient(started.adminUrl);
+    started = local.system;
+    admin = new AdminClient(local.admin.url);
     snapshot = started.snapshot();
     log(`started a local system for ${options.purpose ?? "the drill"} at ${snapshot.acceleratorUrl} (admin ${admin.url})`);
   }
@@ -163,7 +166,7 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
       return started ? started.subscribe(onEvent) : admin.watch(onEvent);
     },
     close: async () => {
-      await started?.close();
+      await local?.close();
     },
   };
 }

@@ -7,10 +7,12 @@ import { promisify } from "node:util";
 import { PROJECT_ROOT } from "../../lib/project";
 import { runShift, type ShiftOptions, type ShiftResult, type ShiftTarget } from "../../shift/shift";
 import { localShiftTarget } from "../../shift/local-target";
-import { startLocalSystem, type LocalSystem } from "../../local/system";
+import { type RunningLocal, startLocal } from "../../local/start";
+import type { LocalSystem } from "../../local/system";
 import { timeScale } from "../../lib/time-scale";
 import { localConfig, waitFor } from "../local/support";
 
+let local: RunningLocal;
 let system: LocalSystem;
 let target: ShiftTarget;
 
@@ -21,13 +23,14 @@ async function healthyAndReset(): Promise<void> {
 }
 
 beforeAll(async () => {
-  system = await startLocalSystem({ config: localConfig(), timeScale: timeScale(0.05), port: 0, adminPort: 0, propagationSeconds: 3, logLevel: "ERROR" });
+  local = await startLocal({ config: localConfig(), timeScale: timeScale(0.05), port: 0, propagationSeconds: 3, logLevel: "ERROR", admin: { port: 0 } });
+  ({ system } = local);
   await healthyAndReset();
-  target = await localShiftTarget({ config: system.config, adminUrl: system.adminUrl });
+  target = await localShiftTarget({ config: system.config, adminUrl: local.admin.url });
 });
 afterAll(async () => {
   await target?.close();
-  await system?.close();
+  await local?.close();
 });
 afterEach(async () => {
   for (const r of system.snapshot().regions) {
@@ -163,7 +166,7 @@ describe("npm run shift (the CLI) against a running local system", () => {
   it("prints one JSON object with the steps, their shares and errors; progress on stderr", async () => {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      ["-r", "./scripts/ts-register.cjs", "shift/main.ts", "--target", "local", "--admin", system.adminUrl, "--region", "us-west-2", "--dial", "0", "--step", "50", "--hold", "8", "--poll", "0.1", "--json"],
+      ["-r", "./scripts/ts-register.cjs", "shift/main.ts", "--target", "local", "--admin", local.admin.url, "--region", "us-west-2", "--dial", "0", "--step", "50", "--hold", "8", "--poll", "0.1", "--json"],
       { cwd: PROJECT_ROOT, env: { ...process.env, GLOBALAPP_CONFIG: "" } },
     );
     const result = JSON.parse(stdout) as ShiftResult;
@@ -179,7 +182,7 @@ describe("npm run shift (the CLI) against a running local system", () => {
   it("rolls back on Ctrl-C (SIGINT) and exits 130, still printing the JSON", async () => {
     const child = spawn(
       process.execPath,
-      ["-r", "./scripts/ts-register.cjs", "shift/main.ts", "--target", "local", "--admin", system.adminUrl, "--region", "us-west-2", "--dial", "0", "--step", "50", "--hold", "20", "--json"],
+      ["-r", "./scripts/ts-register.cjs", "shift/main.ts", "--target", "local", "--admin", local.admin.url, "--region", "us-west-2", "--dial", "0", "--step", "50", "--hold", "20", "--json"],
       { cwd: PROJECT_ROOT, env: { ...process.env, GLOBALAPP_CONFIG: "" } },
     );
     let stdout = "";

@@ -7,30 +7,34 @@ import type { HealthChange } from "../../targets/target";
 import { localTarget } from "../../targets/local";
 import { AdminClient } from "../../local/admin/admin";
 import type { SystemEvent } from "../../local/events";
-import type { LocalSystem } from "../../local/system";
+import type { RunningLocal } from "../../local/start";
 import { timeScale } from "../../lib/time-scale";
 import { localConfig, startTestSystem, waitFor } from "../local/support";
 
-let system: LocalSystem;
+let local: RunningLocal;
+
+
+let adminUrl: string;
 beforeAll(async () => {
-  system = await startTestSystem({ timeScale: timeScale(0.05), propagationSeconds: 2, seed: 2 });
+  local = await startTestSystem({ timeScale: timeScale(0.05), propagationSeconds: 2, seed: 2 });
+  adminUrl = local.admin.url;
 });
-afterAll(() => system?.close());
+afterAll(() => local?.close());
 
 it("AdminClient.watch tells of every system event, read from the event stream, until stopped", async () => {
   const seen: SystemEvent[] = [];
-  const admin = new AdminClient(system.adminUrl);
+  const admin = new AdminClient(adminUrl);
   const stop = await admin.watch((e) => seen.push(e));
   await admin.setDial("eu-central-1", 30);
   await waitFor("the dial event", () => seen.some((e) => e.type === "dial" && e.value === 30));
   stop();
-  await waitFor("the stream to close", async () => ((await (await fetch(`${system.adminUrl}/traffic`)).json()) as { streams: { open: number } }).streams.open === 0);
+  await waitFor("the stream to close", async () => ((await (await fetch(`${adminUrl}/traffic`)).json()) as { streams: { open: number } }).streams.open === 0);
   await admin.setDial("eu-central-1", 100);
   expect(seen.filter((e) => e.type === "dial").map((e) => (e as { value: number }).value)).toEqual([30]);
 });
 
 it("watchHealth on a running system sees the target turn unhealthy, then the accelerator act on it", async () => {
-  const target = await localTarget({ config: localConfig(), adminUrl: system.adminUrl });
+  const target = await localTarget({ config: localConfig(), adminUrl: adminUrl });
   expect(target.started).toBeUndefined();
   const changes: HealthChange[] = [];
   const stop = await target.watchHealth!((c) => changes.push(c));

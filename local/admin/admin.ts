@@ -1,5 +1,7 @@
 /**
- * The local system's admin API, HTTP on 127.0.0.1 (default port 8081), and a client for it:
+ * The local system's admin API, HTTP on 127.0.0.1 (default port 8081), and a client for it. It is
+ * started on a running system by whoever composes it (local/main.ts, targets/local.ts) and sees the
+ * system only through its types (local/types.ts):
  *
  *   GET  /                          the whole system's state (SystemSnapshot, JSON); a browser (Accept
  *                                   preferring text/html) gets the live dashboard instead (local/admin/dashboard.ts)
@@ -26,11 +28,20 @@ import type { SystemEventListener } from "../events";
 import { InvocationError } from "../region/function-host";
 import { readSse } from "./sse";
 import { parseTrafficRate } from "./traffic-generator";
-import type { LocalSystem, RegionSnapshot, SystemSnapshot } from "../system";
+import type { LocalSystem, RegionSnapshot, SystemSnapshot } from "../types";
+
+/** Settings of {@link startAdminServer}. */
+export interface AdminOptions {
+  /** Port on 127.0.0.1; 0 for any free one. @default the config's local.adminPort */
+  readonly port?: number;
+  /** The dashboard's demo traffic, event-stream limits and chart window. @default no demo traffic, DEFAULT_SSE_LIMITS */
+  readonly dashboard?: DashboardOptions;
+}
 
 /** A running admin server. */
 export interface AdminServer {
   readonly url: string;
+  /** Stops the server and the dashboard (not the system). */
   close(): Promise<void>;
 }
 
@@ -75,9 +86,10 @@ function valueOf(body: string, key: string): string {
   return body.replace(/^"|"$/g, "");
 }
 
-/** Serves the admin API and the dashboard for `system` on 127.0.0.1:`port`. */
-export async function startAdminServer(system: LocalSystem, port: number, dashboardOptions: DashboardOptions = {}): Promise<AdminServer> {
-  const dashboard = new Dashboard(system, dashboardOptions);
+/** Serves the admin API and the dashboard for the running `system` on 127.0.0.1. */
+export async function startAdminServer(system: LocalSystem, options: AdminOptions = {}): Promise<AdminServer> {
+  const port = options.port ?? system.config.local.adminPort;
+  const dashboard = new Dashboard(system, options.dashboard);
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       if (res.headersSent || res.destroyed) return;
@@ -139,13 +151,19 @@ export async function startAdminServer(system: LocalSystem, port: number, dashbo
   });
   // A client that breaks the protocol loses its connection, nothing else.
   server.on("clientError", (_err, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // The port is taken: the dashboard's timers and subscription go too.
+    await dashboard.close();
+    throw err;
+  }
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: async () => {

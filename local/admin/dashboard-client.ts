@@ -12,7 +12,7 @@ import type { DashboardHello, DashboardSystemMessage, DashboardTick, GeneratorSt
 import type { SystemEvent } from "../events";
 import { formatEvent } from "./live-view";
 import { ERROR_COLOR, regionColor } from "../../lib/region-colors";
-import type { RegionSnapshot, SystemSnapshot } from "../system";
+import type { RegionSnapshot, SystemSnapshot } from "../types";
 import type { TrafficWindow } from "./traffic-meter";
 
 /** What the page exposes on `window.globalapp`. */

@@ -18,7 +18,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SystemEvent } from "../events";
 import { dashboardPage } from "./dashboard-page";
 import { type SseLimits, type SseMetrics, SseHub, sseMessage } from "./sse";
-import type { LocalSystem, SystemSnapshot } from "../system";
+import type { LocalSystem, SystemSnapshot } from "../types";
 import { TrafficGenerator, type TrafficGeneratorMetrics } from "./traffic-generator";
 import { TrafficMeter, type TrafficWindow } from "./traffic-meter";
 

@@ -3,7 +3,7 @@
  * accelerator, STATUS changes, outages) and, on a terminal, a status line kept at the bottom.
  */
 import type { SystemEvent } from "../events";
-import type { SystemSnapshot } from "../system";
+import type { SystemSnapshot } from "../types";
 
 /** One event as a log line; `t` in model seconds. */
 export function formatEvent(e: SystemEvent): string {

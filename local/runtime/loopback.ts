@@ -79,3 +79,38 @@ export async function commonPort(hosts: readonly string[], preferred: number): P
   }
   throw new Error(`no port free on all of ${hosts.join(", ")}: ${(last as Error).message}`);
 }
+
+/** Where the regions' ALBs and the accelerator listen. */
+export interface AddressPlan {
+  readonly mode: AddressMode;
+  /** Why the regions share 127.0.0.1 although DNS wanted an address each. */
+  readonly note?: string;
+  /** The ALB port of every region: the accelerator's with distinct addresses, else 0 (a free one each). */
+  readonly regionPort: number;
+  readonly acceleratorPort: number;
+  /** The address of region number `index` (from 0). */
+  host(index: number): string;
+}
+
+/**
+ * The addresses of `regionCount` regions and the accelerator. DNS (`servesDns`) needs an address per
+ * region to point at, all on one port, the accelerator's (DNS answers carry no port); without it,
+ * or where only 127.0.0.1 exists, every region listens on 127.0.0.1 on a port of its own.
+ */
+export async function planAddresses(
+  regionCount: number,
+  options: { readonly servesDns: boolean; readonly mode?: AddressMode; readonly acceleratorPort: number },
+): Promise<AddressPlan> {
+  const detected = options.servesDns ? (options.mode ? { mode: options.mode } : await detectAddressMode(regionCount)) : undefined;
+  const mode: AddressMode = detected?.mode ?? "shared";
+  const host = (index: number) => regionAddress(index, mode);
+  const hosts = Array.from({ length: regionCount }, (_, i) => host(i));
+  const sharedPort = mode === "distinct" ? await commonPort([LOOPBACK, ...hosts], options.acceleratorPort) : undefined;
+  return {
+    mode,
+    ...(detected?.reason ? { note: detected.reason } : {}),
+    regionPort: sharedPort ?? 0,
+    acceleratorPort: sharedPort ?? options.acceleratorPort,
+    host,
+  };
+}

@@ -10,13 +10,16 @@ import { probe } from "../../../lib/probe";
 import { AdminClient } from "../../../local/admin/admin";
 import { seededRandom } from "../../../local/runtime/random";
 import type { LocalSystem } from "../../../local/system";
+import type { RunningLocal } from "../../../local/start";
 import { timeScale } from "../../../lib/time-scale";
 import { pause } from "../sockets";
 import { startTestSystem, waitFor } from "../support";
 import { osThreads } from "../threads";
 
 const SEED = 1234;
+let local: RunningLocal;
 let system: LocalSystem;
+let adminUrl: string;
 let admin: AdminClient;
 const health = async (region: string) => (await probe(`${system.regions.get(region)!.alb.url}/health`)).status;
 const liveWorkers = () => [...system.regions.values()].reduce((n, r) => n + r.fn.environments.live, 0);
@@ -24,16 +27,18 @@ const liveWorkers = () => [...system.regions.values()].reduce((n, r) => n + r.fn
 beforeAll(async () => {
   // The ALB's idle timeout (500 ms) is shorter than the function's first DynamoDB attempt (800 ms):
   // the 504 test needs the ALB to give up while the function would still go on.
-  system = await startTestSystem({
+  local = await startTestSystem({
     timeScale: timeScale(0.1),
     propagationSeconds: 2,
     concurrency: 2,
     seed: SEED,
     limits: { albIdleTimeoutMs: 500 },
   });
-  admin = new AdminClient(system.adminUrl);
+  ({ system } = local);
+  adminUrl = local.admin.url;
+  admin = new AdminClient(adminUrl);
 });
-afterAll(() => system?.close());
+afterAll(() => local?.close());
 
 describe("STATUS changes through the admin API", () => {
   it("concurrent changes apply in the order asked, the last one wins, and no 200 comes before /health says so", async () => {
@@ -60,7 +65,7 @@ describe("STATUS changes through the admin API", () => {
 
   it("a bad value changes nothing and is answered 400", async () => {
     await expect(admin.setStatus("us-west-2", "abc")).rejects.toThrow(/400 STATUS must be an HTTP status code/);
-    const big = await fetch(`${system.adminUrl}/regions/us-west-2/status`, { method: "PUT", body: "2".repeat(20_000) });
+    const big = await fetch(`${adminUrl}/regions/us-west-2/status`, { method: "PUT", body: "2".repeat(20_000) });
     expect(big.status).toBe(413);
     expect(await health("us-west-2")).toBe(200);
   });

@@ -8,6 +8,7 @@
 import type { Page } from "playwright-core";
 import { predictFailover, predictRecovery } from "../../../model/failover";
 import type { LocalSystem } from "../../../local/system";
+import type { RunningLocal } from "../../../local/start";
 import { timeScale } from "../../../lib/time-scale";
 import { type Browser, launchBrowser } from "../../../scripts/lib/browser";
 import { describeWithBrowser } from "../../support/browser";
@@ -46,7 +47,9 @@ async function trafficServedBy(page: Page, region: string, timeoutMs: number): P
 }
 
 describeWithBrowser("the dashboard in Chromium", (executablePath) => {
+  let local: RunningLocal;
   let system: LocalSystem;
+  let adminUrl: string;
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
@@ -54,14 +57,16 @@ describeWithBrowser("the dashboard in Chromium", (executablePath) => {
 
   beforeAll(async () => {
     // Routing both: the accelerator's traffic on the chart, and what the latency records answer in the DNS panel.
-    system = await startTestSystem({
+    local = await startTestSystem({
       config: localConfig({ routing: "both", domain: { name: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" } }),
       timeScale: SCALE,
       propagationSeconds: PROPAGATION,
       dnsPort: 0,
       seed: 11,
-      dashboard: { traffic: 5 },
+      admin: { dashboard: { traffic: 5 } },
     });
+    ({ system } = local);
+    adminUrl = local.admin.url;
     browser = await launchBrowser({ executablePath });
     page = await browser.context.newPage();
     page.on("console", (m) => {
@@ -69,12 +74,12 @@ describeWithBrowser("the dashboard in Chromium", (executablePath) => {
     });
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     page.on("request", (r) => {
-      if (!r.url().startsWith(system.adminUrl)) foreign.push(r.url());
+      if (!r.url().startsWith(adminUrl)) foreign.push(r.url());
     });
   });
   afterAll(async () => {
     await browser?.close();
-    await system?.close();
+    await local?.close();
   });
 
   const hc = () => system.config.healthCheck;
@@ -82,7 +87,7 @@ describeWithBrowser("the dashboard in Chromium", (executablePath) => {
   const budget = (range: { max: number }) => SCALE.toRealMs(3 * range.max) + 15_000;
 
   it("loads with every region, live, without console errors or requests elsewhere", async () => {
-    await page.goto(system.adminUrl);
+    await page.goto(adminUrl);
     await page.waitForFunction(() => (window.globalapp.received.hello ?? 0) >= 1 && document.getElementById("connection")?.textContent === "live");
     const regions = await page.locator("#region-rows tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-region")));
     expect(regions).toEqual(system.config.regions);

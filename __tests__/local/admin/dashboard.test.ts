@@ -11,27 +11,32 @@ import type { DashboardHello, DashboardState, DashboardSystemMessage } from "../
 import { prefersHtml } from "../../../local/admin/dashboard";
 import { readSse, type SseEvent } from "../../../local/admin/sse";
 import type { LocalSystem } from "../../../local/system";
+import type { RunningLocal } from "../../../local/start";
 import { timeScale } from "../../../lib/time-scale";
 import { rawRequest } from "../sockets";
 import { startTestSystem, waitFor } from "../support";
 
 const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
 const MAX_STREAMS = 4;
+let local: RunningLocal;
 let system: LocalSystem;
+let adminUrl: string;
 let admin: AdminClient;
 
 beforeAll(async () => {
-  system = await startTestSystem({ timeScale: timeScale(0.1), propagationSeconds: 1, seed: 7, dashboard: { sse: { maxClients: MAX_STREAMS, maxBufferedBytes: 256 * 1024 } } });
-  admin = new AdminClient(system.adminUrl);
+  local = await startTestSystem({ timeScale: timeScale(0.1), propagationSeconds: 1, seed: 7, admin: { dashboard: { sse: { maxClients: MAX_STREAMS, maxBufferedBytes: 256 * 1024 } } } });
+  ({ system } = local);
+  adminUrl = local.admin.url;
+  admin = new AdminClient(adminUrl);
 });
-afterAll(() => system?.close());
+afterAll(() => local?.close());
 
-const state = async () => (await (await fetch(`${system.adminUrl}/traffic`)).json()) as DashboardState;
+const state = async () => (await (await fetch(`${adminUrl}/traffic`)).json()) as DashboardState;
 
 /** Opens an event stream; `next(type)` waits for the next message of that type. */
 async function openStream() {
   const controller = new AbortController();
-  const res = await fetch(`${system.adminUrl}/events`, { signal: controller.signal });
+  const res = await fetch(`${adminUrl}/events`, { signal: controller.signal });
   const messages = readSse(res.body!);
   return {
     res,
@@ -65,7 +70,7 @@ describe("prefersHtml", () => {
 
 describe("GET / negotiates", () => {
   it("a browser gets the page: self-contained, its script inline, nothing loaded from elsewhere", async () => {
-    const res = await fetch(`${system.adminUrl}/`, { headers: { accept: BROWSER_ACCEPT } });
+    const res = await fetch(`${adminUrl}/`, { headers: { accept: BROWSER_ACCEPT } });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(res.headers.get("vary")).toBe("accept");
@@ -83,7 +88,7 @@ describe("GET / negotiates", () => {
   });
 
   it.each([["*/*"], ["application/json"], [undefined]])("Accept %p (curl, the drill) still gets the JSON state", async (accept) => {
-    const res = await fetch(`${system.adminUrl}/`, { headers: accept ? { accept } : {} });
+    const res = await fetch(`${adminUrl}/`, { headers: accept ? { accept } : {} });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json");
     expect(res.headers.get("vary")).toBe("accept");
@@ -134,7 +139,7 @@ describe("the event stream", () => {
 describe("traffic", () => {
   it("demo traffic goes through the accelerator and shows as the share each region served", async () => {
     await waitFor("every region healthy at the accelerator", async () => (await admin.snapshot()).regions.every((r) => r.acceleratorHealth === "healthy"), 20_000);
-    const put = await fetch(`${system.adminUrl}/traffic`, { method: "PUT", body: "5" });
+    const put = await fetch(`${adminUrl}/traffic`, { method: "PUT", body: "5" });
     expect(put.status).toBe(200);
     expect(await put.json()).toMatchObject({ rate: 5 });
     try {
@@ -146,7 +151,7 @@ describe("traffic", () => {
       expect(s.traffic.served["eu-central-1"]).toBe(0);
       expect(s.traffic.share["us-west-2"]).toBe(1);
     } finally {
-      const off = await fetch(`${system.adminUrl}/traffic`, { method: "PUT", body: '{"rate": 0}' });
+      const off = await fetch(`${adminUrl}/traffic`, { method: "PUT", body: '{"rate": 0}' });
       expect(await off.json()).toMatchObject({ rate: 0 });
     }
   });
@@ -168,13 +173,13 @@ describe("traffic", () => {
   });
 
   it.each([["x"], ["51"], ["-1"], [""]])("refuses rate %p with 400 and a reason", async (body) => {
-    const res = await fetch(`${system.adminUrl}/traffic`, { method: "PUT", body });
+    const res = await fetch(`${adminUrl}/traffic`, { method: "PUT", body });
     expect(res.status).toBe(400);
     expect((await res.json()).error).toMatch(/traffic rate must be 0-50 requests per model second/);
   });
 
   it("answers other methods 405 with Allow", async () => {
-    const res = await fetch(`${system.adminUrl}/traffic`, { method: "POST", body: "1" });
+    const res = await fetch(`${adminUrl}/traffic`, { method: "POST", body: "1" });
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("GET, PUT");
   });
@@ -183,7 +188,7 @@ describe("traffic", () => {
     ["DELETE", "/"],
     ["POST", "/events"],
   ])("answers %s %s 405 with Allow: GET (the page, the state and the event stream are read-only)", async (method, path) => {
-    const res = await fetch(`${system.adminUrl}${path}`, { method, body: method === "DELETE" ? undefined : "x" });
+    const res = await fetch(`${adminUrl}${path}`, { method, body: method === "DELETE" ? undefined : "x" });
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("GET");
     expect((await res.json()).error).toBe(`use GET for ${path}`);
@@ -194,7 +199,7 @@ describe("event-stream clients cannot hurt the system", () => {
   it("one over the cap gets 503, vanished clients are let go, and the cap frees up", async () => {
     const streams = await Promise.all(Array.from({ length: MAX_STREAMS }, () => openStream()));
     expect(streams.map((s) => s.res.status)).toEqual(Array(MAX_STREAMS).fill(200));
-    const over = await fetch(`${system.adminUrl}/events`);
+    const over = await fetch(`${adminUrl}/events`);
     expect(over.status).toBe(503);
     expect((await over.json()).error).toMatch(/too many event streams/);
     expect((await admin.snapshot()).regions).toHaveLength(system.config.regions.length);
@@ -206,7 +211,7 @@ describe("event-stream clients cannot hurt the system", () => {
   });
 
   it("a client that stops reading is disconnected; the reading one gets every event and the admin API answers", async () => {
-    const stuck = connect({ host: "127.0.0.1", port: Number(new URL(system.adminUrl).port) });
+    const stuck = connect({ host: "127.0.0.1", port: Number(new URL(adminUrl).port) });
     stuck.on("error", () => undefined);
     stuck.write(rawRequest("/events", ["Connection: keep-alive"]));
     stuck.pause();

@@ -9,6 +9,7 @@ import { queryA } from "../../../lib/dns-probe";
 import { probe } from "../../../lib/probe";
 import { detectAddressMode, LOOPBACK, regionAddress, commonPort } from "../../../local/runtime/loopback";
 import type { SystemEvent } from "../../../local/events";
+import { startAdminServer } from "../../../local/admin/admin";
 import { type LocalSystem, startLocalSystem } from "../../../local/system";
 import { timeScale } from "../../../lib/time-scale";
 import { localConfig, waitFor } from "../support";
@@ -22,7 +23,6 @@ async function start(override: unknown, options: Partial<Parameters<typeof start
     config: localConfig(override),
     timeScale: SCALE,
     port: 0,
-    adminPort: 0,
     dnsPort: 0,
     propagationSeconds: 2,
     logLevel: "SILENT",
@@ -146,7 +146,8 @@ describe("routing both, three regions, alias health", () => {
   });
 
   it("shows DNS in the admin API's state", async () => {
-    const state = (await (await fetch(`${system.adminUrl}/`)).json()) as { dns: Record<string, unknown> };
+    const admin = await startAdminServer(system, { port: 0 });
+    const state = (await (await fetch(`${admin.url}/`)).json().finally(() => admin.close())) as { dns: Record<string, unknown> };
     expect(state.dns).toMatchObject({
       server: `127.0.0.1:${system.dns!.server.port}`,
       routing: "both",
