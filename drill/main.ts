@@ -13,7 +13,7 @@ import { installLastResortHandlers } from "../local/runtime/last-resort";
 import { parseSeed, randomSeed, seededRandom } from "../local/runtime/random";
 import { awsTarget, readStackOutputs } from "../targets/aws";
 import { localTarget } from "../targets/local";
-import { targetKind } from "../targets/options";
+import { TARGET_OPTIONS, targetKind } from "../targets/options";
 import type { DrillRouting, DrillTarget } from "../targets/target";
 import { combineCompare, formatCompareSummary } from "./compare";
 import { DrillDeclinedError, type DrillResult, runDrill } from "./drill";
@@ -78,16 +78,9 @@ function ask(lines: readonly string[]): Promise<boolean> {
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      target: { type: "string" },
-      json: { type: "boolean" },
-      "time-scale": { type: "string" },
+      ...TARGET_OPTIONS,
       poll: { type: "string" },
       settle: { type: "string" },
-      yes: { type: "boolean", short: "y" },
-      outputs: { type: "string" },
-      url: { type: "string" },
-      admin: { type: "string" },
-      fresh: { type: "boolean" },
       runs: { type: "string" },
       seed: { type: "string" },
       "no-replication": { type: "boolean" },
@@ -97,7 +90,6 @@ async function main(): Promise<number> {
       "latency-url": { type: "string" },
       "dns-server": { type: "string" },
       report: { type: "string" },
-      help: { type: "boolean", short: "h" },
     },
     strict: true,
   });

@@ -5,7 +5,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { parseArgs } from "node:util";
-import { ConfigError } from "../model/config";
+import { runCli } from "../lib/cli";
 import { loadProjectConfig } from "../lib/project";
 import { parseTimeScale } from "../lib/time-scale";
 import { formatEvent, LiveView } from "./admin/live-view";
@@ -124,6 +124,9 @@ async function main(): Promise<number> {
     seed,
     onEvent: (e) => view.line(formatEvent(e)),
     admin: { port: intOption("admin-port", values["admin-port"]), dashboard: { traffic } },
+  }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
+    throw new Error(`${(err as Error).message} — is another \`npm run local\` running? Use --port/--admin-port (and --dns-port with routing route53/both).`);
   });
   const { system, admin } = local;
   const s = system.snapshot();
@@ -158,18 +161,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof RangeError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      console.error(`local: ${(err as Error).message}`);
-      process.exit(2);
-    }
-    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      console.error(`local: ${(err as Error).message} — is another \`npm run local\` running? Use --port/--admin-port (and --dns-port with routing route53/both).`);
-      process.exit(1);
-    }
-    console.error(err);
-    process.exit(1);
-  },
-);
+runCli("local", main);
