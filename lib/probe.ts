@@ -1,6 +1,6 @@
 /**
- * One drill request: a GET on a new TCP connection (no keep-alive), so the accelerator routes each
- * one afresh, as `curl` in the article did.
+ * One probe request (the drill's, the shift's, the dashboard's demo traffic): a GET on a new TCP
+ * connection (no keep-alive), so the accelerator routes each one afresh, as `curl` in the article did.
  */
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";

@@ -1,4 +1,4 @@
-/** Small, pure helpers the benchmarks share: medians, ratios and a plain-text table. */
+/** Small, pure helpers the benchmarks and the drill (--runs, --compare) share: medians, percentiles, ratios and a plain-text table. */
 
 /** The median of a non-empty list (mean of the two middle values for an even count). */
 export function median(values: readonly number[]): number {
