@@ -8,7 +8,7 @@
  *
  * The attribute table is taken from the hashicorp/aws provider 5.100 schemas (`ForceNew: true`, or a
  * CustomizeDiff that forces a new resource), for the resource types this stack synthesizes; see the
- * README table "What a change does".
+ * table "What a change does" in docs/deploying.md.
  */
 
 import type { SynthesizedStack } from "./synthesized";

@@ -120,8 +120,8 @@ export function relationRules(c: AppConfig, issue: ReportIssue): void {
 }
 
 /**
- * The schema of the whole config: every key's value space (./schema.ts) and these rules relating
- * them (exported so the README test can check every key is documented).
+ * The schema of the whole config: every key's value space (./schema.ts, whose metadata documents
+ * every key: npm run docs) and these rules relating them.
  */
 export const CONFIG_SCHEMA = CONFIG_SHAPE.superRefine((c, ctx) =>
   relationRules(c, (path, message) => ctx.addIssue({ code: "custom", path, message })),
