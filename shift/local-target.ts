@@ -4,7 +4,7 @@
  * `npm run local` or starts a system of its own, exactly as the drill does (targets/local.ts).
  */
 import { AdminClient } from "../local/admin/admin";
-import type { RegionSnapshot } from "../local/system";
+import type { RegionSnapshot } from "../local/types";
 import { localTarget, type LocalTargetOptions } from "../targets/local";
 import type { GroupState, ShiftTarget } from "./shift";
 
