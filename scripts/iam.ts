@@ -21,7 +21,7 @@ import { GlobalAppStack, STACK_NAME } from "../constructs/global-app-stack";
 import { stateBucketStackFor } from "../constructs/state-bucket-stack";
 import { PROJECT_ROOT } from "../constructs/lib/bundle";
 import { type AppConfig, ConfigError, loadConfigFromProject } from "../model/config";
-import { UsageError } from "./lib/cli";
+import { UsageError } from "../lib/cli";
 import {
   actionsNamed,
   authorizationReference,
