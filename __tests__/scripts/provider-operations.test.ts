@@ -28,7 +28,13 @@ describe("ROOTS", () => {
 });
 
 const binary = defaultBinary(process.env);
-(existsSync(binary) ? describe : describe.skip)(`extraction from ${binary}`, () => {
+// The binary sits in the provider mirror of these machines (and .ci/run's); elsewhere terraform
+// downloads it on demand, so say visibly what is not checked and how to check it.
+const withBinary = existsSync(binary) ? describe : describe.skip;
+if (!existsSync(binary)) {
+  process.stderr.write(`\n[globalapp] SKIPPED "extraction from the provider binary": no hashicorp/aws 5.100.0 binary at ${binary}; set GLOBALAPP_TF_PROVIDER_MIRROR to a filesystem mirror holding it (and install gdb) to check that npm run iam:operations reproduces the fixture\n`);
+}
+withBinary(`extraction from ${binary}`, () => {
   it("reproduces the fixture for a type, and reads the provider's commit from the binary", () => {
     const types = ["aws_lambda_permission", "aws_s3_bucket_versioning"];
     const again = extract(binary, () => undefined, types);
