@@ -3,6 +3,7 @@ import { DynamodbTableItem } from "@cdktf/provider-aws/lib/dynamodb-table-item";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import { replaceRegionInArn } from "./lib/arn";
+import { jsonDocument } from "./lib/json-document";
 
 /** The article's seed item: `GET /get/foobar` finds it in every region. */
 export const SEED_ITEM = { item_id: "foobar", message: "Hello from GlobalApp" } as const;
@@ -88,9 +89,7 @@ export class GlobalTable extends Construct {
         provider: props.provider,
         tableName: this.table.name,
         hashKey: this.table.hashKey,
-        item: JSON.stringify(
-          Object.fromEntries(Object.entries(SEED_ITEM).map(([k, v]) => [k, { S: v }])),
-        ),
+        item: jsonDocument(Object.fromEntries(Object.entries(SEED_ITEM).map(([k, v]) => [k, { S: v }]))),
       });
     }
   }

@@ -3,6 +3,7 @@ import { DynamodbTableItem } from "@cdktf/provider-aws/lib/dynamodb-table-item";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { GlobalTable, GlobalTableProps } from "../../constructs/global-table";
+import { decodeJsonencode } from "../../model/jsonencode";
 
 function build(props: Partial<GlobalTableProps> = {}, regions = ["us-west-2", "eu-central-1"]) {
   const stack = new TerraformStack(Testing.app(), "test");
@@ -62,7 +63,7 @@ describe("GlobalTable", () => {
   it("seeds the article's foobar item", () => {
     const { parsed } = build();
     const item = Object.values(parsed.resource.aws_dynamodb_table_item)[0] as { item: string; hash_key: string };
-    expect(JSON.parse(item.item).item_id).toEqual({ S: "foobar" });
+    expect(decodeJsonencode(item.item)).toEqual({ item_id: { S: "foobar" }, message: { S: "Hello from GlobalApp" } });
     expect(item.hash_key).toMatch(/hash_key/);
   });
   it("can skip the seed item", () => {
