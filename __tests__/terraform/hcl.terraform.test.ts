@@ -141,6 +141,11 @@ describeWithTerraform("the exit route: terraform validate accepts what cdktf syn
     expect(otherWarnings).toEqual([]);
   });
 
+  it("the table's timeouts are part of what terraform validated", () => {
+    const hcl = withoutWhitespace(readFileSync(join(cliDir, "stacks", "globalapp", "cdk.tf"), "utf8"));
+    expect(hcl).toContain(withoutWhitespace('timeouts { create = "30m" delete = "10m" update = "60m" }'));
+  });
+
   it("the dashboard body and every policy are jsonencode expressions in the HCL, never a JSON string", () => {
     const hcl = readFileSync(join(cliDir, "stacks", "globalapp", "cdk.tf"), "utf8");
     const documents = [...hcl.matchAll(/^\s*(dashboard_body|policy|assume_role_policy|item|input|message_body)\s*=\s*(.*)$/gm)];
