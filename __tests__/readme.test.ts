@@ -1,53 +1,60 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
-import { CONFIG_SCHEMA } from "../model/config";
+import { estimateCost } from "../model/cost";
 import { SECURITY_EXCEPTIONS } from "../constructs/security-exceptions";
+import { configSections } from "../scripts/docs/config-reference";
+import { configWith } from "./support/synth";
 
-/** The README, `help`, `cdktf.json` and `.ci/run` must stay true to what the code does. */
+/** The README, the generated reference, `cdktf.json` and `.ci/run` must stay true to what the code does. */
 const ROOT = join(__dirname, "..");
 const read = (f: string) => readFileSync(join(ROOT, f), "utf8");
 const readme = read("README.md");
-const help = read("help");
+const configuration = read("docs/configuration.md");
 const pkg = JSON.parse(read("package.json")) as { scripts: Record<string, string> };
-
-/** Every leaf key path of an object schema, e.g. "healthCheck.intervalSeconds". */
-function keyPaths(schema: z.ZodType, prefix = ""): string[] {
-  const inner = schema instanceof z.ZodOptional || schema instanceof z.ZodDefault ? schema.unwrap() : schema;
-  if (inner instanceof z.ZodObject) {
-    return Object.entries(inner.shape as Record<string, z.ZodType>).flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k));
-  }
-  if (inner instanceof z.ZodDiscriminatedUnion) {
-    return [...new Set((inner.options as z.ZodType[]).flatMap((o) => keyPaths(o, prefix)))];
-  }
-  return [prefix];
-}
-
-/** The README's config reference: the first cell of each row of the table under "## Configuration". */
-function documentedKeys(): string {
-  const start = readme.indexOf("## Configuration");
-  const end = readme.indexOf("\n## ", start + 1);
-  return readme.slice(start, end);
-}
+const section = (text: string, heading: string) => {
+  const start = text.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`no section ${heading}`);
+  const end = text.indexOf(`\n${heading.split(" ")[0]} `, start + 1);
+  return text.slice(start, end < 0 ? undefined : end);
+};
+const reference = new Map(configSections().flatMap((s) => s.keys.map((k) => [k.path, k])));
 
 describe("README stays true", () => {
-  it.each(keyPaths(CONFIG_SCHEMA))("documents config key %s in the configuration reference", (key) => {
-    const leaf = key.split(".").pop()!;
-    const section = documentedKeys();
-    // Rows may group siblings: `state.bucket`, `state.key`, … — the full path or the parent + leaf must appear.
-    const parent = key.split(".").slice(0, -1).join(".");
-    expect(section.includes(`\`${key}\``) || (parent !== "" && section.includes(`\`${parent}.${leaf}\``))).toBe(true);
+  it("is at most 400 lines", () => {
+    expect(readme.split("\n").length).toBeLessThanOrEqual(400);
   });
 
-  it.each(SECURITY_EXCEPTIONS.map((e) => e.id))("lists security exception %s in the rules table", (id) => {
-    const table = readme.slice(readme.indexOf("### Rules we don't follow"));
+  it.each([...reference.keys()])("the configuration reference has a row for config key %s", (key) => {
+    expect(configuration).toContain(`\n| \`${key}\` |`);
+  });
+
+  /** The README's table of the keys people change: `| \`key\` | default | what it does |`. */
+  const tenKeys = [...section(readme, "## Configure it").matchAll(/^\| `([^`]+)` \| (.+?) \| .+ \|$/gm)].map((m) => ({ key: m[1], shown: m[2] }));
+
+  it("lists ten keys people change", () => {
+    expect(tenKeys).toHaveLength(10);
+  });
+
+  it.each(tenKeys.map((k) => [k.key, k] as const))("its key %s exists, with the reference's default", (key, k) => {
+    expect(reference.has(key)).toBe(true);
+    // The reference may add when a key without a default is required ("none (required with `domain`)").
+    const full = reference.get(key)!.defaultValue;
+    expect(full === k.shown || full.startsWith(`${k.shown} (`)).toBe(true);
+  });
+
+  it("states the default config's monthly bill as npm run cost computes it", () => {
+    expect(readme).toContain(`$${estimateCost(configWith()).totalUsd.toFixed(2)} a month for the default two regions`);
+  });
+
+  it.each(SECURITY_EXCEPTIONS.map((e) => e.id))("docs/security.md lists security exception %s in the rules table", (id) => {
+    const table = section(read("docs/security.md"), "## Rules we don't follow");
     expect(table).toMatch(new RegExp(`^\\| ${id} \\|`, "m"));
   });
 
   it("quick start shows exactly the two commands .ci/run runs", () => {
     const ci = read(".ci/run").split("\n").filter((l) => l.startsWith("npm "));
     expect(ci).toEqual(["npm ci && npm run synth", "npm test"]);
-    const quick = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Configuration"));
+    const quick = section(readme, "## Quick start");
     for (const cmd of ci) expect(quick).toContain(`\n${cmd} `);
   });
 
@@ -56,13 +63,9 @@ describe("README stays true", () => {
     expect(pkg.scripts.synth).toBe(cdktf.app);
   });
 
-  it.each(Object.keys(pkg.scripts).filter((s) => s !== "cdktf"))("help and README mention npm script %s", (script) => {
-    const invocation = script === "test" ? "npm test" : `npm run ${script}`;
-    expect(help).toContain(invocation);
-    expect(readme).toContain(invocation);
-  });
-
-  it("help names only scripts that exist", () => {
-    for (const [, name] of help.matchAll(/npm run ([a-z:]+)/g)) expect(Object.keys(pkg.scripts)).toContain(name);
+  it("a newcomer finds deploying, CI, the drill and the health-check code from the outline", () => {
+    const outline = [...readme.matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1]);
+    expect(outline).toEqual(expect.arrayContaining(["Deploy it", "From GitHub: continuous delivery", "Break a region: the drill", "The ALB health check", "The failover model", "The drill", "The shift"]));
+    expect(section(readme, "### The ALB health check")).toContain("(constructs/lib/health-check.ts)");
   });
 });

@@ -3,18 +3,39 @@
  * run in this process; bench/function.ts (the Lambda function), bench/local.ts (the local
  * system's cost per layer) and bench/dashboard.ts (what open dashboard pages cost) run as processes of their own (they load the bundle and start worker
  * threads), their output included as printed. Progress goes to stderr, the report to stdout.
- *
- * Usage: npm run bench [-- --quick] [--runs N] [--slow-runs M]
- *   --quick   fewer runs everywhere (synth: 3 fast / 1 slow; function: its own --quick)
+ * Exit status: 0 every benchmark ran, 1 one failed, 2 bad usage.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { positive, runCli } from "../scripts/lib/cli";
 import { failoverReport, routingReport } from "./failover";
 import { BenchReport, formatReport, formatSeconds, renderTable } from "./lib/stats";
-import { parseArgs, synthReport } from "./synth";
+import { synthReport } from "./synth";
 
 const ROOT = resolve(__dirname, "..");
+
+export const USAGE = `Usage: npm run bench -- [--quick] [--runs N] [--slow-runs M]
+
+Runs every benchmark and prints one report on stdout (progress on stderr): synth side by side,
+the failover model per health-check preset (both routings), the Lambda function, the local
+system per layer, and the local system with dashboard pages open. Takes a few minutes.
+
+Options:
+  --quick          fewer runs everywhere (synth: 3 fast / 1 slow; the others their own --quick)
+  --runs N         runs of each fast synth command (default 5; 3 with --quick)
+  --slow-runs M    runs of each slow synth command (default 3; 1 with --quick)
+  -h, --help       this text
+`;
+
+/** The options `npm run bench` accepts (node:util parseArgs). */
+export const OPTIONS = {
+  quick: { type: "boolean" },
+  runs: { type: "string" },
+  "slow-runs": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 /** The benchmarks that run as child processes: their file and the title their report gets. */
 const CHILD_BENCHES = [
   { name: "bench/function", file: join(ROOT, "bench", "function.ts"), title: "bench/function: the Lambda function (size, cold start, warm latency)" },
@@ -72,10 +93,15 @@ function childBench(bench: (typeof CHILD_BENCHES)[number], quick: boolean): Prom
   });
 }
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const quick = argv.includes("--quick");
-  const { runs, slowRuns } = quick ? { runs: 3, slowRuns: 1, ...pickExplicit(argv) } : parseArgs(argv);
+async function main(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const quick = values.quick ?? false;
+  const runs = positive("runs", values.runs, quick ? 3 : 5, true);
+  const slowRuns = positive("slow-runs", values["slow-runs"], quick ? 1 : 3, true);
   const outcomes: Outcome[] = [];
   outcomes.push(await timed("bench/synth", () => synthReport({ runs, slowRuns, log })));
   outcomes.push(await timed("bench/failover", async () => failoverReport()));
@@ -92,10 +118,4 @@ async function main(): Promise<number> {
   return outcomes.some((o) => o.status === "failed") ? 1 : 0;
 }
 
-/** `--runs`/`--slow-runs` given explicitly alongside --quick win over its defaults. */
-function pickExplicit(argv: readonly string[]): Partial<{ runs: number; slowRuns: number }> {
-  const parsed = parseArgs(argv);
-  return { ...(argv.includes("--runs") ? { runs: parsed.runs } : {}), ...(argv.includes("--slow-runs") ? { slowRuns: parsed.slowRuns } : {}) };
-}
-
-main().then((code) => process.exit(code));
+if (require.main === module) runCli("bench", () => main(process.argv.slice(2)));

@@ -57,7 +57,7 @@ const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
  * each role's policy is attached as as many managed policies as it needs (`<role>-1`, `-2`, …).
  *
  * Only one OIDC provider per issuer URL may exist in an account: if GitHub's is there already, import
- * it into this stack's state before the first deploy (README, "GitHub Actions").
+ * it into this stack's state before the first deploy (docs/delivery.md, "GitHub Actions").
  */
 export class GitHubDelivery extends Construct {
   /** GitHub's OIDC provider. */

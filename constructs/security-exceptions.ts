@@ -11,14 +11,14 @@ import {
  * The scanner rules (checkov, trivy) GlobalApp deliberately does not follow, each with its reason and
  * the configurations it applies to. The one place these live: the policy tests (`__tests__/policy/`)
  * skip exactly these, prove each is still needed (the rule really fails where it is excepted), and
- * check the README's security table lists every one of them.
+ * check docs/security.md's table lists every one of them.
  */
 export interface SecurityException {
   /** Scanner rule id, e.g. "CKV_AWS_116" or "AWS-0054". */
   readonly id: string;
   /** What the rule asks for. */
   readonly rule: string;
-  /** When the exception applies, in words (the README column). */
+  /** When the exception applies, in words (the docs' column). */
   readonly when: string;
   /** When the exception applies, as code. */
   readonly applies: (config: AppConfig) => boolean;
@@ -178,7 +178,7 @@ export function exceptionFor(id: string, config: AppConfig): SecurityException |
   return SECURITY_EXCEPTIONS.find((e) => e.id === id && e.applies(config));
 }
 
-/** The README's rule-exception table (Markdown), generated from {@link SECURITY_EXCEPTIONS}. */
+/** The rule-exception table of docs/security.md (Markdown; npm run docs writes it), generated from {@link SECURITY_EXCEPTIONS}. */
 export function exceptionsTable(): string {
   const rows = SECURITY_EXCEPTIONS.map((e) => `| ${e.id} | ${e.rule} | ${e.when} | ${e.reason} |`);
   return ["| rule | asks for | not followed when | why |", "|---|---|---|---|", ...rows].join("\n");

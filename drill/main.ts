@@ -1,5 +1,5 @@
 /**
- * `npm run drill -- --target local|aws [options]`: the article's failover experiment (see README.md, "Run it on one machine, and drill failover").
+ * `npm run drill -- --target local|aws [options]`: the article's failover experiment (see docs/failover.md, "The drill").
  * Exit status: 0 drill OK, 1 drill not OK or failed, 2 bad usage or config, 130 interrupted.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -21,7 +21,7 @@ import { resolveReportPath, writeReport } from "./report-file";
 import type { ReportSource } from "./report-page";
 import { combineRuns, drillSeed, runSeed } from "./runs";
 
-const USAGE = `Usage: npm run drill -- --target local|aws [options]
+export const USAGE = `Usage: npm run drill -- --target local|aws [options]
 
 Sets STATUS=400 in the region serving you, measures how long until traffic moves away
 (through Global Accelerator, or through Route 53's latency records as a DNS client sees
@@ -68,6 +68,30 @@ Options:
   -h, --help           this text
 `;
 
+/** The options `npm run drill` accepts (node:util parseArgs). */
+export const OPTIONS = {
+  target: { type: "string" },
+  json: { type: "boolean" },
+  "time-scale": { type: "string" },
+  poll: { type: "string" },
+  settle: { type: "string" },
+  yes: { type: "boolean", short: "y" },
+  outputs: { type: "string" },
+  url: { type: "string" },
+  admin: { type: "string" },
+  fresh: { type: "boolean" },
+  runs: { type: "string" },
+  seed: { type: "string" },
+  "no-replication": { type: "boolean" },
+  routing: { type: "string" },
+  compare: { type: "boolean" },
+  client: { type: "string" },
+  "latency-url": { type: "string" },
+  "dns-server": { type: "string" },
+  report: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 /** Asks before the drill changes a deployment; without a terminal, --yes is required. */
 function ask(lines: readonly string[]): Promise<boolean> {
   requireTerminal("the drill changes your AWS deployment");
@@ -76,28 +100,7 @@ function ask(lines: readonly string[]): Promise<boolean> {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: {
-      target: { type: "string" },
-      json: { type: "boolean" },
-      "time-scale": { type: "string" },
-      poll: { type: "string" },
-      settle: { type: "string" },
-      yes: { type: "boolean", short: "y" },
-      outputs: { type: "string" },
-      url: { type: "string" },
-      admin: { type: "string" },
-      fresh: { type: "boolean" },
-      runs: { type: "string" },
-      seed: { type: "string" },
-      "no-replication": { type: "boolean" },
-      routing: { type: "string" },
-      compare: { type: "boolean" },
-      client: { type: "string" },
-      "latency-url": { type: "string" },
-      "dns-server": { type: "string" },
-      report: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: OPTIONS,
     strict: true,
   });
   if (values.help) {
@@ -292,4 +295,4 @@ function routingOptions(
   return { drills, client };
 }
 
-runCli("drill", main);
+if (require.main === module) runCli("drill", main);

@@ -1,6 +1,6 @@
 /**
  * `npm run shift -- --target local|aws --region R --dial P [options]`: moves a region's traffic dial
- * (or endpoint weight) in health-gated steps (see README.md, "Drain or shift a region").
+ * (or endpoint weight) in health-gated steps (see docs/failover.md, "The shift").
  * Exit status: 0 done, 1 stopped and rolled back (or failed), 2 bad usage or config, 130 interrupted.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -16,7 +16,7 @@ import { formatShiftSummary, parseErrorRate, runShift, SETTING_RANGE, ShiftDecli
 import { awsShiftTarget } from "./shift-aws";
 import { localShiftTarget } from "./shift-local";
 
-const USAGE = `Usage: npm run shift -- --target local|aws --region R (--dial P | --weight W) [options]
+export const USAGE = `Usage: npm run shift -- --target local|aws --region R (--dial P | --weight W) [options]
 
 Moves region R's traffic dial (or its endpoint's weight) from its current value to P in steps,
 holding at each step while probing through the accelerator (a new connection per request), and
@@ -44,20 +44,20 @@ Options:
   -h, --help            this text
 `;
 
+/** The options `npm run shift` accepts (node:util parseArgs). */
+export const OPTIONS = {
+  ...TARGET_OPTIONS,
+  region: { type: "string" },
+  dial: { type: "string" },
+  weight: { type: "string" },
+  step: { type: "string" },
+  hold: { type: "string" },
+  poll: { type: "string" },
+  "max-error-rate": { type: "string" },
+} as const;
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      ...TARGET_OPTIONS,
-      region: { type: "string" },
-      dial: { type: "string" },
-      weight: { type: "string" },
-      step: { type: "string" },
-      hold: { type: "string" },
-      poll: { type: "string" },
-      "max-error-rate": { type: "string" },
-    },
-    strict: true,
-  });
+  const { values } = parseArgs({ options: OPTIONS, strict: true });
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
@@ -131,4 +131,4 @@ async function main(): Promise<number> {
   }
 }
 
-runCli("shift", main);
+if (require.main === module) runCli("shift", main);

@@ -5,7 +5,7 @@
  * Env: TABLE_NAME, STATUS, AWS_REGION (set by Lambda), HEALTH_CHECK_MODE (shallow | deep),
  * HEALTH_CHECK_CACHE_MS (optional), AWS_ENDPOINT_URL_DYNAMODB (optional, local DynamoDB),
  * POWERTOOLS_LOG_LEVEL (optional), POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME (request
- * metrics, lib/metrics.ts; off when unset). See README, "The function".
+ * metrics, lib/metrics.ts; off when unset). See docs/function.md.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";

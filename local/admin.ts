@@ -16,11 +16,14 @@
  * Every change answers 200 with the region's state once it has applied. Changes to one region
  * (status, kill, restore) apply one at a time in the order their requests arrived, so the answer
  * always describes the region as it is, and concurrent changes leave the one asked last. Errors are
- * JSON `{"error": …}`: 400 bad value, 404 unknown region or route, 405 wrong method, 413 body over
- * 16 KB, 503 STATUS set but its execution environment failed to load (the reason is given).
+ * JSON `{"error": …}`: 400 bad value, 403 a change sent from another web page (a foreign Origin),
+ * 404 unknown region or route, 405 wrong method, 413 body over 16 KB, 421 a Host other than this
+ * server's (DNS rebinding), 503 STATUS set but its execution environment failed to load (the reason
+ * is given). Who may call it: local/admin-guard.ts.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { refuseForeign } from "./admin-guard";
 import { Dashboard, type DashboardOptions, type DashboardSystemMessage, prefersHtml } from "./dashboard";
 import type { SystemEventListener } from "./events";
 import { InvocationError } from "./function-host";
@@ -78,12 +81,20 @@ function valueOf(body: string, key: string): string {
 /** Serves the admin API and the dashboard for `system` on 127.0.0.1:`port`. */
 export async function startAdminServer(system: LocalSystem, port: number, dashboardOptions: DashboardOptions = {}): Promise<AdminServer> {
   const dashboard = new Dashboard(system, dashboardOptions);
+  const address = { host: "127.0.0.1", port };
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       if (res.headersSent || res.destroyed) return;
       res.writeHead(status, { "content-type": "application/json" }).end(`${JSON.stringify(body, null, 2)}\n`);
     };
     res.on("error", () => undefined);
+    // Before anything else of the request is read: a foreign page's request changes nothing, reads nothing.
+    const refusal = refuseForeign({ method: req.method, host: req.headers.host, origin: req.headers.origin }, address);
+    if (refusal) {
+      // The body is not wanted: close the connection after the answer instead of reading it.
+      res.setHeader("connection", "close");
+      return send(refusal.status, { error: refusal.error });
+    }
     void (async () => {
       const path = (req.url ?? "/").split("?")[0];
       if (path === "/" && req.method === "GET") {
@@ -141,13 +152,14 @@ export async function startAdminServer(system: LocalSystem, port: number, dashbo
   server.on("clientError", (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
+    server.listen(port, address.host, () => {
       server.off("error", reject);
+      address.port = (server.address() as AddressInfo).port; // the real port when asked for any (0)
       resolve();
     });
   });
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://${address.host}:${address.port}`,
     close: async () => {
       await dashboard.close();
       await new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 /**
  * Every limit the local system enforces, in one place, with the AWS figure it copies and where AWS
- * documents it. The README's "Limits" table lists the same values.
+ * documents it. docs/local.md's "Limits" table lists the same values.
  *
  * Sources:
  * - ALB + Lambda: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html

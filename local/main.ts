@@ -1,5 +1,5 @@
 /**
- * `npm run local [-- options]`: the whole system on this machine (see README.md, "Run it on one machine, and drill failover").
+ * `npm run local [-- options]`: the whole system on this machine (see docs/local.md).
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -14,7 +14,7 @@ import { startLocalSystem } from "./system";
 import { parseTimeScale } from "./time-scale";
 import { MAX_TRAFFIC_RATE, parseTrafficRate } from "./traffic-generator";
 
-const USAGE = `Usage: npm run local -- [options]
+export const USAGE = `Usage: npm run local -- [options]
 
 Runs GlobalApp on 127.0.0.1 with the config the stack is synthesized from
 (cdktf.json context.globalapp, GLOBALAPP_CONFIG override): in-memory DynamoDB, one
@@ -41,7 +41,7 @@ Options:
   --log-level L         the functions' POWERTOOLS_LOG_LEVEL (default WARN)
   -h, --help            this text
 
-Limits (as AWS documents them; README "Limits"): request body 1 MB (413), request line 16 K (414),
+Limits (as AWS documents them; docs/local.md "Limits"): request body 1 MB (413), request line 16 K (414),
 a header 16 K and all headers 64 K (400), ALB idle timeout 60 s (408 / 504), accelerator TCP idle
 timeout 340 s, Lambda init 10 s.
 
@@ -60,11 +60,27 @@ Admin API (curl examples):
   curl -s -X PUT  127.0.0.1:8081/regions/us-west-2/dial -d 0        traffic dial (0-100)
   curl -s -X PUT  127.0.0.1:8081/regions/us-west-2/weight -d 0      endpoint weight (0-255)
 
-DNS (routing route53 or both; README "Local DNS"):
+DNS (routing route53 or both; docs/local.md "Local DNS"):
   dig @127.0.0.1 -p 8053 api.example.com                            the latency answer (route53)
   dig @127.0.0.1 -p 8053 latency.api.example.com +ednsopt=65001:$(printf eu-west-1 | xxd -p)
                                                                     as a client in eu-west-1 (both)
 `;
+
+/** The options `npm run local` accepts (node:util parseArgs). */
+export const OPTIONS = {
+  "time-scale": { type: "string" },
+  port: { type: "string" },
+  "admin-port": { type: "string" },
+  propagation: { type: "string" },
+  "client-region": { type: "string" },
+  "dns-port": { type: "string" },
+  "dns-propagation": { type: "string" },
+  "log-level": { type: "string" },
+  concurrency: { type: "string" },
+  seed: { type: "string" },
+  traffic: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 function intOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -75,20 +91,7 @@ function intOption(name: string, value: string | undefined): number | undefined 
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: {
-      "time-scale": { type: "string" },
-      port: { type: "string" },
-      "admin-port": { type: "string" },
-      propagation: { type: "string" },
-      "client-region": { type: "string" },
-      "dns-port": { type: "string" },
-      "dns-propagation": { type: "string" },
-      "log-level": { type: "string" },
-      concurrency: { type: "string" },
-      seed: { type: "string" },
-      traffic: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: OPTIONS,
     strict: true,
   });
   if (values.help) {
@@ -157,18 +160,20 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof RangeError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      console.error(`local: ${(err as Error).message}`);
-      process.exit(2);
-    }
-    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      console.error(`local: ${(err as Error).message} — is another \`npm run local\` running? Use --port/--admin-port (and --dns-port with routing route53/both).`);
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      if (err instanceof ConfigError || err instanceof RangeError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+        console.error(`local: ${(err as Error).message}`);
+        process.exit(2);
+      }
+      if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
+        console.error(`local: ${(err as Error).message} — is another \`npm run local\` running? Use --port/--admin-port (and --dns-port with routing route53/both).`);
+        process.exit(1);
+      }
+      console.error(err);
       process.exit(1);
-    }
-    console.error(err);
-    process.exit(1);
-  },
-);
+    },
+  );
+}

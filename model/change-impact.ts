@@ -12,8 +12,8 @@
  * provider binary was asked, with offline `terraform plan`s over every attribute the stack sets
  * (__tests__/support/provider-replacements.ts); the answers are stored in
  * __tests__/model/fixtures/aws-provider-replacements.json, and the tests hold this table equal to them.
- * Attributes the stack never sets are left out: they cannot differ between two synths. See the README
- * table "What a change does".
+ * Attributes the stack never sets are left out: they cannot differ between two synths. See the table
+ * "What a change does" in docs/deploying.md.
  */
 
 import type { SynthesizedStack } from "./synthesized";

@@ -1,7 +1,7 @@
 /**
  * The monthly bill of a configuration, before deploying: one line per billed item, from the config,
  * a traffic assumption and the list prices in model/prices.ts. Pure arithmetic, shared by
- * `npm run cost` (scripts/cost.ts), the tests and the README.
+ * `npm run cost` (scripts/cost.ts), the tests and docs/deploying.md.
  *
  * What it counts follows the resources the stack builds for the config (constructs/*): one
  * accelerator with two static IPv4 addresses; per region an ALB with one node and one public IPv4

@@ -1,8 +1,8 @@
 /**
  * The failover model: how long traffic takes to leave a region whose health check starts failing,
  * and to come back, as a range, from the target-group health-check settings and the accelerator's
- * propagation delay. Pure arithmetic, no resources: synth summaries, the drill, bench/failover and the
- * README all read their predictions from here.
+ * propagation delay. Pure arithmetic, no resources: synth summaries, the drill, bench/failover and
+ * docs/failover.md all read their predictions from here.
  */
 import type { HealthCheckSettings } from "./config";
 

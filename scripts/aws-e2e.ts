@@ -38,8 +38,8 @@ export const USAGE = `Usage: GLOBALAPP_AWS_E2E=1 AWS_PROFILE=<profile> npm run t
 Deploys GlobalApp to the AWS account of those credentials under a unique prefix (local state in a
 temp dir), runs the failover drill against it, and always destroys it again. It creates billable
 resources (a Global Accelerator, one ALB, VPC and Lambda function per region, a DynamoDB global
-table) for roughly 30-45 minutes: about US$0.10-0.25 with the default two regions (README,
-"Opt-in test on real AWS"). GLOBALAPP_CONFIG, if set, is merged under the e2e settings.
+table) for roughly 30-45 minutes: about US$0.10-0.25 with the default two regions (docs/testing.md,
+"On real AWS"). GLOBALAPP_CONFIG, if set, is merged under the e2e settings.
 
 Ctrl-C or closing the terminal stops the deploy or the drill and destroys; once the destroy runs
 it is never interrupted (its output goes on in <workdir>/e2e.log).

@@ -1,7 +1,7 @@
 /**
  * `npm run cost [-- --requests-per-month N --gb-per-month G --hours H --json]`: the monthly bill of
  * the current config (cdktf.json, then GLOBALAPP_CONFIG) before deploying, one line per item, from
- * model/cost.ts and the prices in model/prices.ts. See README, "The monthly bill".
+ * model/cost.ts and the prices in model/prices.ts. See docs/deploying.md, "What it costs".
  * Exit status: 0 printed, 2 bad usage or config.
  */
 import { join } from "node:path";
@@ -66,18 +66,17 @@ export function formatEstimate(e: Estimate, title: string): string {
   return `${out.join("\n")}\n`;
 }
 
+/** The options `npm run cost` accepts (node:util parseArgs). */
+export const OPTIONS = {
+  "requests-per-month": { type: "string" },
+  "gb-per-month": { type: "string" },
+  hours: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      "requests-per-month": { type: "string" },
-      "gb-per-month": { type: "string" },
-      hours: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-  });
+  const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true });
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

@@ -71,13 +71,17 @@ export interface IamOutput {
   readonly exitCode: number;
 }
 
+/** The options `npm run iam` accepts (node:util parseArgs). */
+export const OPTIONS = {
+  role: { type: "string" },
+  account: { type: "string" },
+  split: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 /** Runs the CLI against a loaded config; pure apart from synthesizing the stack. */
 export function runIam(argv: readonly string[], config: AppConfig): IamOutput {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: { role: { type: "string" }, account: { type: "string" }, split: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-    strict: true,
-  });
+  const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true });
   if (values.help) return { stdout: USAGE, stderr: [], exitCode: 0 };
   const role = values.role as PolicyRole | undefined;
   if (!role || !POLICY_ROLES.includes(role)) throw new UsageError(`--role must be one of ${POLICY_ROLES.join(", ")}${role ? `, got "${role}"` : ""}`);

@@ -1,5 +1,5 @@
 /**
- * `npm run screenshots [-- --out DIR]`: the README's pictures of the two pages, taken in a real
+ * `npm run screenshots [-- --out DIR]`: the docs' pictures of the two pages, taken in a real
  * headless Chromium (scripts/lib/browser.ts) from a real local system, at 10× (dashboard) and 20×
  * (drill) speed with fixed seeds:
  *
@@ -24,15 +24,21 @@ import { startLocalSystem } from "../local/system";
 import { timeScale } from "../local/time-scale";
 import { launchBrowser } from "./lib/browser";
 
-const USAGE = `Usage: npm run screenshots -- [--out DIR]
+export const USAGE = `Usage: npm run screenshots -- [--out DIR]
 
-Takes the README's screenshots of the dashboard and of a drill report in headless Chromium
+Takes the docs' screenshots of the dashboard and of a drill report in headless Chromium
 (CHROMIUM_BINARY, default /usr/bin/chromium) against a local system on free ports.
 
 Options:
   --out DIR    where to write dashboard.png and drill-report.png (default: the project's docs/)
   -h, --help   this text
 `;
+
+/** The options `npm run screenshots` accepts (node:util parseArgs). */
+export const OPTIONS = {
+  out: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -101,7 +107,7 @@ async function report(path: string): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { out: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true });
+  const { values } = parseArgs({ options: OPTIONS, strict: true });
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
@@ -116,10 +122,12 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`screenshots: ${(err as Error).message}`);
-    process.exit((err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ? 2 : 1);
-  },
-);
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(`screenshots: ${(err as Error).message}`);
+      process.exit((err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ? 2 : 1);
+    },
+  );
+}

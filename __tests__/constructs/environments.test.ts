@@ -1,12 +1,12 @@
 import { backendSettings } from "../../constructs/lib/backend";
-import { echoedConfigs, recipe } from "../support/recipes";
+import { echoedConfigs, recipe } from "../docs/support/recipes";
 import { resourcesOf, synthGlobalApp, type SynthResult } from "../support/synth";
 
 /**
  * The README's "dev and prod in one account" recipe, synthesized: the two environments (and a second
  * app) share no state key and no account-unique physical name, so deploying one never plans to
  * replace the other's resources or collides with them. The environments' configs are the recipe's
- * own files, read from the docs (support/recipes.ts).
+ * own files, read from the docs (__tests__/docs/support/recipes.ts).
  */
 const FILES = echoedConfigs(recipe("dev-prod"));
 const DEV = FILES["dev.json"];

@@ -3,12 +3,12 @@ import { GlobalAppStack, STACK_NAME } from "../../constructs/global-app-stack";
 import { stateBucketStackFor } from "../../constructs/state-bucket-stack";
 import { backendSettings } from "../../constructs/lib/backend";
 import { deepMerge } from "../../model/config";
-import { echoedConfigs, recipe } from "../support/recipes";
+import { echoedConfigs, recipe } from "./support/recipes";
 import { configWith, synthGlobalApp, type TerraformJson } from "../support/synth";
 
 /**
  * The deploy recipes synthesize into what their text says. Each recipe's code is read from the docs
- * by its marker (support/recipes.ts), and each claim is read from the prose beside it, so neither the
+ * by its marker (__tests__/docs/support/recipes.ts), and each claim is read from the prose beside it, so neither the
  * config nor the expectation is a copy kept in this file.
  */
 const EMPTY_ACCOUNT = recipe("empty-account");

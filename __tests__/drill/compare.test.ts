@@ -169,11 +169,11 @@ describe("combineCompare over several runs", () => {
 });
 
 describe("npm run drill -- --help", () => {
-  it("names the routing options, and is the README's copy", async () => {
+  it("names the routing options, and is docs/failover.md's copy", async () => {
     const r = await drill(["--help"]);
     expect(r.status).toBe(0);
     for (const option of ["--routing R", "--compare", "--client C", "--latency-url URL", "--dns-server H[:P]"]) expect(r.stdout).toContain(option);
-    expect(readFileSync(join(ROOT, "README.md"), "utf8")).toContain(`\`\`\`\n${r.stdout}\`\`\``);
+    expect(readFileSync(join(ROOT, "docs", "failover.md"), "utf8")).toContain(`$ npm run -s drill -- --help\n${r.stdout}\`\`\``);
   });
 });
 

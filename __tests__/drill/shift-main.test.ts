@@ -1,4 +1,4 @@
-/** `npm run shift`'s usage: `--help` as the README has it, and exit status 2 for bad usage before anything runs. */
+/** `npm run shift`'s usage: `--help` as docs/failover.md has it, and exit status 2 for bad usage before anything runs. */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,13 +15,14 @@ const cliWith = (config: string, ...args: string[]) =>
   });
 
 describe("npm run shift usage", () => {
-  it("--help lists the options the README's section documents", () => {
+  it("--help lists the options docs/failover.md's section on the shift documents", () => {
     const r = cli("--help");
     expect(r.status).toBe(0);
-    const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
-    const start = readme.indexOf("### Drain or shift a region");
+    const guide = readFileSync(join(PROJECT_ROOT, "docs", "failover.md"), "utf8");
+    const start = guide.indexOf("## The shift");
     expect(start).toBeGreaterThan(0);
-    const section = readme.slice(start, readme.indexOf("\n## ", start));
+    const end = guide.indexOf("\n## ", start + 1);
+    const section = guide.slice(start, end < 0 ? undefined : end);
     const options = [...r.stdout.matchAll(/^ {2}(--[a-z-]+)/gm)].map((m) => m[1]);
     expect(options).toEqual(expect.arrayContaining(["--target", "--region", "--dial", "--weight", "--step", "--hold", "--max-error-rate", "--json", "--yes"]));
     for (const option of options) expect(section).toContain(`\`${option}`);

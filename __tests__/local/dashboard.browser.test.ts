@@ -5,6 +5,8 @@
  * the data the chart plots — and what DNS answers with it; "heal us-west-2" brings it back. Waits are bounded by the failover model's
  * prediction, never asserted as durations.
  */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { predictFailover, predictRecovery } from "../../model/failover";
 import type { LocalSystem } from "../../local/system";
@@ -120,5 +122,52 @@ describeWithBrowser("the dashboard in Chromium", (executablePath) => {
     await trafficServedBy(page, "us-west-2", budget(predictRecovery(hc(), PROPAGATION)));
     expect(problems).toEqual([]);
     expect(foreign).toEqual([]);
+  });
+
+  it("a page on another origin cannot drive it: its text/plain form post and no-cors fetch are refused and change nothing", async () => {
+    // Another local web page (another port is another origin), as any site the developer has open:
+    // "simple" requests need no CORS preflight, so without the guard they would take effect.
+    const admin = system.adminUrl;
+    const evil: Server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><title>elsewhere</title>
+        <form id="f" method="post" enctype="text/plain" action="${admin}/regions/us-west-2/kill"><input name="x" value="y"></form>
+        <script>
+          fetch("${admin}/regions/us-west-2/kill", { method: "POST", mode: "no-cors", headers: { "content-type": "text/plain" }, body: "x" })
+            .finally(() => document.getElementById("f").submit());
+        </script>`);
+    });
+    await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve));
+    const other = await browser.context.newPage();
+    try {
+      const answers: number[] = [];
+      other.on("response", (r) => {
+        if (r.url() === `${admin}/regions/us-west-2/kill`) answers.push(r.status());
+      });
+      // The page fetches, then posts the form: the form's answer (a navigation) comes last.
+      const posted = other.waitForResponse((r) => r.url() === `${admin}/regions/us-west-2/kill` && r.request().resourceType() === "document");
+      await other.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
+      await expect(posted.then((r) => r.status())).resolves.toBe(403);
+      expect(answers).toEqual([403, 403]);
+      const region = system.snapshot().regions.find((r) => r.region === "us-west-2")!;
+      expect(region.killed).toBe(false);
+    } finally {
+      await other.close();
+      await new Promise<void>((resolve) => {
+        evil.close(() => resolve());
+        evil.closeAllConnections(); // the browser keeps its connection alive
+      });
+    }
+  });
+
+  it("the dashboard opened as localhost still drives the system (its own origin)", async () => {
+    const page2 = await browser.context.newPage();
+    await page2.goto(system.adminUrl.replace("127.0.0.1", "localhost"));
+    await page2.waitForFunction(() => document.getElementById("connection")?.textContent === "live");
+    await page2.getByRole("button", { name: "fail eu-central-1" }).click();
+    await page2.waitForFunction(() => /eu-central-1: STATUS=400/.test(document.getElementById("message")?.textContent ?? ""));
+    expect(system.snapshot().regions.find((r) => r.region === "eu-central-1")!.status).toBe("400");
+    await page2.getByRole("button", { name: "heal eu-central-1" }).click();
+    await page2.waitForFunction(() => /eu-central-1: STATUS=200/.test(document.getElementById("message")?.textContent ?? ""));
+    await page2.close();
   });
 });

@@ -129,6 +129,16 @@ describe("deepMerge and GLOBALAPP_CONFIG", () => {
   it("a non-object context is a ConfigError", () => {
     expect(() => loadConfig({ context: "x" })).toThrow(/context.globalapp/);
   });
+  it("ignores a top-level $schema in the override file and the context (it is for editors)", () => {
+    const file = overrideFile(JSON.stringify({ $schema: "./globalapp.schema.json", tableName: "WithSchema" }));
+    expect(loadConfig({ context: cdktfContext(), overridePath: file }).tableName).toBe("WithSchema");
+    expect(loadConfig({ context: { $schema: "https://example.com/s.json", appName: "ctx" } }).appName).toBe("ctx");
+  });
+  it("a $schema that is not a string is a ConfigError naming it; one below the top level is an unknown key", () => {
+    expect(() => loadConfig({ overridePath: overrideFile(JSON.stringify({ $schema: 5 })) })).toThrow(/^invalid GlobalApp config:\n {2}- \$schema = 5: must be a string/);
+    expect(() => loadConfig({ context: { $schema: null } })).toThrow(/context\.globalapp\.\$schema = null: must be a string/);
+    expect(() => loadConfig({ overridePath: overrideFile(JSON.stringify({ healthCheck: { $schema: "x" } })) })).toThrow(/healthCheck\.\$schema: unknown key/);
+  });
 });
 
 describe("validation names the key, the value and what is allowed", () => {

@@ -1,6 +1,6 @@
 /**
  * `npm run cost` as a user runs it (the real CLI in a child process): the bill of the config it
- * loads, --json, usage and config errors, --help and the README kept in step with it.
+ * loads, --json, usage and config errors, and the figures docs/deploying.md states.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -11,7 +11,8 @@ import { formatEstimate, USAGE } from "../../scripts/cost";
 import { configWith } from "../support/synth";
 
 const ROOT = join(__dirname, "..", "..");
-const README = readFileSync(join(ROOT, "README.md"), "utf8");
+const DEPLOYING = readFileSync(join(ROOT, "docs/deploying.md"), "utf8");
+const CONFIGURATION = readFileSync(join(ROOT, "docs/configuration.md"), "utf8");
 const TITLE = (app: string) => `GlobalApp estimate for ${app} (USD, list prices read 2026-12-01)`;
 
 function cost(args: string[], config?: unknown) {
@@ -79,30 +80,28 @@ describe("npm run cost", () => {
     expect(r.stdout).toBe("");
   });
 
-  it("--help prints the usage, which the README shows verbatim", () => {
+  it("--help prints the usage", () => {
     const r = cost(["--help"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(USAGE);
-    expect(README).toContain(`\`\`\`\n${USAGE}\`\`\``);
   });
 });
 
-describe("README: the bill", () => {
-  it("shows the default config's bill exactly as npm run cost prints it", () => {
-    expect(README).toContain(`\`\`\`\n${formatEstimate(estimateCost(configWith()), TITLE("globalapp-dev"))}\`\`\``);
-  });
+// The bill itself is a verbatim sample in docs/deploying.md, compared with npm run cost by __tests__/docs/commands.test.ts.
+describe("docs: the figures of the bill", () => {
   it("states the cost of one npm run test:aws run as the model computes it, and the command that prints it", () => {
     const run = estimateE2eRun(configWith());
-    expect(README).toContain(`**≈ $${run.totalUsd.toFixed(2)}**`);
-    // The command in the README: a monthly rate that makes the run's 300 requests in one hour.
+    expect(DEPLOYING).toContain(`**≈ $${run.totalUsd.toFixed(2)}**`);
+    // The command in docs/deploying.md: a monthly rate that makes the run's 300 requests in one hour.
     const viaCli = estimateCost(configWith(), usageAtMonthlyRate({ hours: 1, requestsPerMonth: 219000, gbPerMonth: 0.219 }));
     expect(viaCli.totalUsd).toBeCloseTo(run.totalUsd, 10);
-    expect(README).toContain("npm run -s cost -- --hours 1 --requests-per-month 219000 --gb-per-month 0.219");
+    expect(DEPLOYING).toContain("npm run -s cost -- --hours 1 --requests-per-month 219000 --gb-per-month 0.219");
   });
   it("states what the alarms and the dashboard cost", () => {
     const e = estimateCost(configWith());
     const usd = e.lines.filter((l) => /^alarms|dashboard/.test(l.item)).reduce((s, l) => s + l.usd, 0);
-    expect(README).toContain(`cost **$${usd.toFixed(2)} a month**`);
-    expect(README).toContain(`(≈ $${usd.toFixed(2)} a month for two regions: \`npm run cost\`)`);
+    expect(DEPLOYING).toContain(`cost **$${usd.toFixed(2)} a month**`);
+    // The schema's description of alarms.enabled, in the generated reference.
+    expect(CONFIGURATION).toContain(`(about $${usd.toFixed(2)} a month for two regions: \`npm run cost\`)`);
   });
 });

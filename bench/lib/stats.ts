@@ -50,7 +50,7 @@ export function renderTable(header: readonly string[], rows: ReadonlyArray<reado
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
-/** A Markdown table (as the README shows it): first column left-aligned, the others right-aligned. */
+/** A Markdown table (as docs/benchmarks.md shows it): first column left-aligned, the others right-aligned. */
 export function renderMarkdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]) => `| ${widths.map((w, i) => (i === 0 ? (cells[i] ?? "").padEnd(w) : (cells[i] ?? "").padStart(w))).join(" | ")} |`;

@@ -40,7 +40,7 @@ export interface CachedBundle {
 export const BUNDLE_TARGET = "node22";
 
 /**
- * Bundles a handler with esbuild. The AWS SDK is bundled in (see README, "Bundling"): the version
+ * Bundles a handler with esbuild. The AWS SDK is bundled in (see docs/benchmarks.md, "The function"): the version
  * that ships is the version that was tested, and the bundle is independent of the SDK that the
  * managed runtime happens to carry. Memoized per process, and cached on disk across processes
  * (see {@link bundleWithCache}): an unchanged tree skips esbuild's ~0.4 s build.

@@ -93,7 +93,7 @@ export function impactWarnings(impacts: readonly Impact[], guarded: boolean): st
     if (i.kind === "delete-replica") return " — the other regions keep the data; prevent_destroy cannot stop this (an in-place update)";
     if (i.kind === "recreate-replica") return " — DynamoDB copies the data back from the other regions; prevent_destroy cannot stop this (an in-place update)";
     if (!i.stateful) return "";
-    return guarded ? ' — refused in this environment by prevent_destroy (see README, "What a change does")' : ` — ${WHAT_IS_LOST[i.address.split(".")[0]] ?? "it cannot be got back"}`;
+    return guarded ? ' — refused in this environment by prevent_destroy (see docs/deploying.md, "What a change does")' : ` — ${WHAT_IS_LOST[i.address.split(".")[0]] ?? "it cannot be got back"}`;
   };
   const lines = impacts
     .filter((i) => i.kind !== "destroy" || i.stateful)
@@ -117,7 +117,7 @@ export function droppedProviderWarnings(previous: SynthesizedStack, current: Syn
     .map(
       (region) =>
         `the last synth had a provider for ${region} and this one has none: terraform cannot destroy what is deployed there without it. ` +
-        `Keep "${region}" in retiredRegions until a deploy has removed it (README, "What a change does").`,
+        `Keep "${region}" in retiredRegions until a deploy has removed it (docs/deploying.md, "What a change does").`,
     );
 }
 

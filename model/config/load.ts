@@ -196,13 +196,26 @@ export function readOverrideFile(path: string): Json {
   }
 }
 
+/**
+ * The config without its top-level `$schema` key: editors read it (`"$schema": "./globalapp.schema.json"`
+ * gives completion and checking, docs/configuration.md), GlobalApp ignores it.
+ * @throws ConfigError when `$schema` is there but not a string
+ */
+function withoutSchemaKey(raw: Record<string, unknown>, where: string): Record<string, unknown> {
+  if (!("$schema" in raw)) return raw;
+  const { $schema, ...rest } = raw;
+  if (typeof $schema !== "string") failWith([`${where}$schema = ${JSON.stringify($schema)}: must be a string, the path or URL of a JSON Schema (for editors; GlobalApp ignores it)`]);
+  return rest;
+}
+
 /** Merges built-in defaults, the cdktf.json context and the override file, then validates once. */
 export function loadConfig(sources: ConfigSources = {}): AppConfig {
   if (sources.context !== undefined && !isPlainObject(sources.context)) {
     failWith([`context.globalapp = ${JSON.stringify(sources.context)}: must be a JSON object`]);
   }
-  const override = sources.overridePath ? readOverrideFile(sources.overridePath) : {};
-  return parseConfig(deepMerge(deepMerge(BUILTIN_DEFAULTS, sources.context ?? {}), override));
+  const context = withoutSchemaKey(sources.context ?? {}, "context.globalapp.");
+  const override = sources.overridePath ? withoutSchemaKey(readOverrideFile(sources.overridePath) as Record<string, unknown>, "") : {};
+  return parseConfig(deepMerge(deepMerge(BUILTIN_DEFAULTS, context), override));
 }
 
 /**
