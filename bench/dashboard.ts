@@ -13,11 +13,11 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { Agent } from "node:http";
-import { loadProjectConfig } from "../local/config";
-import { type LocalSystem, startLocalSystem } from "../local/system";
-import { timeScale } from "../local/time-scale";
+import { loadProjectConfig } from "../lib/project";
+import { startLocal } from "../local/start";
+import { timeScale } from "../lib/time-scale";
 import { drive, httpGet } from "./lib/load";
-import { median, percentile, renderMarkdownTable } from "./lib/stats";
+import { median, percentile, renderMarkdownTable } from "../lib/stats";
 
 export const PAGES = [0, 10, 50] as const;
 export const CONNECTIONS = [1, 10] as const;
@@ -60,9 +60,9 @@ interface Pages {
 }
 
 /** Opens `count` event streams from a child process; resolves once all are open. */
-async function openPages(system: LocalSystem, count: number): Promise<Pages> {
+async function openPages(adminUrl: string, count: number): Promise<Pages> {
   if (count === 0) return { stop: async () => 0 };
-  const child: ChildProcess = spawn(process.execPath, ["-e", READERS, `${system.adminUrl}/events`, String(count)], { stdio: ["pipe", "pipe", "inherit"] });
+  const child: ChildProcess = spawn(process.execPath, ["-e", READERS, `${adminUrl}/events`, String(count)], { stdio: ["pipe", "pipe", "inherit"] });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   await new Promise<void>((resolve, reject) => {
@@ -92,7 +92,8 @@ async function load(url: string, count: number, connections: number): Promise<{ 
 /** Runs the benchmark. */
 export async function measureDashboard(options: { rounds: number; requests: number; log?: (line: string) => void }): Promise<Measurement[]> {
   const log = options.log ?? (() => undefined);
-  const system = await startLocalSystem({ config: loadProjectConfig(), timeScale: timeScale(0.1), port: 0, adminPort: 0, logLevel: "SILENT" });
+  const local = await startLocal({ config: loadProjectConfig(), timeScale: timeScale(0.1), port: 0, logLevel: "SILENT", admin: { port: 0 } });
+  const { system, admin } = local;
   const cells = new Map<string, { latencies: number[]; rounds: number[]; bytes: number[] }>();
   try {
     const url = `${system.acceleratorUrl}/get/foobar`;
@@ -100,7 +101,7 @@ export async function measureDashboard(options: { rounds: number; requests: numb
       log(`round ${round + 1} of ${options.rounds}`);
       const order = PAGES.map((_, i) => PAGES[(i + round) % PAGES.length]);
       for (const pages of order) {
-        const open = await openPages(system, pages);
+        const open = await openPages(admin.url, pages);
         let bytes = 0;
         try {
           for (const connections of CONNECTIONS) {
@@ -119,7 +120,7 @@ export async function measureDashboard(options: { rounds: number; requests: numb
       }
     }
   } finally {
-    await system.close();
+    await local.close();
   }
   return PAGES.flatMap((pages) =>
     CONNECTIONS.map((connections) => {

@@ -18,7 +18,7 @@ import {
   ROUTE53_PROPAGATION_SECONDS,
   SecondsRange,
 } from "../model/failover";
-import { BenchReport, formatReport, renderTable } from "./lib/stats";
+import { BenchReport, formatReport, renderTable } from "../lib/stats";
 
 /** One preset's row. */
 export interface FailoverRow {

@@ -20,11 +20,12 @@ import { execFileSync, spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
-import { BUNDLE_TARGET, bundleHandler, PROJECT_ROOT } from "../constructs/lib/bundle";
+import { BUNDLE_TARGET, bundleHandler } from "../constructs/lib/bundle";
+import { PROJECT_ROOT } from "../lib/project";
 import { createZip } from "../constructs/lib/zip";
 import { METRICS_NAMESPACE, metricsEnvironment } from "../functions/lib/metrics";
-import { startDynalite } from "../local/dynalite";
-import { percentile, renderMarkdownTable } from "./lib/stats";
+import { startDynalite } from "../local/store/dynalite";
+import { percentile, renderMarkdownTable } from "../lib/stats";
 
 const QUICK = process.argv.includes("--quick");
 const COLD_RUNS = QUICK ? 5 : 21;

@@ -7,14 +7,13 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { positive, runCli } from "../scripts/lib/cli";
+import { positive, runCli } from "../lib/cli";
+import { PROJECT_ROOT } from "../lib/project";
+import { BenchReport, formatReport, formatSeconds, renderTable } from "../lib/stats";
 import { failoverReport, routingReport } from "./failover";
-import { BenchReport, formatReport, formatSeconds, renderTable } from "./lib/stats";
 import { synthReport } from "./synth";
-
-const ROOT = resolve(__dirname, "..");
 
 export const USAGE = `Usage: npm run bench -- [--quick] [--runs N] [--slow-runs M]
 
@@ -38,9 +37,9 @@ export const OPTIONS = {
 } as const;
 /** The benchmarks that run as child processes: their file and the title their report gets. */
 const CHILD_BENCHES = [
-  { name: "bench/function", file: join(ROOT, "bench", "function.ts"), title: "bench/function: the Lambda function (size, cold start, warm latency)" },
-  { name: "bench/local", file: join(ROOT, "bench", "local.ts"), title: "bench/local: the local system's cost per layer (handler, execution environment, ALB, accelerator)" },
-  { name: "bench/dashboard", file: join(ROOT, "bench", "dashboard.ts"), title: "bench/dashboard: requests through the accelerator with 0, 10 and 50 dashboard pages open" },
+  { name: "bench/function", file: join(PROJECT_ROOT, "bench", "function.ts"), title: "bench/function: the Lambda function (size, cold start, warm latency)" },
+  { name: "bench/local", file: join(PROJECT_ROOT, "bench", "local.ts"), title: "bench/local: the local system's cost per layer (handler, execution environment, ALB, accelerator)" },
+  { name: "bench/dashboard", file: join(PROJECT_ROOT, "bench", "dashboard.ts"), title: "bench/dashboard: requests through the accelerator with 0, 10 and 50 dashboard pages open" },
 ] as const;
 
 /** One benchmark's outcome for the summary table. */
@@ -75,7 +74,7 @@ function childBench(bench: (typeof CHILD_BENCHES)[number], quick: boolean): Prom
   log(`${bench.name} …`);
   return new Promise((done) => {
     const child = spawn(process.execPath, ["-r", "./scripts/ts-register.cjs", bench.file, ...(quick ? ["--quick"] : [])], {
-      cwd: ROOT,
+      cwd: PROJECT_ROOT,
       stdio: ["ignore", "pipe", "inherit"],
     });
     let stdout = "";

@@ -18,12 +18,12 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import type { ALBEvent, ALBResult } from "aws-lambda";
 import { Agent } from "node:http";
-import { toALBEvent } from "../local/alb-event";
-import { loadProjectConfig } from "../local/config";
-import { writeBundle } from "../local/function-host";
+import { toALBEvent } from "../local/region/alb-event";
+import { loadProjectConfig } from "../lib/project";
+import { writeBundle } from "../local/region/function-host";
 import { type LocalSystem, startLocalSystem } from "../local/system";
 import { drive, httpGet, type Send } from "./lib/load";
-import { median, percentile, renderMarkdownTable } from "./lib/stats";
+import { median, percentile, renderMarkdownTable } from "../lib/stats";
 
 /** The layers, bottom up. */
 export const LAYERS = ["handler", "function", "ALB", "accelerator"] as const;
@@ -67,7 +67,7 @@ export async function measureLocal(options: {
 }): Promise<{ measurements: Measurement[]; environments: number }> {
   const log = options.log ?? (() => undefined);
   const config = loadProjectConfig();
-  const system = await startLocalSystem({ config, port: 0, adminPort: 0, logLevel: "SILENT" });
+  const system = await startLocalSystem({ config, port: 0, logLevel: "SILENT" });
   try {
     // The handler in this thread reads the same env at load as the function's environments do.
     const region = config.regions[0];

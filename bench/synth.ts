@@ -10,11 +10,11 @@
  */
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { machineDescription, measure, memoryMethod, Sample } from "./lib/measure";
-import { BenchReport, formatMemory, formatRatio, formatReport, formatSeconds, median, ratio, renderTable } from "./lib/stats";
+import { PROJECT_ROOT } from "../lib/project";
+import { BenchReport, formatMemory, formatRatio, formatReport, formatSeconds, median, ratio, renderTable } from "../lib/stats";
 
-const ROOT = resolve(__dirname, "..");
 
 /** One way of synthesizing (or loading), run in the project root. */
 interface Contender {
@@ -59,7 +59,7 @@ export function parseArgs(argv: readonly string[]): { runs: number; slowRuns: nu
 async function runOnce(c: Contender): Promise<{ sample: Sample; stackJson?: string }> {
   const out = join(mkdtempSync(join(tmpdir(), "globalapp-bench-")), "out");
   const env = { ...process.env, CDKTF_OUTDIR: out, CHECKPOINT_DISABLE: "1", GLOBALAPP_CONFIG: "" };
-  const sample = await measure(c.argv(out), { cwd: ROOT, env });
+  const sample = await measure(c.argv(out), { cwd: PROJECT_ROOT, env });
   if (sample.code !== 0) throw new Error(`"${c.name}" exited with ${sample.code}:\n${sample.stderr}`);
   const stackFile = join(out, "stacks", "globalapp", "cdk.tf.json");
   if (!c.synthesizes) return { sample };

@@ -5,7 +5,7 @@
  * object, each exactly what `--routing accelerator` / `--routing route53` would print alone (the
  * single-run fields of the first run, every run, the distribution); the text is a side-by-side table.
  */
-import { renderTable } from "../bench/lib/stats";
+import { renderTable } from "../lib/stats";
 import type { DrillResult } from "./drill";
 import { rangesNote, routingLabel } from "./report";
 import { combineRuns, type MultiDrillResult, type Spread } from "./runs";

@@ -5,17 +5,18 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { parseArgs } from "node:util";
-import { loadProjectConfig } from "../local/config";
-import { installLastResortHandlers } from "../local/last-resort";
-import { parseSeed, randomSeed, seededRandom } from "../local/random";
-import { parseTimeScale } from "../local/time-scale";
-import { awsTarget, readStackOutputs } from "./aws-target";
-import { confirmOnTerminal, positive, requireTerminal, runCli, UsageError } from "../scripts/lib/cli";
-import { targetKind } from "./cli";
+import { confirmOnTerminal, positive, requireTerminal, runCli, UsageError } from "../lib/cli";
+import { type ClientModel, parseClientModel, parseDnsServer } from "../lib/dns-probe";
+import { loadProjectConfig } from "../lib/project";
+import { parseTimeScale } from "../lib/time-scale";
+import { installLastResortHandlers } from "../local/runtime/last-resort";
+import { parseSeed, randomSeed, seededRandom } from "../local/runtime/random";
+import { awsTarget, readStackOutputs } from "../targets/aws";
+import { localTarget } from "../targets/local";
+import { TARGET_OPTIONS, targetKind } from "../targets/options";
+import type { DrillRouting, DrillTarget } from "../targets/target";
 import { combineCompare, formatCompareSummary } from "./compare";
-import { type ClientModel, parseClientModel, parseDnsServer } from "./dns-probe";
-import { DrillDeclinedError, type DrillResult, type DrillRouting, type DrillTarget, runDrill } from "./drill";
-import { localTarget } from "./local-target";
+import { DrillDeclinedError, type DrillResult, runDrill } from "./drill";
 import { formatRunsSummary, formatSummary, ProgressPrinter } from "./report";
 import { resolveReportPath, writeReport } from "./report-file";
 import type { ReportSource } from "./report-page";
@@ -70,16 +71,9 @@ Options:
 
 /** The options `npm run drill` accepts (node:util parseArgs). */
 export const OPTIONS = {
-  target: { type: "string" },
-  json: { type: "boolean" },
-  "time-scale": { type: "string" },
+  ...TARGET_OPTIONS,
   poll: { type: "string" },
   settle: { type: "string" },
-  yes: { type: "boolean", short: "y" },
-  outputs: { type: "string" },
-  url: { type: "string" },
-  admin: { type: "string" },
-  fresh: { type: "boolean" },
   runs: { type: "string" },
   seed: { type: "string" },
   "no-replication": { type: "boolean" },
@@ -89,7 +83,6 @@ export const OPTIONS = {
   "latency-url": { type: "string" },
   "dns-server": { type: "string" },
   report: { type: "string" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 /** Asks before the drill changes a deployment; without a terminal, --yes is required. */

@@ -10,7 +10,7 @@
  * All timelines share one time axis, so they line up. The result itself (what `--json` prints) is
  * embedded as JSON, so the file is also the data.
  */
-import { regionColor } from "../local/region-colors";
+import { regionColor } from "../lib/region-colors";
 import type { DrillResult } from "./drill";
 import { escapeHtml, extentOf, lanesOf, renderTimeline } from "./report-timeline";
 import type { DrillDistribution, MultiDrillResult, Spread } from "./runs";

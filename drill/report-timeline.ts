@@ -14,7 +14,7 @@
  *
  * Pure: text in, text out. Every piece of text from the result is escaped.
  */
-import { ERROR_COLOR, regionColor } from "../local/region-colors";
+import { ERROR_COLOR, regionColor } from "../lib/region-colors";
 import type { DrillResult, HealthObservation, Sample } from "./drill";
 
 /** Escapes text for HTML and SVG content and attribute values. */

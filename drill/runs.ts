@@ -5,7 +5,7 @@
  * random health-check phase, sample the range. Predictions come from model/failover.ts, as for one
  * drill; each run's result is the single drill's, unchanged.
  */
-import { median } from "../bench/lib/stats";
+import { median } from "../lib/stats";
 import type { SecondsRange } from "../model/failover";
 import { type DrillResult, inPredictedRange } from "./drill";
 

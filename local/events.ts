@@ -2,8 +2,8 @@
  * The local system's event stream: every state change, typed, with the model time it happened at.
  * The terminal view prints them; anything else (a dashboard, a test) subscribes to the same stream.
  */
-import type { Route53Health } from "./dns-health";
-import type { TargetState } from "./health-checker";
+import type { Route53Health } from "./edge/dns-health";
+import type { TargetState } from "./region/health-checker";
 
 /** Something that happened in the local system. `t` is model seconds since the system started. */
 export type SystemEvent =

@@ -1,18 +1,19 @@
 /**
- * `npm run local [-- options]`: the whole system on this machine (see docs/local.md).
+ * `npm run local [-- options]`: the whole system on this machine, with its admin API and dashboard
+ * (./start.ts; see docs/local.md).
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { parseArgs } from "node:util";
-import { ConfigError } from "../model/config";
-import { loadProjectConfig } from "./config";
-import { installLastResortHandlers } from "./last-resort";
+import { runCli } from "../lib/cli";
+import { loadProjectConfig } from "../lib/project";
+import { parseTimeScale } from "../lib/time-scale";
+import { formatEvent, LiveView } from "./admin/live-view";
+import { MAX_TRAFFIC_RATE, parseTrafficRate } from "./admin/traffic-generator";
 import { DEFAULT_LOCAL_CONCURRENCY } from "./limits";
-import { formatEvent, LiveView } from "./live-view";
-import { parseSeed } from "./random";
-import { startLocalSystem } from "./system";
-import { parseTimeScale } from "./time-scale";
-import { MAX_TRAFFIC_RATE, parseTrafficRate } from "./traffic-generator";
+import { installLastResortHandlers } from "./runtime/last-resort";
+import { parseSeed } from "./runtime/random";
+import { startLocal } from "./start";
 
 export const USAGE = `Usage: npm run local -- [options]
 
@@ -113,11 +114,10 @@ async function main(): Promise<number> {
   const view = new LiveView(process.stdout);
   // From here on no single failure ends the process: it is logged and every region keeps serving.
   installLastResortHandlers((line) => view.line(line));
-  const system = await startLocalSystem({
+  const local = await startLocal({
     config,
     timeScale: scale,
     port: intOption("port", values.port),
-    adminPort: intOption("admin-port", values["admin-port"]),
     dnsPort: intOption("dns-port", values["dns-port"]),
     dnsPropagationSeconds: dnsPropagation,
     propagationSeconds: propagation,
@@ -125,15 +125,19 @@ async function main(): Promise<number> {
     logLevel: values["log-level"],
     concurrency,
     seed,
-    dashboard: { traffic },
     onEvent: (e) => view.line(formatEvent(e)),
+    admin: { port: intOption("admin-port", values["admin-port"]), dashboard: { traffic } },
+  }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
+    throw new Error(`${(err as Error).message} — is another \`npm run local\` running? Use --port/--admin-port (and --dns-port with routing route53/both).`);
   });
+  const { system, admin } = local;
   const s = system.snapshot();
   view.line(`GlobalApp local — ${config.regions.length} region(s), time scale ${scale.factor} (${(1 / scale.factor).toFixed(scale.factor < 1 ? 1 : 0)}x), propagation ${s.propagationSeconds} s, affinity ${s.clientAffinity}, client in ${s.clientRegion}`);
   view.line(`  up to ${s.concurrency} execution environments per region; health-check phases ${s.regions.map((r) => `${r.region} ${r.healthCheckPhaseSeconds.toFixed(1)} s`).join(", ")} (--seed ${s.seed})`);
   view.line(`  accelerator  ${system.acceleratorUrl}      try: curl -i ${system.acceleratorUrl}/get/foobar`);
-  view.line(`  admin        ${system.adminUrl}      try: curl -s ${system.adminUrl}/`);
-  view.line(`  dashboard    ${system.adminUrl}/     open it in a browser${traffic ? ` (demo traffic ${traffic} req/s)` : ""}`);
+  view.line(`  admin        ${admin.url}      try: curl -s ${admin.url}/`);
+  view.line(`  dashboard    ${admin.url}/     open it in a browser${traffic ? ` (demo traffic ${traffic} req/s)` : ""}`);
   for (const r of s.regions) view.line(`  ALB ${r.region.padEnd(15)} ${r.albUrl}`);
   if (s.dns) {
     const d = s.dns;
@@ -155,25 +159,9 @@ async function main(): Promise<number> {
   });
   view.stop();
   process.stdout.write("\nstopping…\n");
-  await system.close();
+  await local.close();
   process.stdout.write("stopped.\n");
   return 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      if (err instanceof ConfigError || err instanceof RangeError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-        console.error(`local: ${(err as Error).message}`);
-        process.exit(2);
-      }
-      if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
-        console.error(`local: ${(err as Error).message} — is another \`npm run local\` running? Use --port/--admin-port (and --dns-port with routing route53/both).`);
-        process.exit(1);
-      }
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCli("local", main);

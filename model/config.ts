@@ -6,13 +6,14 @@
  *   by GLOBALAPP_CONFIG.
  *
  *   ./config/schema.ts    every key's value space (zod) and the types
- *   ./config/rules.ts     rules relating keys to each other
+ *   ./config/rules.ts     rules relating keys to each other; CONFIG_SCHEMA, the keys with their rules
  *   ./config/defaults.ts  built-in defaults
  *   ./config/load.ts      merging, validation, ConfigError
  *   ./config/resolve.ts   settings derived from a valid config (prod/dev defaults, per region)
  *   ./config/warnings.ts  what a valid config still deserves a warning for
  */
 export * from "./config/schema";
+export { CONFIG_SCHEMA } from "./config/rules";
 export * from "./config/defaults";
 export * from "./config/load";
 export * from "./config/resolve";

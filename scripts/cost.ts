@@ -4,12 +4,11 @@
  * model/cost.ts and the prices in model/prices.ts. See docs/deploying.md, "What it costs".
  * Exit status: 0 printed, 2 bad usage or config.
  */
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfigFromProject } from "../model/config";
 import { type Estimate, estimateCost, HOURS_PER_MONTH, usageAtMonthlyRate } from "../model/cost";
 import { FREE_TIERS, type PriceCheck } from "../model/prices";
-import { runCli, UsageError } from "./lib/cli";
+import { runCli, UsageError } from "../lib/cli";
+import { loadProjectConfig } from "../lib/project";
 
 export const USAGE = `Usage: npm run cost -- [options]
 
@@ -88,7 +87,7 @@ async function main(argv: readonly string[]): Promise<number> {
   });
   const source = process.env.GLOBALAPP_CONFIG ? `cdktf.json + GLOBALAPP_CONFIG=${process.env.GLOBALAPP_CONFIG}` : "cdktf.json";
   process.stderr.write(`cost: pricing the config from ${source}\n`);
-  const config = loadConfigFromProject(join(__dirname, ".."), process.env);
+  const config = loadProjectConfig();
   const estimate = estimateCost(config, usage);
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ app: `${config.appName}-${config.environment}`, ...estimate }, null, 2)}\n`);

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DOCS_COMMAND, GENERATED_DOCS, generatedFiles, staleFiles } from "./docs/generated";
-import { runCli } from "./lib/cli";
+import { runCli } from "../lib/cli";
 
 const ROOT = resolve(__dirname, "..");
 

@@ -15,7 +15,7 @@ import { App } from "cdktf";
 import { GlobalAppStack, STACK_NAME } from "../constructs/global-app-stack";
 import { PROJECT_ROOT } from "../constructs/lib/bundle";
 import { type AppConfig, ConfigError, loadConfigFromProject } from "../model/config";
-import { UsageError } from "./lib/cli";
+import { UsageError } from "../lib/cli";
 import {
   iamContext,
   INLINE_POLICIES_MAX_CHARS,

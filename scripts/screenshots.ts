@@ -17,11 +17,11 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { runDrill } from "../drill/drill";
-import { configWithDns, localTarget } from "../drill/local-target";
+import { configWithDns, localTarget } from "../targets/local";
 import { renderReport, reportOf } from "../drill/report-page";
-import { loadProjectConfig } from "../local/config";
-import { startLocalSystem } from "../local/system";
-import { timeScale } from "../local/time-scale";
+import { loadProjectConfig } from "../lib/project";
+import { startLocal } from "../local/start";
+import { timeScale } from "../lib/time-scale";
 import { launchBrowser } from "./lib/browser";
 
 export const USAGE = `Usage: npm run screenshots -- [--out DIR]
@@ -44,20 +44,19 @@ const log = (m: string) => process.stderr.write(`${m}\n`);
 
 async function dashboard(path: string): Promise<void> {
   log("dashboard: starting a local system at 10x speed with demo traffic, routing both (so the DNS panel shows)…");
-  const system = await startLocalSystem({
+  const local = await startLocal({
     config: configWithDns(loadProjectConfig()),
     timeScale: timeScale(0.1),
     port: 0,
-    adminPort: 0,
     dnsPort: 0,
     logLevel: "SILENT",
     seed: 42,
-    dashboard: { traffic: 5 },
+    admin: { port: 0, dashboard: { traffic: 5 } },
   });
   const browser = await launchBrowser({ viewport: { width: 1360, height: 860 } });
   try {
     const page = await browser.context.newPage();
-    await page.goto(system.adminUrl);
+    await page.goto(local.admin.url);
     const servedBy = (region: string) =>
       page.waitForFunction(
         (r) => {
@@ -81,7 +80,7 @@ async function dashboard(path: string): Promise<void> {
     await page.screenshot({ path, fullPage: true });
   } finally {
     await browser.close();
-    await system.close();
+    await local.close();
   }
 }
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { combineCompare, type CompareResult, formatCompareSummary } from "../../drill/compare";
 import type { DrillResult } from "../../drill/drill";
 import { drillSeed, type MultiDrillResult, runSeed } from "../../drill/runs";
-import { seededRandom } from "../../local/random";
+import { seededRandom } from "../../local/runtime/random";
 
 const ROOT = join(__dirname, "..", "..");
 const script = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.drill;

@@ -1,8 +1,8 @@
 /** The whole drill against a local system it starts itself, at a fast time scale (factor 0.05). */
 import { type DrillResult, runDrill } from "../../drill/drill";
-import { localTarget } from "../../drill/local-target";
+import { localTarget } from "../../targets/local";
 import { formatSummary } from "../../drill/report";
-import { timeScale } from "../../local/time-scale";
+import { timeScale } from "../../lib/time-scale";
 import { localConfig } from "../local/support";
 
 describe("runDrill --target local", () => {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MultiDrillResult } from "../../drill/runs";
 import { drillSeed, runSeed } from "../../drill/runs";
-import { seededRandom } from "../../local/random";
+import { seededRandom } from "../../local/runtime/random";
 
 const ROOT = join(__dirname, "..", "..");
 const script = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.drill;

@@ -9,7 +9,7 @@ import { parse as losslessParse } from "lossless-json";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
-import { startDynalite, type LocalDynamo } from "../../local/dynalite";
+import { startDynalite, type LocalDynamo } from "../../local/store/dynalite";
 import { loadBundledHandler, type Handler } from "./support/bundled";
 import { albEvent, headersOf, type EventSpec } from "./support/events";
 

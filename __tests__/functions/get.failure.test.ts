@@ -5,7 +5,7 @@
  */
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
-import { startDynalite, type LocalDynamo } from "../../local/dynalite";
+import { startDynalite, type LocalDynamo } from "../../local/store/dynalite";
 import { loadBundledHandler } from "./support/bundled";
 import { albEvent, bodyOf, headersOf } from "./support/events";
 

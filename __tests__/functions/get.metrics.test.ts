@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import type { ALBEvent } from "aws-lambda";
-import { startDynalite, type LocalDynamo } from "../../local/dynalite";
+import { startDynalite, type LocalDynamo } from "../../local/store/dynalite";
 import { BASE_ENV, bundleSource } from "./support/bundled";
 import { emfLines, emfProblems } from "./support/emf";
 import { albEvent } from "./support/events";

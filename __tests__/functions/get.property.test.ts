@@ -17,7 +17,7 @@ import type { ALBResult } from "aws-lambda";
 import { parse as losslessParse } from "lossless-json";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { startDynalite, type LocalDynamo } from "../../local/dynalite";
+import { startDynalite, type LocalDynamo } from "../../local/store/dynalite";
 import type { AttributeMap } from "../../functions/lib/attributes";
 import { MAX_METRICS_PER_REGION } from "../../functions/lib/metrics";
 import { mapFromWire } from "../../functions/lib/wire";

@@ -4,7 +4,7 @@
  */
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import type { ALBResult } from "aws-lambda";
-import { startDynalite, type LocalDynamo } from "../../local/dynalite";
+import { startDynalite, type LocalDynamo } from "../../local/store/dynalite";
 import { loadBundledHandler, type Handler } from "./support/bundled";
 import { albEvent, bodyOf, headersOf, type EventSpec } from "./support/events";
 

@@ -3,15 +3,17 @@
  * then real requests to every region through the accelerator and each ALB, and to the admin API
  * (after every test). Limits are shortened so the timeouts show in milliseconds.
  */
-import { probe } from "../../drill/probe";
-import { type LocalSystem, startLocalSystem } from "../../local/system";
-import { timeScale } from "../../local/time-scale";
+import { probe } from "../../lib/probe";
+import { type RunningLocal, startLocal } from "../../local/start";
+import type { LocalSystem } from "../../local/system";
+import { timeScale } from "../../lib/time-scale";
 import { exchange, pause, portOf, rawRequest, statusOf } from "./sockets";
 import { localConfig, waitFor } from "./support";
 
 // Short enough to see in a test, long enough that a loaded machine does not hit them by accident;
 // the accelerator's idle timeout is below the ALB's so that it, not the ALB, closes an idle relay.
 const LIMITS = { albIdleTimeoutMs: 1000, acceleratorIdleTimeoutMs: 500, acceleratorHeadWaitMs: 300, acceleratorMaxPendingConnections: 8 };
+let local: RunningLocal;
 let system: LocalSystem;
 const alb = (region: string) => system.regions.get(region)!.alb;
 const albPort = (region = "us-west-2") => alb(region).port;
@@ -20,9 +22,10 @@ const accPort = () => portOf(system.acceleratorUrl);
 beforeAll(async () => {
   // Time scale 0.1: health checks every second with a 0.5 s timeout, so a loaded machine does not
   // make them flap (routing by health is not what this file tests).
-  system = await startLocalSystem({ config: localConfig(), timeScale: timeScale(0.1), port: 0, adminPort: 0, propagationSeconds: 2, logLevel: "SILENT", limits: LIMITS });
+  local = await startLocal({ config: localConfig(), timeScale: timeScale(0.1), port: 0, propagationSeconds: 2, logLevel: "SILENT", limits: LIMITS, admin: { port: 0 } });
+  ({ system } = local);
 });
-afterAll(() => system?.close());
+afterAll(() => local?.close());
 
 /** Every region answers through its own ALB and the accelerator answers clients from each, and the admin API answers. */
 async function everyRegionServes(): Promise<void> {
@@ -33,7 +36,7 @@ async function everyRegionServes(): Promise<void> {
     expect(viaAccelerator.status).toBe(200);
     expect(system.config.regions).toContain(viaAccelerator.region);
   }
-  expect((await fetch(`${system.adminUrl}/`)).status).toBe(200);
+  expect((await fetch(`${local.admin.url}/`)).status).toBe(200);
 }
 afterEach(async () => {
   // Connections parked by a test (slow clients, pending ones) are gone within a few timeouts.

@@ -3,8 +3,10 @@
 // Node 20 here, nodejs22.x in Lambda: keep the SDK's Node-version notice out of the test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 import { type AppConfig, deepMerge, parseConfig } from "../../model/config";
-import { loadProjectConfig } from "../../local/config";
-import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from "../../local/system";
+import { loadProjectConfig } from "../../lib/project";
+import type { AdminOptions } from "../../local/admin/admin";
+import { type RunningLocal, startLocal } from "../../local/start";
+import type { LocalSystemOptions } from "../../local/system";
 
 /** The project's config (cdktf.json, no GLOBALAPP_CONFIG) with `override` deep-merged over it. */
 export function localConfig(override: unknown = {}): AppConfig {
@@ -21,9 +23,10 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
 }
 
 /**
- * A local system for a test: the project's config, free ports, silent functions; `options` override
- * (time scale, propagation, seed, limits, …). Close it in afterAll.
+ * A local system with its admin API for a test: the project's config, free ports, silent
+ * functions; `options` override (time scale, propagation, seed, limits, the admin's dashboard, …).
+ * Close it in afterAll.
  */
-export function startTestSystem(options: Partial<LocalSystemOptions> = {}): Promise<LocalSystem> {
-  return startLocalSystem({ config: localConfig(), port: 0, adminPort: 0, logLevel: "SILENT", ...options });
+export function startTestSystem(options: Partial<LocalSystemOptions> & { readonly admin?: AdminOptions } = {}): Promise<RunningLocal> {
+  return startLocal({ config: localConfig(), port: 0, logLevel: "SILENT", ...options, admin: { port: 0, ...options.admin } });
 }

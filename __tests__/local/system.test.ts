@@ -4,17 +4,17 @@
  */
 import { SEED_ITEM } from "../../constructs/global-table";
 import { predictFailover } from "../../model/failover";
-import { AdminClient } from "../../local/admin";
+import { AdminClient, startAdminServer } from "../../local/admin/admin";
 import { LOCAL_SEED_ITEM, type LocalSystem, startLocalSystem } from "../../local/system";
-import { timeScale } from "../../local/time-scale";
-import { probe } from "../../drill/probe";
+import { timeScale } from "../../lib/time-scale";
+import { probe } from "../../lib/probe";
 import { localConfig, waitFor } from "./support";
 
 const scale = timeScale(0.03);
 const PROPAGATION = 2;
 
 async function start(override: unknown = {}, at = scale): Promise<LocalSystem> {
-  const system = await startLocalSystem({ config: localConfig(override), timeScale: at, port: 0, adminPort: 0, propagationSeconds: PROPAGATION, logLevel: "SILENT" });
+  const system = await startLocalSystem({ config: localConfig(override), timeScale: at, port: 0, propagationSeconds: PROPAGATION, logLevel: "SILENT" });
   await allHealthy(system);
   return system;
 }
@@ -84,17 +84,22 @@ describe("the local system (default config: us-west-2 and eu-central-1, affinity
   });
 
   it("the admin API sets STATUS (applied when it answers) and rejects bad input", async () => {
-    const admin = new AdminClient(system.adminUrl);
-    await admin.setStatus("eu-central-1", "418");
-    expect((await probe(`${system.snapshot().regions[1].albUrl}/health`)).status).toBe(418);
-    await admin.setStatus("eu-central-1", "200");
-    expect((await probe(`${system.snapshot().regions[1].albUrl}/health`)).status).toBe(200);
-    await expect(admin.setStatus("eu-central-1", "abc")).rejects.toThrow(/400 STATUS must be an HTTP status code/);
-    // The function's own rule (parseStatus): no status /health could not answer with a body.
-    await expect(admin.setStatus("eu-central-1", "204")).rejects.toThrow(/400 STATUS must be an HTTP status code of a final response with a body/);
-    await expect(admin.setStatus("mars-1", "200")).rejects.toThrow(/404 unknown region/);
-    const wrongMethod = await fetch(`${system.adminUrl}/regions/us-west-2/kill`, { method: "PUT" });
-    expect(wrongMethod.status).toBe(405);
+    const server = await startAdminServer(system, { port: 0 });
+    const admin = new AdminClient(server.url);
+    try {
+      await admin.setStatus("eu-central-1", "418");
+      expect((await probe(`${system.snapshot().regions[1].albUrl}/health`)).status).toBe(418);
+      await admin.setStatus("eu-central-1", "200");
+      expect((await probe(`${system.snapshot().regions[1].albUrl}/health`)).status).toBe(200);
+      await expect(admin.setStatus("eu-central-1", "abc")).rejects.toThrow(/400 STATUS must be an HTTP status code/);
+      // The function's own rule (parseStatus): no status /health could not answer with a body.
+      await expect(admin.setStatus("eu-central-1", "204")).rejects.toThrow(/400 STATUS must be an HTTP status code of a final response with a body/);
+      await expect(admin.setStatus("mars-1", "200")).rejects.toThrow(/404 unknown region/);
+      const wrongMethod = await fetch(`${server.url}/regions/us-west-2/kill`, { method: "PUT" });
+      expect(wrongMethod.status).toBe(405);
+    } finally {
+      await server.close();
+    }
     await allHealthy(system);
   });
 

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { join } from "node:path";
+import { PROJECT_ROOT } from "../../lib/project";
 
 /** The project root: the CLIs run from there, as `npm run` does. */
-export const PROJECT_ROOT = join(__dirname, "..", "..");
+export { PROJECT_ROOT };
 
 /** How a command ended: its exit code and everything it printed. */
 export interface CliRun {

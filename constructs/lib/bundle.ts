@@ -2,9 +2,10 @@ import { buildSync, type BuildOptions, version as ESBUILD_VERSION } from "esbuil
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { PROJECT_ROOT } from "../../lib/project";
 
-/** The repository root (where package.json and functions/ live). */
-export const PROJECT_ROOT = resolve(__dirname, "..", "..");
+/** The repository root, here for the constructs and tools that bundle (its home is lib/project.ts). */
+export { PROJECT_ROOT };
 
 /** Where built bundles are kept between runs. */
 export const DEFAULT_BUNDLE_CACHE_DIR = join(PROJECT_ROOT, ".build", "bundle-cache");

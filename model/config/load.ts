@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { BUILTIN_DEFAULTS } from "./defaults";
-import { type AppConfig, CONFIG_SCHEMA, CONFIG_SHAPE, STATE_FIELDS } from "./schema";
+import { CONFIG_SCHEMA } from "./rules";
+import { type AppConfig, CONFIG_SHAPE, STATE_FIELDS } from "./schema";
 
 /** A configuration that fails validation; the message names every bad key and value. */
 export class ConfigError extends Error {

@@ -5,7 +5,7 @@
 import { ITEM_ROUTE } from "../../functions/lib/env";
 import { AWS_REGIONS, azIdsOf, gaExcludedAzId, gaSupportsRegion, isAzId, latencyRoutingSupports, zoneInRegion } from "../regions";
 import { ACM_ARN, MATCHER } from "./patterns";
-import type { AppConfig } from "./schema";
+import { type AppConfig, CONFIG_SHAPE } from "./schema";
 
 /** Reports one problem: the path of the key to change and what is allowed. */
 export type ReportIssue = (path: (string | number)[], message: string) => void;
@@ -118,3 +118,11 @@ export function relationRules(c: AppConfig, issue: ReportIssue): void {
     issue(["ci", "github", "repository"], `needs state.backend "s3" (the globalapp-state bootstrap stack creates the roles; it is not synthesized for "${c.state.backend}")`);
   }
 }
+
+/**
+ * The schema of the whole config: every key's value space (./schema.ts, whose metadata documents
+ * every key: npm run docs) and these rules relating them.
+ */
+export const CONFIG_SCHEMA = CONFIG_SHAPE.superRefine((c, ctx) =>
+  relationRules(c, (path, message) => ctx.addIssue({ code: "custom", path, message })),
+);

@@ -11,7 +11,6 @@ import { z } from "zod";
 import { HEALTH_PATH } from "../../functions/lib/env";
 import { AWS_REGIONS } from "../regions";
 import { ACM_ARN, DOMAIN_NAME, HOSTED_ZONE_ID, MATCHER, VPC_CIDR } from "./patterns";
-import { relationRules } from "./rules";
 
 declare module "zod" {
   interface GlobalMeta {
@@ -423,11 +422,6 @@ export const CONFIG_SHAPE = z
     ci: ciSchema,
     local: localSchema,
   });
-
-/** The schema of the whole config (its metadata documents every key: npm run docs). */
-export const CONFIG_SCHEMA = CONFIG_SHAPE.superRefine((c, ctx) =>
-  relationRules(c, (path, message) => ctx.addIssue({ code: "custom", path, message })),
-);
 
 /** Target-group health check settings; GA follows this health for ALB endpoints. */
 export type HealthCheckSettings = z.infer<typeof healthCheckSchema>;

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import * as bench from "../../../bench/index";
-import * as shift from "../../../drill/shift-main";
+import * as shift from "../../../shift/main";
 import * as drill from "../../../drill/main";
 import * as local from "../../../local/main";
 import { refusalReasons, USAGE as E2E_USAGE } from "../../../scripts/aws-e2e";

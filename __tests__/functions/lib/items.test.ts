@@ -1,6 +1,6 @@
 import { MAX_ID_BYTES, MAX_ITEM_BYTES } from "../../../functions/lib/attributes";
 import { BadRequestError, NotFoundError, ServiceUnavailableError } from "../../../functions/lib/errors";
-import { HealthCheck, ItemService, type ItemStore, parseItemBody, parseItemId } from "../../../functions/lib/items";
+import { HealthCheck, ItemService, type ItemStore, LONGEST_REGION_NAME_LENGTH, parseItemBody, parseItemId } from "../../../functions/lib/items";
 import { ALB_RESPONSE_LIMIT, alwaysFits, bodyJson, JsonText, worstCaseBytes } from "../../../functions/lib/response";
 import { AWS_REGIONS } from "../../../model/regions";
 import { MemoryStore } from "../support/memory-store";
@@ -132,6 +132,12 @@ describe("parseItemBody", () => {
     // 409,591 characters written as \u0078 escapes: 2.4 MB of JSON, exactly 409,600 bytes stored.
     const escaped = `{ "d" : "${"\\u0078".repeat(room)}" }`;
     expect(parseItemBody("k", escaped, false).d).toEqual({ S: "x".repeat(room) });
+  });
+});
+
+describe("LONGEST_REGION_NAME_LENGTH", () => {
+  test("is the length of the longest region code in model/regions.ts", () => {
+    expect(LONGEST_REGION_NAME_LENGTH).toBe(Math.max(...AWS_REGIONS.map((r) => r.length)));
   });
 });
 

@@ -10,7 +10,8 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { runInThisContext } from "node:vm";
-import { bundleHandler, PROJECT_ROOT } from "../../../constructs/lib/bundle";
+import { bundleHandler } from "../../../constructs/lib/bundle";
+import { PROJECT_ROOT } from "../../../lib/project";
 
 export type Handler = (event: ALBEvent, context?: Context) => Promise<ALBResult>;
 
