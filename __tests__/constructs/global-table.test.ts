@@ -3,7 +3,7 @@ import { DynamodbTableItem } from "@cdktf/provider-aws/lib/dynamodb-table-item";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { GlobalTable, GlobalTableProps } from "../../constructs/global-table";
-import { decodeJsonencode } from "../../model/jsonencode";
+import { decodeJsonencode } from "../../model/iam/hcl";
 
 function build(props: Partial<GlobalTableProps> = {}, regions = ["us-west-2", "eu-central-1"]) {
   const stack = new TerraformStack(Testing.app(), "test");

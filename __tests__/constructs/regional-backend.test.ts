@@ -11,7 +11,7 @@ import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { FUNCTION_TABLE_ACTIONS } from "../../constructs/regional-backend";
-import { decodeJsonencode } from "../../model/jsonencode";
+import { decodeJsonencode } from "../../model/iam/hcl";
 import { buildBackends } from "../support/regional";
 import { configWith } from "../support/synth";
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeJsonencode } from "../../model/jsonencode";
+import { decodeJsonencode } from "../../model/iam/hcl";
 import { synthGlobalApp } from "./synth";
 import { initWorkdir, runTerraform, type TerraformCli } from "./terraform";
 

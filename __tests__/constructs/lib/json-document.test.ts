@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { jsonDocument } from "../../../constructs/lib/json-document";
-import { decodeJsonencode } from "../../../model/jsonencode";
+import { decodeJsonencode } from "../../../model/iam/hcl";
 import { resourcesOf, synthGlobalApp, type TerraformJson } from "../../support/synth";
 import { describeWithTerraform, runTerraform } from "../../support/terraform";
 

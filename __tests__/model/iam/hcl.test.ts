@@ -1,4 +1,4 @@
-import { decodeJsonencode } from "../../model/jsonencode";
+import { decodeJsonencode } from "../../../model/iam/hcl";
 
 describe("decodeJsonencode (how the IAM model and the policy rules read embedded documents)", () => {
   it("reads a cdktf jsonencode expression with references and nested quotes", () => {
