@@ -11,7 +11,7 @@
  * Exit status: 0 every run passed, 1 a run failed or the time ran out, 2 bad usage, 130 interrupted.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, mkdtempSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -72,10 +72,11 @@ export interface LoadReport {
 }
 
 /**
- * A busy loop that checks every few milliseconds whether its parent is still the one that started it,
- * and exits when not: a burner never outlives the script, whatever ends the script.
+ * A busy loop that checks every few milliseconds whether the process that started it is still
+ * there, and exits when not: a burner never outlives the script, whatever ends the script.
+ * (process.ppid is read once at start-up, so the loop asks the parent with signal 0 instead.)
  */
-const BURNER = "const parent = process.ppid; for (;;) { for (let i = 0; i < 5e6; i++); if (process.ppid !== parent) process.exit(0); }";
+const BURNER = "const parent = process.ppid; for (;;) { for (let i = 0; i < 5e6; i++); try { process.kill(parent, 0); } catch { process.exit(0); } }";
 
 /** Starts `count` CPU-bound processes. */
 export function startBurners(count: number): ChildProcess[] {
@@ -160,6 +161,7 @@ async function main(): Promise<number> {
   const burnerCount = integerIn("burners", values.burners ?? "4", 0, 64);
   const timeoutMinutes = positive("timeout-minutes", values["timeout-minutes"], 60);
   const logDir = values["log-dir"] ? resolve(process.env.INIT_CWD ?? process.cwd(), values["log-dir"]) : mkdtempSync(join(tmpdir(), "globalapp-test-load-"));
+  mkdirSync(logDir, { recursive: true });
 
   const controller = new AbortController();
   let timedOut = false;
