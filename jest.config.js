@@ -12,6 +12,9 @@ module.exports = {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup.ts"],
+  // One aws provider process for the run, shared by every terraform command (support/terraform.ts).
+  globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
   testTimeout: 60000,
   // Much of the suite's wall time is spent waiting on child processes (terraform, synth runs,
   // dynalite), not inside a worker. Jest's default (cores − 1) means one worker, run in band, on a
