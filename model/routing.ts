@@ -12,8 +12,10 @@
  *   while health and settings stay the same.
  */
 import { createHash } from "node:crypto";
-import { regionDistanceKm } from "../../model/regions";
-import type { TargetState } from "../region/health-checker";
+import { regionDistanceKm } from "./regions";
+
+/** An endpoint's health as the accelerator last heard of it: `initial` (not checked yet) counts as not healthy. */
+export type EndpointHealth = "initial" | "healthy" | "unhealthy";
 
 /** One endpoint (here: a region's ALB) as the accelerator sees it. */
 export interface EndpointView {
@@ -21,7 +23,7 @@ export interface EndpointView {
   /** 0–255; 0 sends it nothing. */
   readonly weight: number;
   /** Health as last propagated to the accelerator. */
-  readonly health: TargetState;
+  readonly health: EndpointHealth;
 }
 
 /** One endpoint group (one per region). */

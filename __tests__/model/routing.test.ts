@@ -1,5 +1,4 @@
-import { clientRegionOf } from "../../../local/edge/accelerator";
-import { byProximity, type EndpointGroupView, flowDraw, routeConnection } from "../../../local/edge/routing";
+import { byProximity, type EndpointGroupView, flowDraw, routeConnection } from "../../model/routing";
 
 const group = (region: string, health: "initial" | "healthy" | "unhealthy" = "healthy", dial = 100, weight = 128): EndpointGroupView => ({
   region,
@@ -72,17 +71,12 @@ describe("flowDraw (affinity)", () => {
   });
 });
 
-describe("proximity and client location", () => {
+describe("proximity", () => {
   it("orders groups closest first", () => {
     expect(byProximity([{ region: "us-west-2" }, { region: "eu-central-1" }, { region: "ap-northeast-1" }], "eu-west-1").map((g) => g.region)).toEqual([
       "eu-central-1",
       "us-west-2",
       "ap-northeast-1",
     ]);
-  });
-  it("reads the x-client-region header of the first request, any case, known regions only", () => {
-    expect(clientRegionOf(Buffer.from("GET / HTTP/1.1\r\nHost: x\r\nX-Client-Region: eu-central-1\r\n\r\n"))).toBe("eu-central-1");
-    expect(clientRegionOf(Buffer.from("GET / HTTP/1.1\r\nx-client-region: mars-1\r\n\r\n"))).toBeUndefined();
-    expect(clientRegionOf(Buffer.from("GET / HTTP/1.1\r\nHost: x\r\n\r\nx-client-region: eu-central-1\r\n"))).toBeUndefined();
   });
 });
