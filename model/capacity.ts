@@ -175,14 +175,45 @@ export function capacityInputOf(config: AppConfig, requestsPerSecond: number): C
   };
 }
 
-/** A concurrency for people: one decimal below 10, whole numbers above, thousands separated. */
-export function formatConcurrency(n: number): string {
-  return n < 10 ? n.toFixed(1) : Math.round(n).toLocaleString("en-US");
+/** A concurrency or a rate for people: two significant digits below 1, one decimal below 10, whole numbers (thousands separated) above. */
+function formatAmount(n: number): string {
+  if (n === 0) return "0";
+  if (n < 1) return String(Number(n.toPrecision(2)));
+  return n < 10 ? String(Math.round(n * 10) / 10) : Math.round(n).toLocaleString("en-US");
 }
 
-/** A request rate for people: whole numbers, thousands separated, one decimal below 10. */
-export function formatRate(n: number): string {
-  return n < 10 ? String(Math.round(n * 10) / 10) : Math.round(n).toLocaleString("en-US");
+/** A concurrency for people (see formatAmount). */
+export const formatConcurrency = formatAmount;
+
+/** A request rate for people (see formatAmount). */
+export const formatRate = formatAmount;
+
+/** What `npm run cost` shows of the model: the rate it assumed, and every case. */
+export interface CapacityTable {
+  /** Client requests per second, all regions together. */
+  readonly requestsPerSecond: number;
+  /** `peak`: capacity.peakRequestsPerSecond; `average`: the month's requests spread evenly over it. */
+  readonly rate: "peak" | "average";
+  readonly functionMilliseconds: number;
+  readonly concurrencyLimit: number;
+  /** Where the limit comes from. */
+  readonly limit: "function.reservedConcurrency" | "default quota";
+  /** The normal case, then each region lost. */
+  readonly cases: readonly CapacityCase[];
+}
+
+/** The capacity table of a config: at `capacity.peakRequestsPerSecond`, else at `averageRequestsPerSecond`. */
+export function capacityTable(config: AppConfig, averageRequestsPerSecond: number): CapacityTable {
+  const peak = config.capacity.peakRequestsPerSecond;
+  const input = capacityInputOf(config, peak ?? averageRequestsPerSecond);
+  return {
+    requestsPerSecond: input.requestsPerSecond,
+    rate: peak === undefined ? "average" : "peak",
+    functionMilliseconds: input.functionMilliseconds,
+    concurrencyLimit: input.concurrencyLimit,
+    limit: config.function.reservedConcurrency === undefined ? "default quota" : "function.reservedConcurrency",
+    cases: capacityCases(input),
+  };
 }
 
 /** A warning of the capacity model: the key to change and what would happen. */
