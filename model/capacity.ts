@@ -20,6 +20,12 @@
  *   functions that don't have reserved concurrency"
  *   (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html; PutFunctionConcurrency:
  *   "as long as you leave at least 100 simultaneous executions unreserved").
+ * - A function with a concurrency limit and no queue (Lambda throttles a synchronous invocation past
+ *   it) is a loss system: with requests arriving at random (a Poisson stream, as many independent
+ *   clients make) the share throttled is Erlang's loss formula B(N, A) for N executions allowed and A
+ *   wanted (A. K. Erlang, 1917; L. Kleinrock, "Queueing Systems", vol. 1, 1975: the M/M/m/m system),
+ *   whatever the distribution of the duration (the formula's insensitivity, B. A. Sevastyanov, 1957).
+ *   It throttles some requests below the limit too: 21 % at 3 of 4 wanted, 12 % at 40 of 40.
  * - Behind an ALB a throttled invocation is answered 502: "The load balancer received … or the
  *   function was throttled by the Lambda service"
  *   (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html, "HTTP 502").
@@ -109,15 +115,30 @@ export function concurrencyFor(requestsPerSecond: number, functionMilliseconds: 
 }
 
 /**
- * The share of requests throttled when `concurrency` executions are wanted and `limit` allowed:
- * 1 − limit / concurrency past the limit, else 0. A function at its limit serves `limit` executions'
- * worth of requests and throttles the rest (Lambda queues no synchronous invocation). Evenly spaced
- * arrivals (the drill's `--load`) meet it; random ones also throttle a few requests a little below
- * the limit, when many happen to arrive together.
+ * Erlang's loss formula B(N, A): the share of randomly arriving requests that find all `servers`
+ * busy when `offered` are wanted on average (A = rate × duration), by the stable recursion
+ * B(0) = 1, B(n) = A·B(n−1) / (n + A·B(n−1)).
+ */
+export function erlangB(servers: number, offered: number): number {
+  if (!Number.isInteger(servers) || servers < 0) throw new RangeError(`servers must be a whole number >= 0, got ${servers}`);
+  if (!(offered >= 0)) throw new RangeError(`offered load must be >= 0, got ${offered}`);
+  let b = 1;
+  for (let n = 1; n <= servers; n++) b = (offered * b) / (n + offered * b);
+  return b;
+}
+
+/**
+ * The share of requests throttled when `concurrency` executions are wanted on average and `limit`
+ * allowed, requests arriving at random: Erlang's B(limit, concurrency). Past the limit it tends to
+ * 1 − limit / concurrency (what a function at its limit serves is `limit` executions' worth); below
+ * it, the bursts that random arrivals bring.
  */
 export function throttledShare(concurrency: number, limit: number): number {
-  return concurrency > limit ? 1 - limit / concurrency : 0;
+  return erlangB(limit, concurrency);
 }
+
+/** Predicted throttling from which synth warns and the tables mark a region: 1 % of its requests. */
+export const THROTTLE_WARNING_SHARE = 0.01;
 
 /** Each region's load with every region serving (`lost` undefined), or with `lost` unhealthy. */
 export function capacityCase(input: CapacityInput, lost?: string): CapacityCase {
@@ -239,9 +260,10 @@ export function busiestCases(cases: readonly CapacityCase[]): { readonly lost: s
 
 /**
  * What synth warns about with `capacity.peakRequestsPerSecond` set: regions that, normally or left
- * after losing another, would need more concurrent executions than `function.reservedConcurrency`,
- * or than the default quota leaves a function to reserve, or more requests per second than Lambda
- * allows an account by default. One warning per limit, naming each region past it in its busiest case.
+ * after losing another, would throttle at least 1 % of their requests at `function.reservedConcurrency`,
+ * or at the 900 executions the default quota leaves a function to reserve, or would take more
+ * requests per second than Lambda allows an account by default. One warning per limit, naming each
+ * region past it in its busiest case.
  */
 export function capacityWarnings(config: AppConfig): CapacityWarning[] {
   const peak = config.capacity.peakRequestsPerSecond;
@@ -250,24 +272,26 @@ export function capacityWarnings(config: AppConfig): CapacityWarning[] {
   const when = (lost: string | null) => (lost ? `after losing ${lost}` : "normally");
   const past = (test: (r: RegionLoad) => boolean, say: (lost: string | null, r: RegionLoad) => string) =>
     busiest.filter((b) => test(b.load)).map((b) => say(b.lost, b.load)).join("; ");
-  const needs = (lost: string | null, r: RegionLoad) => `${r.region} ${when(lost)} needs ${formatConcurrency(r.concurrency)} (${formatRate(r.requestsPerSecond)} req/s)`;
+  const needs = (limit: number) => (lost: string | null, r: RegionLoad) =>
+    `${r.region} ${when(lost)} needs ${formatConcurrency(r.concurrency)} of ${limit} (${formatRate(r.requestsPerSecond)} req/s), ${formatShare(throttledShare(r.concurrency, limit))} throttled`;
+  const throttles = (limit: number) => (r: RegionLoad) => throttledShare(r.concurrency, limit) >= THROTTLE_WARNING_SHARE;
   const ms = config.capacity.functionMilliseconds;
   const warnings: CapacityWarning[] = [];
   const reserved = config.function.reservedConcurrency;
   if (reserved !== undefined) {
-    const over = past((r) => r.concurrency > reserved, (lost, r) => `${needs(lost, r)}, ${Math.round(r.throttledShare * 100)} % throttled`);
+    const over = past(throttles(reserved), needs(reserved));
     if (over) {
       warnings.push({
         key: "function.reservedConcurrency",
-        message: `${reserved} is below the concurrent executions the capacity model predicts at capacity.peakRequestsPerSecond ${formatRate(peak)} × ${ms} ms: ${over}. Past it Lambda throttles and the ALB answers 502.`,
+        message: `${reserved} throttles at capacity.peakRequestsPerSecond ${formatRate(peak)} × ${ms} ms (capacity model, requests at random): ${over}. Lambda throttles past the reservation and the ALB answers 502.`,
       });
     }
   }
-  const overQuota = past((r) => r.concurrency > RESERVABLE_CONCURRENCY, needs);
+  const overQuota = past(throttles(RESERVABLE_CONCURRENCY), needs(RESERVABLE_CONCURRENCY));
   if (overQuota) {
     warnings.push({
       key: "capacity.peakRequestsPerSecond",
-      message: `${formatRate(peak)} × ${ms} ms needs more concurrent executions than the ${RESERVABLE_CONCURRENCY} a function can count on under Lambda's default quota (${ACCOUNT_DEFAULT_CONCURRENCY.toLocaleString("en-US")} per region, ${UNRESERVED_MINIMUM} kept unreserved): ${overQuota}. Ask for a quota increase in those regions first.`,
+      message: `${formatRate(peak)} × ${ms} ms needs more than the ${RESERVABLE_CONCURRENCY} concurrent executions a function can count on under Lambda's default quota (${ACCOUNT_DEFAULT_CONCURRENCY.toLocaleString("en-US")} per region, ${UNRESERVED_MINIMUM} kept unreserved): ${overQuota}. Ask for a quota increase in those regions first.`,
     });
   }
   const overRate = past((r) => r.requestsPerSecond > ACCOUNT_REQUESTS_PER_SECOND, (lost, r) => `${r.region} ${when(lost)} takes ${formatRate(r.requestsPerSecond)}`);
@@ -278,4 +302,12 @@ export function capacityWarnings(config: AppConfig): CapacityWarning[] {
     });
   }
   return warnings;
+}
+
+/** A share for people: whole percent, one decimal below 10 %, "< 0.1 %" for what rounds to nothing but is not 0. */
+export function formatShare(share: number): string {
+  const pct = share * 100;
+  if (pct === 0) return "0 %";
+  if (pct < 0.05) return "< 0.1 %";
+  return `${pct < 10 ? Math.round(pct * 10) / 10 : Math.round(pct)} %`;
 }

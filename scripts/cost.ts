@@ -5,7 +5,16 @@
  * Exit status: 0 printed, 2 bad usage or config.
  */
 import { parseArgs } from "node:util";
-import { type CapacityTable, capacityTable, formatConcurrency, formatRate, RESERVABLE_CONCURRENCY, UNRESERVED_MINIMUM } from "../model/capacity";
+import {
+  type CapacityTable,
+  capacityTable,
+  formatConcurrency,
+  formatRate,
+  formatShare,
+  RESERVABLE_CONCURRENCY,
+  THROTTLE_WARNING_SHARE,
+  UNRESERVED_MINIMUM,
+} from "../model/capacity";
 import { type Estimate, estimateCost, HOURS_PER_MONTH, usageAtMonthlyRate } from "../model/cost";
 import { FREE_TIERS, type PriceCheck } from "../model/prices";
 import { runCli, UsageError } from "../lib/cli";
@@ -85,13 +94,14 @@ export function formatCapacity(t: CapacityTable): string {
     ...regions.map((region) => {
       const r = c.regions.find((x) => x.region === region);
       if (!r) return "lost";
-      const throttled = r.throttledShare > 0 ? `  ✗ ${Math.round(r.throttledShare * 100)} % throttled` : "";
+      const throttled = r.throttledShare >= THROTTLE_WARNING_SHARE ? `  ✗ ${formatShare(r.throttledShare)} throttled` : "";
       return `${formatRate(r.requestsPerSecond)} req/s → ${formatConcurrency(r.concurrency)}${throttled}`;
     }),
   ]);
   const out = [
     `Capacity (model/capacity.ts): ${rate} × ${t.functionMilliseconds} ms an invocation, clients spread evenly over the regions.`,
-    `Each cell: the region's requests per second → its concurrent executions (Little's law). Limit per region: ${limit}.`,
+    `Each cell: the region's requests per second → its concurrent executions (Little's law), and from 1 % the share`,
+    `throttled with requests at random (Erlang's loss formula). Limit per region: ${limit}.`,
     "",
     renderTable(["case", ...regions], rows, ["l", ...regions.map(() => "l" as const)]),
   ];

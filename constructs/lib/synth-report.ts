@@ -4,7 +4,7 @@ import type { App } from "cdktf";
 import { acceleratorRecordName, type AppConfig, backendDescription, deletionProtection, latencyRecordName, overridePath, usesAccelerator } from "../../model/config";
 import { changeImpact, type Impact, sameState, WHAT_IS_LOST } from "../../model/change-impact";
 import type { SynthesizedStack } from "../../model/synthesized";
-import { busiestCases, capacityCases, capacityInputOf, formatConcurrency, formatRate } from "../../model/capacity";
+import { busiestCases, capacityCases, capacityInputOf, formatConcurrency, formatRate, formatShare } from "../../model/capacity";
 import {
   ALB_ALIAS_TTL_SECONDS,
   GA_PROPAGATION_SECONDS,
@@ -170,7 +170,7 @@ export function synthSummary(
     const limit = config.function.reservedConcurrency === undefined ? "what the default quota leaves to reserve" : "function.reservedConcurrency";
     lines.push(
       `  capacity   ${formatRate(peak)} req/s × ${input.functionMilliseconds} ms: at most ${formatConcurrency(top.load.concurrency)} concurrent executions in a region ` +
-        `(${top.load.region}${top.lost ? ` after losing ${top.lost}` : ""}); limit ${input.concurrencyLimit} (${limit})`,
+        `(${top.load.region}${top.lost ? ` after losing ${top.lost}` : ""}, ${formatShare(top.load.throttledShare)} throttled); limit ${input.concurrencyLimit} (${limit})`,
     );
   }
   const warnings = [...new Set([...stacks.flatMap((s) => s.warnings), ...extraWarnings])];

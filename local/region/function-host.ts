@@ -60,11 +60,12 @@ export interface FunctionHostOptions extends EnvironmentOptions {
   /** Cold starts at once. @default the machine's CPU cores (at least 2) */
   readonly parallelLoads?: number;
   /**
-   * Real ms every invocation holds its execution environment at least: a function's duration,
-   * emulated (the capacity model's `capacity.functionMilliseconds`, scaled to real time). A handler
-   * that answers sooner waits out the rest before its answer is returned, as a slower function would.
-   * Locally a handler answers in about a millisecond of real time, so without it the concurrency a
-   * load needs depends on the machine, not on the function. @default 0 (as long as the handler takes)
+   * Real ms every invocation but a health check (`priority`) holds its execution environment at
+   * least: a function's duration, emulated (the capacity model's `capacity.functionMilliseconds`,
+   * scaled to real time). A handler that answers sooner waits out the rest before its answer is
+   * returned, as a slower function would. Locally a handler answers in about a millisecond of real
+   * time, so without it the concurrency a load needs depends on the machine, not on the function.
+   * @default 0 (as long as the handler takes)
    */
   readonly minDurationMs?: number;
 }
@@ -185,7 +186,8 @@ export class FunctionHost {
     const started = Date.now();
     try {
       const result = await abortable(env.invoke(`${this.options.functionName}-${++this.seq}`, event, this.options.timeoutMs), signal, () => void env.close());
-      const rest = (this.options.minDurationMs ?? 0) - (Date.now() - started);
+      // Health checks (priority) run as long as the handler takes: a `/health` answer is quick on AWS too.
+      const rest = options.priority ? 0 : (this.options.minDurationMs ?? 0) - (Date.now() - started);
       if (rest > 0) {
         // Busy for the rest of the emulated duration: counted against the cap, handed to no one. A
         // caller that gives up meanwhile only stops waiting (the function has answered already).
