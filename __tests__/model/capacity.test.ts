@@ -8,6 +8,7 @@ import {
   capacityInputOf,
   capacityWarnings,
   concurrencyFor,
+  erlangB,
   concurrencyLimitOf,
   evenClientShares,
   RESERVABLE_CONCURRENCY,
@@ -54,14 +55,26 @@ describe("the capacity model's arithmetic", () => {
   });
 
   it.each([
-    // concurrency wanted, limit, throttled share
-    [40, 30, 0.25],
-    [20, 30, 0],
-    [30, 30, 0],
-    [5, 4, 0.2],
+    // concurrency wanted, limit, throttled share (Erlang B, worked by hand or from its tables)
+    [1, 1, 0.5],
+    [1, 2, 0.2],
+    [3, 4, 0.2061],
+    [6, 4, 0.4696],
+    [40, 40, 0.1162],
+    [40, 30, 0.2993],
+    [20, 30, 0.0085],
     [0, 4, 0],
-  ])("wanting %d executions with %d allowed throttles %d of the requests", (concurrency, limit, share) => {
-    expect(throttledShare(concurrency, limit)).toBeCloseTo(share, 12);
+  ])("wanting %d executions on average with %d allowed throttles %d of random requests", (concurrency, limit, share) => {
+    expect(throttledShare(concurrency, limit)).toBeCloseTo(share, 4);
+  });
+
+  it("throttles at least what exceeds the limit, 1 − limit / wanted, and tends to it far past the limit", () => {
+    for (const [wanted, limit] of [[40, 30], [1000, 900], [5, 4], [2000, 500]]) {
+      expect(throttledShare(wanted, limit)).toBeGreaterThanOrEqual(1 - limit / wanted);
+    }
+    expect(throttledShare(2000, 500) - (1 - 500 / 2000)).toBeLessThan(0.001);
+    expect(erlangB(0, 3)).toBe(1);
+    expect(() => erlangB(2.5, 1)).toThrow(/servers must be a whole number/);
   });
 
   it("is Little's law: requests per second × seconds per request", () => {
@@ -82,10 +95,12 @@ describe("the capacity model's arithmetic", () => {
     ]);
   });
 
-  it("throttles the survivor past the limit, and only the survivor", () => {
-    const after = capacityCase(input(TWO, 1000, 10, { limit: 8 }), "us-west-2");
-    expect(after.regions).toEqual([{ region: "eu-central-1", requestsPerSecond: 1000, concurrency: 10, concurrencyLimit: 8, throttledShare: expect.closeTo(0.2, 12) }]);
-    expect(capacityCase(input(TWO, 1000, 10, { limit: 8 })).regions.map((r) => r.throttledShare)).toEqual([0, 0]);
+  it("throttles the survivor, and next to nothing while every region serves", () => {
+    const i = input(TWO, 1000, 10, { limit: 12 });
+    expect(capacityCase(i, "us-west-2").regions).toEqual([
+      { region: "eu-central-1", requestsPerSecond: 1000, concurrency: 10, concurrencyLimit: 12, throttledShare: expect.closeTo(0.1197, 4) },
+    ]);
+    expect(capacityCase(i).regions.map((r) => r.throttledShare)).toEqual([expect.closeTo(0.0034, 4), expect.closeTo(0.0034, 4)]);
   });
 });
 
@@ -119,22 +134,23 @@ describe("synth's capacity warnings", () => {
   it.each([
     ["no peak rate: nothing to check", {}, []],
     ["a peak that fits everywhere", { capacity: { peakRequestsPerSecond: 1000 } }, []],
-    ["a reservation that fits after losing a region", { capacity: { peakRequestsPerSecond: 1000, functionMilliseconds: 40 }, function: { reservedConcurrency: 40 } }, []],
-    ["a reservation the survivor outgrows (normally 20, after a loss 40)", { capacity: { peakRequestsPerSecond: 1000, functionMilliseconds: 40 }, function: { reservedConcurrency: 30 } }, ["function.reservedConcurrency"]],
+    ["a reservation with room after losing a region (40 of 60: 0.07 % throttled)", { capacity: { peakRequestsPerSecond: 1000, functionMilliseconds: 40 }, function: { reservedConcurrency: 60 } }, []],
+    ["a reservation the survivor outgrows (normally 20, after a loss 40 of 30)", { capacity: { peakRequestsPerSecond: 1000, functionMilliseconds: 40 }, function: { reservedConcurrency: 30 } }, ["function.reservedConcurrency"]],
+    ["a reservation the survivor only fills (40 of 40: random arrivals throttle 12 %)", { capacity: { peakRequestsPerSecond: 1000, functionMilliseconds: 40 }, function: { reservedConcurrency: 40 } }, ["function.reservedConcurrency"]],
     ["past what the default quota leaves to reserve (901 after a loss)", { capacity: { peakRequestsPerSecond: 901, functionMilliseconds: 1000 } }, ["capacity.peakRequestsPerSecond"]],
-    ["exactly what the default quota leaves (900 after a loss)", { capacity: { peakRequestsPerSecond: 900, functionMilliseconds: 1000 } }, []],
+    ["well within what the default quota leaves (800 of 900 after a loss)", { capacity: { peakRequestsPerSecond: 800, functionMilliseconds: 1000 } }, []],
     ["past Lambda's 10,000 requests per second in the survivor", { capacity: { peakRequestsPerSecond: 10_001, functionMilliseconds: 1 } }, ["capacity.peakRequestsPerSecond"]],
     ["past every limit", { capacity: { peakRequestsPerSecond: 20_000, functionMilliseconds: 100 }, function: { reservedConcurrency: 500 } }, ["function.reservedConcurrency", "capacity.peakRequestsPerSecond", "capacity.peakRequestsPerSecond"]],
   ])("%s", (_name, override, expected) => {
     expect(keys(override)).toEqual(expected);
   });
 
-  it("says which region outgrows the reservation after losing which, and how much is throttled", () => {
+  it("says which region outgrows the reservation after losing which, and how much would be throttled", () => {
     const [w] = capacityWarnings(configWith({ capacity: { peakRequestsPerSecond: 1000, functionMilliseconds: 40 }, function: { reservedConcurrency: 30 } }));
     expect(w.message).toBe(
-      "30 is below the concurrent executions the capacity model predicts at capacity.peakRequestsPerSecond 1,000 × 40 ms: " +
-        "us-west-2 after losing eu-central-1 needs 40 (1,000 req/s), 25 % throttled; eu-central-1 after losing us-west-2 needs 40 (1,000 req/s), 25 % throttled. " +
-        "Past it Lambda throttles and the ALB answers 502.",
+      "30 throttles at capacity.peakRequestsPerSecond 1,000 × 40 ms (capacity model, requests at random): " +
+        "us-west-2 after losing eu-central-1 needs 40 of 30 (1,000 req/s), 30 % throttled; eu-central-1 after losing us-west-2 needs 40 of 30 (1,000 req/s), 30 % throttled. " +
+        "Lambda throttles past the reservation and the ALB answers 502.",
     );
   });
 
@@ -147,6 +163,6 @@ describe("synth's capacity warnings", () => {
   it("reaches synth's warnings", () => {
     const override = { capacity: { peakRequestsPerSecond: 1000, functionMilliseconds: 40 }, function: { reservedConcurrency: 30 } };
     expect(configWarnings(configWith(override)).map((w) => w.key)).toContain("function.reservedConcurrency");
-    expect(configWarnings(configWith({ ...override, function: { reservedConcurrency: 40 } })).map((w) => w.key)).not.toContain("function.reservedConcurrency");
+    expect(configWarnings(configWith({ ...override, function: { reservedConcurrency: 60 } })).map((w) => w.key)).not.toContain("function.reservedConcurrency");
   });
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { estimateCost, estimateE2eRun, usageAtMonthlyRate } from "../../model/cost";
-import { capacityTable } from "../../model/capacity";
+import { capacityTable, erlangB } from "../../model/capacity";
 import { formatCapacity, formatEstimate, USAGE } from "../../scripts/cost";
 import { configWith } from "../support/synth";
 
@@ -66,13 +66,14 @@ describe("npm run cost", () => {
     const table = r.stdout.slice(r.stdout.indexOf("Capacity (model/capacity.ts)"));
     expect(table.split("\n")).toEqual([
       "Capacity (model/capacity.ts): 1,000 req/s at peak (capacity.peakRequestsPerSecond) × 40 ms an invocation, clients spread evenly over the regions.",
-      "Each cell: the region's requests per second → its concurrent executions (Little's law). Limit per region: 30 (function.reservedConcurrency).",
+      "Each cell: the region's requests per second → its concurrent executions (Little's law), and from 1 % the share",
+      "throttled with requests at random (Erlang's loss formula). Limit per region: 30 (function.reservedConcurrency).",
       "",
       "case                  us-west-2                           eu-central-1",
       "--------------------  ----------------------------------  ----------------------------------",
       "every region serving  500 req/s → 20                      500 req/s → 20",
-      "without us-west-2     lost                                1,000 req/s → 40  ✗ 25 % throttled",
-      "without eu-central-1  1,000 req/s → 40  ✗ 25 % throttled  lost",
+      "without us-west-2     lost                                1,000 req/s → 40  ✗ 30 % throttled",
+      "without eu-central-1  1,000 req/s → 40  ✗ 30 % throttled  lost",
       "",
     ]);
   });
@@ -89,11 +90,11 @@ describe("npm run cost", () => {
       limit: "default quota",
       cases: [
         { lost: null, regions: [
-          { region: "us-west-2", requestsPerSecond: 500, concurrency: 20, concurrencyLimit: 900, throttledShare: 0 },
-          { region: "eu-central-1", requestsPerSecond: 500, concurrency: 20, concurrencyLimit: 900, throttledShare: 0 },
+          { region: "us-west-2", requestsPerSecond: 500, concurrency: 20, concurrencyLimit: 900, throttledShare: erlangB(900, 20) },
+          { region: "eu-central-1", requestsPerSecond: 500, concurrency: 20, concurrencyLimit: 900, throttledShare: erlangB(900, 20) },
         ] },
-        { lost: "us-west-2", regions: [{ region: "eu-central-1", requestsPerSecond: 1000, concurrency: 40, concurrencyLimit: 900, throttledShare: 0 }] },
-        { lost: "eu-central-1", regions: [{ region: "us-west-2", requestsPerSecond: 1000, concurrency: 40, concurrencyLimit: 900, throttledShare: 0 }] },
+        { lost: "us-west-2", regions: [{ region: "eu-central-1", requestsPerSecond: 1000, concurrency: 40, concurrencyLimit: 900, throttledShare: erlangB(900, 40) }] },
+        { lost: "eu-central-1", regions: [{ region: "us-west-2", requestsPerSecond: 1000, concurrency: 40, concurrencyLimit: 900, throttledShare: erlangB(900, 40) }] },
       ],
     });
     // Without a peak, the month's average rate: --requests-per-month over 730 h.
