@@ -17,6 +17,7 @@ import {
   endpointWeight,
   healthCheckMode,
   httpsEnabled,
+  ownFunctionEntry,
   tableCustomerManagedKey,
   trafficDial,
 } from "../model/config";
@@ -35,6 +36,7 @@ import { boundaryArn, permissionsBoundaryEnabled } from "../model/iam";
 import { RegionalAlarms } from "./regional-alarms";
 import { RegionalBackend } from "./regional-backend";
 import { backendSettings, configureBackend } from "./lib/backend";
+import { functionBundle } from "./lib/bundle";
 import { vendedLogDelivery } from "./lib/log-delivery";
 import { PrivateBucket } from "./private-bucket";
 import { TableKeys } from "./table-keys";
@@ -82,6 +84,8 @@ export class GlobalAppStack extends TerraformStack {
     super(scope, id);
     const { config } = props;
     const namePrefix = `${config.appName}-${config.environment}`;
+    // The function's code first: an entry that does not bundle is a config error, before any resource.
+    const bundle = props.code ? undefined : functionBundle(config);
 
     configureBackend(this, backendSettings(config));
 
@@ -125,7 +129,7 @@ export class GlobalAppStack extends TerraformStack {
       ...(tableKeys ? { kmsKeyArns: tableKeys.arns } : {}),
     });
 
-    this.code = props.code ? props.code(this) : new FunctionAsset(this, "function-code");
+    this.code = props.code ? props.code(this) : new FunctionAsset(this, "function-code", { bundle });
 
     // Route 53 is global: its records and checks use the GA region's provider like other global things.
     const dnsProvider = providers[GLOBAL_ACCELERATOR_REGION];
@@ -150,6 +154,7 @@ export class GlobalAppStack extends TerraformStack {
         code: this.code,
         healthCheck: config.healthCheck,
         function: { ...config.function, healthCheckMode: healthCheckMode(config) },
+        forwardAllPaths: ownFunctionEntry(config) !== undefined,
         availabilityZones: availabilityZones(config, region),
         vpcCidr: config.network.vpcCidr,
         deletionProtection: deletionProtection(config),

@@ -2,8 +2,8 @@
  * Loading: built-in defaults ← cdktf.json `context.globalapp` ← the JSON file named by
  * GLOBALAPP_CONFIG (later wins, objects deep-merged, arrays replaced), validated once.
  */
-import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { BUILTIN_DEFAULTS } from "./defaults";
 import { CONFIG_SCHEMA } from "./rules";
 import { type AppConfig, CONFIG_SHAPE, STATE_FIELDS } from "./schema";
@@ -177,6 +177,31 @@ export interface ConfigSources {
   readonly context?: unknown;
   /** Path of a JSON file deep-merged over the context (the GLOBALAPP_CONFIG env var). @default none */
   readonly overridePath?: string;
+  /**
+   * The project root: where cdktf.json's paths (`function.entry`) are relative to, and the second
+   * place a path in the override file is looked for. @default the current directory
+   */
+  readonly projectRoot?: string;
+}
+
+/**
+ * `function.entry` as the override file means it: relative to the file's own directory, else (when
+ * nothing is there) to the project; an absolute path as it is. The result is relative to the project
+ * when it lies inside it (so messages and caches name `examples/notes/handler.ts`), else absolute.
+ * A path that exists in neither place stays the file-relative one: bundling then names it missing.
+ */
+export function resolveEntry(entry: string, configFile: string, projectRoot: string): string {
+  const candidates = isAbsolute(entry) ? [entry] : [resolve(dirname(configFile), entry), resolve(projectRoot, entry)];
+  const found = candidates.find((c) => existsSync(c)) ?? candidates[0];
+  const inProject = relative(projectRoot, found);
+  return inProject.startsWith("..") || isAbsolute(inProject) ? found : inProject.split(sep).join("/");
+}
+
+/** The override with a relative `function.entry` resolved against the file ({@link resolveEntry}). */
+function withEntryResolved(override: Record<string, unknown>, configFile: string, projectRoot: string): Record<string, unknown> {
+  const fn = override.function;
+  if (!isPlainObject(fn) || typeof fn.entry !== "string" || fn.entry === "") return override;
+  return { ...override, function: { ...fn, entry: resolveEntry(fn.entry, configFile, projectRoot) } };
 }
 
 /** Reads a JSON override file, failing with a message that names the file. */
@@ -215,7 +240,9 @@ export function loadConfig(sources: ConfigSources = {}): AppConfig {
     failWith([`context.globalapp = ${JSON.stringify(sources.context)}: must be a JSON object`]);
   }
   const context = withoutSchemaKey(sources.context ?? {}, "context.globalapp.");
-  const override = sources.overridePath ? withoutSchemaKey(readOverrideFile(sources.overridePath) as Record<string, unknown>, "") : {};
+  const override = sources.overridePath
+    ? withEntryResolved(withoutSchemaKey(readOverrideFile(sources.overridePath) as Record<string, unknown>, ""), sources.overridePath, sources.projectRoot ?? process.cwd())
+    : {};
   return parseConfig(deepMerge(deepMerge(BUILTIN_DEFAULTS, context), override));
 }
 
@@ -227,7 +254,7 @@ export function loadConfig(sources: ConfigSources = {}): AppConfig {
  */
 export function loadConfigFromProject(projectRoot: string, env: Readonly<Record<string, string | undefined>>): AppConfig {
   const cdktfJson = JSON.parse(readFileSync(join(projectRoot, "cdktf.json"), "utf8")) as { context?: { globalapp?: unknown } };
-  return loadConfig({ context: cdktfJson.context?.globalapp, overridePath: overridePath(env) });
+  return loadConfig({ context: cdktfJson.context?.globalapp, overridePath: overridePath(env), projectRoot });
 }
 
 /**
