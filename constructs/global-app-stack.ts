@@ -15,6 +15,8 @@ import {
   configWarnings,
   deletionProtection,
   endpointWeight,
+  globalAppConfig,
+  type ConfigInput,
   healthCheckMode,
   httpsEnabled,
   ownFunctionEntry,
@@ -46,9 +48,13 @@ export const STACK_NAME = "globalapp";
 
 /** Props of {@link GlobalAppStack}. */
 export interface GlobalAppStackProps {
-  /** The validated configuration (model/config.ts). */
-  readonly config: AppConfig;
-  /** A prebuilt deployment package, to share one bundle between stacks in tests. @default built here */
+  /**
+   * The configuration: a whole one (model/config.ts loadConfig) or any part of one, every key left out
+   * at its built-in default (docs/configuration.md). Validated here.
+   * @default every key at its built-in default: the article's system in us-west-2 and eu-central-1
+   */
+  readonly config?: ConfigInput;
+  /** A prebuilt deployment package, to share one bundle between stacks in tests. @default built here from `config.function` */
   readonly code?: (scope: Construct) => FunctionAsset;
 }
 
@@ -58,6 +64,8 @@ export interface GlobalAppStackProps {
  * accelerator in front, and the outputs the drill and users need.
  */
 export class GlobalAppStack extends TerraformStack {
+  /** The validated configuration the stack is built from. */
+  public readonly config: AppConfig;
   /** Providers keyed by region (alias = region name); includes us-west-2 for GA. */
   public readonly providers: Readonly<Record<string, AwsProvider>>;
   /** The DynamoDB global table. */
@@ -80,9 +88,11 @@ export class GlobalAppStack extends TerraformStack {
    */
   public readonly permissionsBoundary?: string;
 
-  constructor(scope: Construct, id: string, props: GlobalAppStackProps) {
+  /** @throws ConfigError naming every bad key of `props.config`, or `function.entry` when it does not bundle */
+  constructor(scope: Construct, id: string, props: GlobalAppStackProps = {}) {
     super(scope, id);
-    const { config } = props;
+    const config = globalAppConfig(props.config);
+    this.config = config;
     const namePrefix = `${config.appName}-${config.environment}`;
     // The function's code first: an entry that does not bundle is a config error, before any resource.
     const bundle = props.code ? undefined : functionBundle(config);

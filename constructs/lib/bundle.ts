@@ -207,20 +207,25 @@ export class BundleError extends Error {
   }
 }
 
-/** `file:line:column: text` of an esbuild message, the file relative to the project. */
+/** `file:line:column: text` of an esbuild message, the file relative to the project when it is inside it. */
 function place(m: Message): string {
   const loc = m.location;
-  return loc ? `${loc.file}:${loc.line}:${loc.column}: ${m.text}` : m.text;
+  if (!loc) return m.text;
+  const file = resolve(PROJECT_ROOT, loc.file);
+  const shown = relative(PROJECT_ROOT, file).startsWith("..") ? file : loc.file;
+  return `${shown}:${loc.line}:${loc.column}: ${m.text}`;
 }
+
+const NO_HANDLER = "exports no function named handler (export async function handler(event, context) { … })";
 
 /** esbuild's first error as a BundleError (or a warning that means the same as one, for the wrapped entry). */
 function bundleError(first: Message): BundleError {
   const missing = /^Could not resolve "([^"]+)"/.exec(first.text);
   if (first.location?.file === WRAPPED_ENTRY && /^No matching export .* for import "handler"/.test(first.text)) {
-    return new BundleError(`exports no handler (${first.text})`, "no-handler");
+    return new BundleError(NO_HANDLER, "no-handler");
   }
   if (first.location?.file === WRAPPED_ENTRY && /^Import "handler" will always be undefined/.test(first.text)) {
-    return new BundleError("exports no handler (it has no exports)", "no-handler");
+    return new BundleError(`${NO_HANDLER}: it has no exports`, "no-handler");
   }
   if (missing && first.location?.file !== WRAPPED_ENTRY && !/^[./]/.test(missing[1]) && !isAbsolute(missing[1])) {
     return new BundleError(`imports "${missing[1]}", which is not in node_modules (npm install it): ${place(first)}`, "missing-package");

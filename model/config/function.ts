@@ -24,6 +24,17 @@ export function ownFunctionEntry(config: Pick<AppConfig, "function">): string | 
   return entry === BUILT_IN_FUNCTION_ENTRY ? undefined : config.function.entry;
 }
 
+/** What the drill, the shift and the dashboard's demo traffic request from the article's API: its seeded item. */
+export const BUILT_IN_PROBE_PATH = "/get/foobar";
+
+/**
+ * What the drill, the shift and the dashboard's demo traffic request by default: the article's seeded
+ * item, or `/` of your own function (they count 2xx answers; `--path` names another path).
+ */
+export function probePath(config: Pick<AppConfig, "function">): string {
+  return ownFunctionEntry(config) === undefined ? BUILT_IN_PROBE_PATH : "/";
+}
+
 /**
  * The Sids of the statements GlobalApp puts in a function's role (constructs/regional-backend.ts,
  * constructs/lib/lambda.ts); `function.policyStatements` may not reuse them.

@@ -234,6 +234,22 @@ function withoutSchemaKey(raw: Record<string, unknown>, where: string): Record<s
   return rest;
 }
 
+/** Any part of a config: objects may leave out keys (they keep their built-in defaults), lists are given whole. */
+export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+/** A config as written in code: any subset of the keys of docs/configuration.md. */
+export type ConfigInput = DeepPartial<AppConfig>;
+
+/**
+ * A config for code that builds the stack itself (GlobalApp as a library): `input` deep-merged over
+ * the built-in defaults and validated, as a config file is. A relative `function.entry` is relative to
+ * the GlobalApp package: pass an absolute path for a handler of your own.
+ * @throws ConfigError naming every bad key
+ */
+export function globalAppConfig(input: ConfigInput = {}): AppConfig {
+  return parseConfig(deepMerge(BUILTIN_DEFAULTS, input));
+}
+
 /** Merges built-in defaults, the cdktf.json context and the override file, then validates once. */
 export function loadConfig(sources: ConfigSources = {}): AppConfig {
   if (sources.context !== undefined && !isPlainObject(sources.context)) {
