@@ -1,7 +1,7 @@
 import { AppConfig } from "../../model/config";
 import { exceptionFor, SECURITY_EXCEPTIONS } from "../../constructs/security-exceptions";
 import { synthGlobalApp } from "../support/synth";
-import { decodeJsonencode } from "./hcl";
+import { decodeJsonencode } from "../../model/iam/hcl";
 import { RULES, Tf } from "./rules";
 import { add, addRolePolicy, all, first, HARDENED_PROD, sgRule } from "./support";
 
