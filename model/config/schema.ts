@@ -134,6 +134,8 @@ const functionSchema = z.strictObject({
   policyStatements: z
     .array(policyStatementSchema, { error: "must be a list of IAM statements" })
     .meta({
+      allowed:
+        "statements `{sid?, effect?, actions, resources, conditions?}`: `actions` named one by one (`\"ssm:GetParameter\"`: no wildcards, no `iam:`), `resources` ARNs or ARN patterns that fit them (`\"*\"` only for actions without resource-level permissions), `effect` `Allow` (default) or `Deny`, `sid` letters and digits",
       description:
         "Extra IAM statements for the function's role in every region, beside its own (its replica, its log group, X-Ray). Checked against AWS's Service Authorization Reference: every action exists and is spelled out, no `iam:` actions, every resource an ARN (pattern) that fits one of the actions.",
     }),
