@@ -7,6 +7,7 @@
  *   - resource-level support per action (an action without a resource type only accepts "*"): same tables;
  *   - dependent actions: the service's own IAM pages, cited where they are used.
  */
+import { decodeJsonencode } from "./hcl";
 import type { StackElement, StackInventory } from "./inventory";
 import { DATA_SOURCE_CALLS, PROVIDER_CALLS, type ProviderCalls } from "./provider-calls";
 import { authorizationReference } from "./reference";
@@ -201,7 +202,7 @@ export function itemKeys(inv: StackInventory): string[] {
   return inv.resources
     .filter((r) => r.type === "aws_dynamodb_table_item")
     .map((r) => {
-      const item = JSON.parse(String(r.body.item)) as Record<string, { S?: string }>;
+      const item = decodeJsonencode(r.body.item) as Record<string, { S?: string }>;
       const key = typeof hashKey === "string" ? item[hashKey]?.S : undefined;
       if (key === undefined) throw new Error(`${r.address}: its partition key is not a literal string; the policy limits item access to it`);
       return key;
