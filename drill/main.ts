@@ -13,7 +13,8 @@ import { installLastResortHandlers } from "../local/runtime/last-resort";
 import { parseSeed, randomSeed, seededRandom } from "../local/runtime/random";
 import { awsTarget, readStackOutputs } from "../targets/aws";
 import { localTarget } from "../targets/local";
-import { TARGET_OPTIONS, targetKind } from "../targets/options";
+import { probePathOption, TARGET_OPTIONS, targetKind } from "../targets/options";
+import { ownFunctionEntry, probePath } from "../model/config";
 import type { DrillRouting, DrillTarget } from "../targets/target";
 import { combineCompare, formatCompareSummary } from "./compare";
 import { DrillDeclinedError, type DrillResult, runDrill } from "./drill";
@@ -62,7 +63,10 @@ Options:
                        authoritative name servers
   --admin URL          local: admin API of a running system (default http://127.0.0.1:<local.adminPort>)
   --fresh              local: always start a new system for the drill
-  --no-replication     skip the replication check (write via one region's ALB, read via another's)
+  --path P             what to request, 2xx counting as served (default: /get/foobar, the article's
+                       seeded item; / when function.entry is your own function)
+  --no-replication     skip the replication check (write via one region's ALB, read via another's;
+                       skipped anyway with your own function.entry, which has no /items/{id})
   --load RPS           hold RPS requests per model second through the accelerator for the whole
                        drill (open-loop Poisson arrivals, each on a new connection; locally clients
                        spread over the regions, and a system the drill starts holds each invocation
@@ -151,6 +155,10 @@ async function main(): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   if (values.target === "aws" && seed !== undefined) throw new UsageError("--seed applies to --target local only: AWS's health-check phase is not ours to set");
+  const path = probePathOption(values.path, probePath(config));
+  // The replication check writes and reads through the item API (/items/{id}); your own function has its own routes.
+  const replication = !values["no-replication"] && ownFunctionEntry(config) === undefined;
+  if (!values["no-replication"] && !replication) log("note: no replication check: it writes through the article's /items/{id}, and function.entry is your own function");
   const { drills, client } = routingOptions(values, config.routing);
   const load = loadOptions(values, drills, scale?.factor ?? 1);
   const compare = drills.length > 1;
@@ -226,7 +234,8 @@ async function main(): Promise<number> {
               settle,
               // Asked once, before the first change to the deployment.
               confirm: target.kind === "aws" && !values.yes && run === 0 && k === 0 ? ask : undefined,
-              replication: !values["no-replication"],
+              path,
+              replication,
               loadRequestsPerSecond: load.requestsPerSecond,
               ...(target.kind === "local" ? { loadRandom: seededRandom(loadSeed(runSeed(firstSeed as number, run))) } : {}),
               // Locally the drill starts in step with the system's checks: start at a random point of the cycle.

@@ -97,6 +97,7 @@ describe("npm run drill usage errors (exit 2)", () => {
     [["--target", "local", "--load", "5", "--routing", "route53"], /--load runs through the accelerator: not with --routing route53 or --compare/],
     [["--target", "local", "--concurrency", "2.5"], /--concurrency must be a positive integer, got "2.5"/],
     [["--target", "aws", "--concurrency", "4"], /--concurrency applies to --target local only/],
+    [["--target", "local", "--path", "notes"], /--path must be an absolute URL path such as "\/" or "\/get\/foobar", got "notes"/],
   ];
   let results: Awaited<ReturnType<typeof drillAsync>>[];
   let help: Awaited<ReturnType<typeof drillAsync>>;
