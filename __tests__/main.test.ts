@@ -96,6 +96,14 @@ describe("npm run synth (main.ts)", () => {
     expect(threeRegions.stderr).toMatch(/^ {2}regions {4}us-west-2, eu-central-1 \(table home\), ap-northeast-1$/m);
     expect(good.stderr).not.toMatch(/\n\s+at /);
   });
+  it("with a peak rate, prints the capacity model's busiest region and warns when a survivor outgrows its reservation", async () => {
+    const r = await synth({ capacity: { peakRequestsPerSecond: 1000, functionMilliseconds: 40 }, function: { reservedConcurrency: 30 } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^ {2}capacity {3}1,000 req\/s × 40 ms: at most 40 concurrent executions in a region \(us-west-2 after losing eu-central-1, 30 % throttled\); limit 30 \(function\.reservedConcurrency\)$/m);
+    expect(r.stderr).toMatch(/^warning: function\.reservedConcurrency 30 throttles .*us-west-2 after losing eu-central-1 needs 40 of 30 \(1,000 req\/s\), 30 % throttled/m);
+    expect(good.stderr).not.toMatch(/^ {2}capacity /m);
+    expect(good.stderr).not.toMatch(/reservedConcurrency/);
+  });
   it("warns about opt-in regions an account must enable first", async () => {
     const r = await synth({ regions: ["us-west-2", "eu-south-2"] });
     expect(r.code).toBe(0);
@@ -126,6 +134,23 @@ describe("npm run synth (main.ts)", () => {
     expect((await synth(undefined, { dir, env: { SYNTH_HCL_OUTPUT: "1" } })).code).toBe(0);
     expect(configs()).toEqual(["cdk.tf", "metadata.json"]);
     expect(() => JSON.parse(readFileSync(join(stackDir, "cdk.tf"), "utf8"))).toThrow();
+  });
+  it("runs your own function.entry, found beside the config file, behind every path", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));
+    writeFileSync(join(dir, "api.ts"), 'export async function handler() { return { statusCode: 200, body: "mine" }; }\n');
+    const r = await synth({ function: { entry: "api.ts" } }, { dir });
+    expect([r.code, r.stderr]).toEqual([0, expect.not.stringMatching(/error/i)]);
+    const tf = JSON.parse(readFileSync(join(r.outdir, "stacks", "globalapp", "cdk.tf.json"), "utf8"));
+    expect(tf.resource.aws_lb_listener_rule).toBeUndefined();
+  });
+  it("refuses a function.entry that does not bundle in one line naming it, quoting esbuild, before writing a stack", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));
+    writeFileSync(join(dir, "api.ts"), 'import pad from "left-pad-not-installed";\nexport async function handler() { return { statusCode: 200, body: pad }; }\n');
+    const r = await synth({ function: { entry: "api.ts" } }, { dir });
+    expect(r.code).toBe(1);
+    const entry = join(dir, "api.ts");
+    expect(r.stderr).toBe(`globalapp: function.entry = ${JSON.stringify(entry)}: imports "left-pad-not-installed", which is not in node_modules (npm install it): ${entry}:1:16: Could not resolve "left-pad-not-installed"\n`);
+    expect(existsSync(join(r.outdir, "stacks", "globalapp", "cdk.tf.json"))).toBe(false);
   });
   it("warns what a change replaces or destroys, compared with the last synth", async () => {
     const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));

@@ -6,12 +6,12 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { parseArgs } from "node:util";
-import { usesAccelerator } from "../model/config";
+import { probePath, usesAccelerator } from "../model/config";
 import { loadProjectConfig } from "../lib/project";
 import { parseTimeScale, type TimeScale } from "../lib/time-scale";
 import { readStackOutputs } from "../targets/aws";
 import { confirmOnTerminal, integerIn, interruptible, positive, requireTerminal, runCli, UsageError } from "../lib/cli";
-import { TARGET_OPTIONS, targetKind } from "../targets/options";
+import { probePathOption, TARGET_OPTIONS, targetKind } from "../targets/options";
 import { formatShiftSummary, parseErrorRate, runShift, SETTING_RANGE, ShiftDeclinedError, type ShiftSetting, type ShiftTarget, type StepResult } from "./shift";
 import { awsShiftTarget } from "./aws-target";
 import { localShiftTarget } from "./local-target";
@@ -34,6 +34,7 @@ Options:
   --hold SECONDS        model seconds to hold at each step, and for the baseline before it (default 30)
   --poll SECONDS        model seconds between requests (default 0.25)
   --max-error-rate E    errors a step may have: a fraction (0.01) or a percentage (1%) (default 1%)
+  --path P              what to probe (default: /get/foobar; / when function.entry is your own function)
   --json                print one JSON object (progress goes to stderr)
   --time-scale S        local only: 0.1 or 10 both run 10x faster (default 1)
   --yes                 aws: do not ask before changing anything
@@ -82,6 +83,7 @@ async function main(): Promise<number> {
   const json = values.json ?? false;
   const log = (m: string) => process.stderr.write(`${m}\n`);
   const config = loadProjectConfig();
+  const path = probePathOption(values.path, probePath(config));
 
   let target: ShiftTarget;
   if (kind === "aws") {
@@ -110,6 +112,7 @@ async function main(): Promise<number> {
       holdSeconds,
       pollSeconds,
       maxErrorRate,
+      path,
       confirm: target.kind === "aws" && !values.yes ? (lines) => confirmOnTerminal("The shift will:", lines) : undefined,
       signal: interrupt.signal,
       onEvent: (e) => log(`  ${e.t.toFixed(1).padStart(7)} s  ── ${e.event}`),

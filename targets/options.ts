@@ -14,11 +14,19 @@ export const TARGET_OPTIONS = {
   url: { type: "string" },
   admin: { type: "string" },
   fresh: { type: "boolean" },
+  path: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
 /** The `--target` value. @throws UsageError unless it is local or aws */
 export function targetKind(value: string | undefined): "local" | "aws" {
   if (value !== "local" && value !== "aws") throw new UsageError(`--target must be local or aws${value ? `, got "${value}"` : ""}`);
+  return value;
+}
+
+/** The `--path` value: an absolute URL path, else `fallback`. @throws UsageError for anything else */
+export function probePathOption(value: string | undefined, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (!/^\/[^\s#]*$/.test(value)) throw new UsageError(`--path must be an absolute URL path such as "/" or "/get/foobar", got "${value}"`);
   return value;
 }
