@@ -149,7 +149,9 @@ async function main(): Promise<number> {
       view.line(`        For an address per region: sudo ifconfig lo0 alias 127.0.0.2 up (… one per region), then restart.`);
     }
   }
-  view.line(`  DynamoDB     ${system.dynamo.endpoint} (dynalite, in memory, shared by all regions)`);
+  for (const [region, store] of system.stores) view.line(`  DynamoDB ${region.padEnd(15)} ${store.endpoint} (dynalite, in memory)`);
+  const lag = s.replication.lagSeconds;
+  view.line(`  replication  between the regions' stores, lag median ${lag.median} s, p99 ${lag.p99} s, last writer wins; pause: curl -X POST ${admin.url}/regions/${s.regions[0].region}/replication/pause`);
   view.line("Ctrl-C stops.");
   view.start(() => system.snapshot());
 

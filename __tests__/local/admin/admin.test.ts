@@ -111,14 +111,15 @@ describe("Lambda concurrency and timeouts, end to end: a write answered 5xx is n
     expect(statuses.every((s) => s === 201 || s === 502 || s === 504)).toBe(true);
     expect(system.regions.get("us-west-2")!.fn.metrics.throttles).toBeGreaterThan(0);
     await pause(500);
-    const stored = new Set((await system.dynamo.scan()).map((item) => String(item.item_id)).filter((id) => id.startsWith("throttle-")));
+    const stored = new Set((await system.stores.get("us-west-2")!.engine.scan()).map((item) => String(item.item_id)).filter((id) => id.startsWith("throttle-")));
     expect(stored).toEqual(new Set(ids.filter((_, i) => statuses[i] === 201)));
     expect(system.regions.get("us-west-2")!.fn.environments.live).toBeLessThanOrEqual(2);
   });
 
   it("a write answered 504 (DynamoDB not answering past the ALB's idle timeout) is not stored once DynamoDB is back", async () => {
-    const { port } = system.dynamo;
-    await system.dynamo.stop();
+    const store = system.stores.get("us-west-2")!.engine;
+    const { port } = store;
+    await store.stop();
     // A DynamoDB that accepts connections and never answers.
     const held = new Set<Socket>();
     const blackHole: Server = createServer((socket) => {
@@ -135,10 +136,10 @@ describe("Lambda concurrency and timeouts, end to end: a write answered 5xx is n
     }
     expect(status).toBe(504);
     // DynamoDB is back at once: an invocation still going on would write on its retry (it does, without the cancellation).
-    await system.dynamo.start();
+    await store.start();
     // Long enough for the function's own retry and timeouts (≈ 2 s) to have written, had it gone on.
     await pause(2500);
-    expect((await system.dynamo.scan()).map((item) => item.item_id)).not.toContain("late-write");
+    expect((await system.stores.get("us-west-2")!.engine.scan()).map((item) => item.item_id)).not.toContain("late-write");
   });
 });
 
