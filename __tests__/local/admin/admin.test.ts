@@ -101,6 +101,36 @@ describe("STATUS changes through the admin API", () => {
   });
 });
 
+describe("replication through the admin API (like AWS FIS's pause of a global table's replication)", () => {
+  it("pause and resume answer with the region's state, tell the event stream, and hold then release its changes", async () => {
+    const seen: string[] = [];
+    const stop = await admin.watch((e) => {
+      if (e.type === "replication") seen.push(`${e.region} ${e.paused ? "paused" : "resumed"}`);
+    });
+    try {
+      expect((await admin.pauseReplication("eu-central-1")).replication).toMatchObject({ paused: true, stopped: true });
+      const put = await probe(`${system.regions.get("us-west-2")!.alb.url}/items/held`, { method: "PUT", body: '{"v":1}' });
+      expect(put.status).toBe(201);
+      const until = system.now() + 3;
+      await waitFor("3 model seconds", () => system.now() >= until);
+      expect((await admin.snapshot()).regions.find((r) => r.region === "eu-central-1")!.replication).toMatchObject({ paused: true, pendingIn: 1 });
+      expect((await probe(`${system.regions.get("eu-central-1")!.alb.url}/items/held`)).status).toBe(404);
+      expect((await admin.resumeReplication("eu-central-1")).replication.paused).toBe(false);
+      await waitFor("the held write in eu-central-1", async () => (await probe(`${system.regions.get("eu-central-1")!.alb.url}/items/held`)).status === 200);
+      await waitFor("both events", () => seen.length === 2);
+      expect(seen).toEqual(["eu-central-1 paused", "eu-central-1 resumed"]);
+    } finally {
+      stop();
+    }
+  });
+
+  it("answers 405 for another method and 404 for an unknown region or action", async () => {
+    expect((await fetch(`${adminUrl}/regions/eu-central-1/replication/pause`, { method: "PUT" })).status).toBe(405);
+    expect((await fetch(`${adminUrl}/regions/moon-1/replication/pause`, { method: "POST" })).status).toBe(404);
+    expect((await fetch(`${adminUrl}/regions/eu-central-1/replication/stop`, { method: "POST" })).status).toBe(404);
+  });
+});
+
 describe("Lambda concurrency and timeouts, end to end: a write answered 5xx is never carried out later", () => {
   it("past the cap the ALB answers 502 as for a throttled Lambda, and a throttled write is never stored", async () => {
     const ids = Array.from({ length: 40 }, (_, i) => `throttle-${i}`);
