@@ -11,6 +11,9 @@
  *    (with `random`, each change waits a random fraction of a health-check interval first);
  * 5. summarize, with what the config predicts (model/failover.ts).
  *
+ * Meanwhile (unless the replication check is off) a writer keeps writing through the same routing and
+ * watchers read each region's ALB: the data side of the failover (drill/data.ts).
+ *
  * `STATUS` is restored whatever happens (error, Ctrl-C through `signal`). Times are model seconds.
  */
 import { dnsCacheSeconds, type DnsFailoverSettings, predictDnsFailover, predictDnsRecovery, predictFailover, predictRecovery, type SecondsRange } from "../model/failover";
@@ -18,6 +21,7 @@ import { sleep, type TimeScale } from "../lib/time-scale";
 import { type ClientModel, clientModelName, DnsClient, type DnsProbeResult, probeThroughDns } from "../lib/dns-probe";
 import { probe } from "../lib/probe";
 import type { DrillRouting, DrillTarget, HealthChange } from "../targets/target";
+import { DataExperiment, type DataResult, type DataWorkload } from "./data";
 
 /** One request of the timeline. */
 export interface Sample {
@@ -108,6 +112,8 @@ export interface DrillResult {
   /** The random waits before the failure and before the restore, model seconds (see DrillOptions.random). */
   readonly phaseWaitSeconds?: { readonly failover: number; readonly recovery: number };
   readonly replication?: ReplicationResult;
+  /** The data side: replication lag, writes not yet replicated at the takeover, stale reads, conflicts (drill/data.ts). */
+  readonly data?: DataResult;
   /** When STATUS=400 and the restore were applied, model seconds on the timeline's clock (the failover and recovery clocks start there). */
   readonly statusChangedAt?: { readonly failure: number; readonly restore: number };
   /** Targets that show health (local): every health change the drill saw, in order. */
@@ -131,8 +137,13 @@ export interface DrillOptions {
   readonly originSamples?: number;
   /** Asked before anything changes; false aborts. @default always yes */
   readonly confirm?: (lines: readonly string[]) => Promise<boolean>;
-  /** Run the replication check. @default true */
+  /**
+   * Measure the data side: the replication check, and a writer through the routing with watchers on
+   * every region's ALB during the whole experiment (drill/data.ts). @default true
+   */
   readonly replication?: boolean;
+  /** The data measurement's workload (writes per second, items, lag poll). @default drill/data.ts's defaults */
+  readonly data?: DataWorkload;
   /** Poll through the accelerator or the latency records (the target's `dns`). @default "accelerator" */
   readonly routing?: DrillRouting;
   /** Routing route53: how the client keeps DNS answers. @default honour-ttl */
@@ -285,8 +296,27 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
     note(`waiting ${seconds} s (a random point of the ${hc.intervalSeconds} s check cycle${cacheCycle ? ` and of the client's ${cacheCycle} s cache` : ""})`);
     await sleep(scale.toRealMs(seconds), signal);
   };
-  await phaseWait(phaseWaitSeconds?.failover);
-
+  const timeoutMs = options.requestTimeoutMs ?? 5000;
+  const data =
+    (options.replication ?? true)
+      ? new DataExperiment({
+          ...options.data,
+          albUrls: target.albUrls,
+          send: (p, init) => (routing === "route53" ? probeThroughDns(client!, `${dns!.url}${p}`, { timeoutMs, ...init }) : probe(`${target.acceleratorUrl}${p}`, { timeoutMs, ...init })),
+          now,
+          timeScale: scale,
+          id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+          requestTimeoutMs: timeoutMs,
+          signal,
+          note,
+        })
+      : undefined;
+  const dataWindow = { start: new Date(), end: new Date() };
+  if (data) {
+    data.start();
+    note(`data: writing ${data.itemId(0)}… through the ${routing === "route53" ? "latency records" : "accelerator"}, watching ${Object.keys(target.albUrls).length} region(s)' ALBs`);
+  }
+  let dataResult: DataResult | undefined;
   let changed = false;
   let failoverSeconds: number | null = null;
   let recoverySeconds: number | null = null;
@@ -294,45 +324,69 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
   let failedAt = 0;
   let restoredAt = 0;
   try {
-    changed = true;
-    note(`setting STATUS=400 in ${origin}`);
-    await target.setStatus(origin, "400");
-    const t0 = now();
-    failedAt = round(t0);
-    note(`STATUS=400 applied in ${origin}`);
-    let run: Sample[] = [];
-    while (now() - t0 < deadline(failoverRange)) {
-      const s = await sample("failover");
-      if (isOk(s) && s.region && s.region !== origin) run.push(s);
-      else if (s.region === origin) run = [];
-      if (run.length >= settle) {
-        failoverSeconds = round(run[0].t - t0);
-        failoverRegion = mostFrequent(run.map((x) => x.region as string));
-        break;
+    await phaseWait(phaseWaitSeconds?.failover);
+    await failAndRestore();
+    if (data) {
+      note("data: writer stopped; waiting for every write to show in every region");
+      dataResult = await data.finish(failedAt);
+      dataWindow.end = new Date();
+      if (target.replicationLatency) {
+        const metric = await target.replicationLatency(dataWindow).catch((err: Error) => {
+          note(`data: CloudWatch ReplicationLatency not read: ${err.message}`);
+          return undefined;
+        });
+        if (metric) dataResult = { ...dataResult, replicationLatencyMetric: metric };
       }
+      note(`data: ${dataSummary(dataResult)}`);
     }
-    note(failoverSeconds === null ? `traffic did not leave ${origin} in time` : `traffic moved to ${failoverRegion} after ${failoverSeconds} s`);
-
-    await phaseWait(phaseWaitSeconds?.recovery);
-    note(`restoring STATUS=${original} in ${origin}`);
-    await target.setStatus(origin, original);
-    changed = false;
-    const t1 = now();
-    restoredAt = round(t1);
-    note(`STATUS=${original} applied in ${origin}`);
-    while (now() - t1 < deadline(recoveryRange)) {
-      const s = await sample("recovery");
-      if (isOk(s) && s.region === origin) {
-        recoverySeconds = round(s.t - t1);
-        break;
-      }
-    }
-    note(recoverySeconds === null ? `traffic did not return to ${origin} in time` : `traffic back in ${origin} after ${recoverySeconds} s`);
   } finally {
-    if (changed) {
-      // Error or Ctrl-C while the region was failed: put STATUS back before anything else.
+    // An error or Ctrl-C before the data was summarized: stop writing and delete the drill's items.
+    if (data && !dataResult) await data.abandon();
+  }
+
+  /** The experiment itself: STATUS=400, the failover, the restore, the recovery; STATUS is restored whatever happens. */
+  async function failAndRestore(): Promise<void> {
+    try {
+      changed = true;
+      note(`setting STATUS=400 in ${origin}`);
+      await target.setStatus(origin, "400");
+      const t0 = now();
+      failedAt = round(t0);
+      note(`STATUS=400 applied in ${origin}`);
+      let run: Sample[] = [];
+      while (now() - t0 < deadline(failoverRange)) {
+        const s = await sample("failover");
+        if (isOk(s) && s.region && s.region !== origin) run.push(s);
+        else if (s.region === origin) run = [];
+        if (run.length >= settle) {
+          failoverSeconds = round(run[0].t - t0);
+          failoverRegion = mostFrequent(run.map((x) => x.region as string));
+          break;
+        }
+      }
+      note(failoverSeconds === null ? `traffic did not leave ${origin} in time` : `traffic moved to ${failoverRegion} after ${failoverSeconds} s`);
+
+      await phaseWait(phaseWaitSeconds?.recovery);
+      note(`restoring STATUS=${original} in ${origin}`);
       await target.setStatus(origin, original);
-      note(`STATUS=${original} restored in ${origin}`);
+      changed = false;
+      const t1 = now();
+      restoredAt = round(t1);
+      note(`STATUS=${original} applied in ${origin}`);
+      while (now() - t1 < deadline(recoveryRange)) {
+        const s = await sample("recovery");
+        if (isOk(s) && s.region === origin) {
+          recoverySeconds = round(s.t - t1);
+          break;
+        }
+      }
+      note(recoverySeconds === null ? `traffic did not return to ${origin} in time` : `traffic back in ${origin} after ${recoverySeconds} s`);
+    } finally {
+      if (changed) {
+        // Error or Ctrl-C while the region was failed: put STATUS back before anything else.
+        await target.setStatus(origin, original);
+        note(`STATUS=${original} restored in ${origin}`);
+      }
     }
   }
 
@@ -388,8 +442,9 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
     ...(target.healthCheckPhaseSeconds ? { healthCheckPhaseSeconds: target.healthCheckPhaseSeconds } : {}),
     ...(phaseWaitSeconds ? { phaseWaitSeconds } : {}),
     ...(replication ? { replication } : {}),
+    ...(dataResult ? { data: dataResult } : {}),
     statusChangedAt: { failure: failedAt, restore: restoredAt },
-    ok: failoverInRange && recoveryInRange && errors === 0 && (replication === undefined || replication.lagSeconds !== null),
+    ok: failoverInRange && recoveryInRange && errors === 0 && (replication === undefined || replication.lagSeconds !== null) && dataResult?.converged !== false,
     events,
     timeline,
   };
@@ -422,6 +477,12 @@ export async function replicationCheck(target: DrillTarget, writeRegion: string,
   } finally {
     await probe(writeUrl, { method: "DELETE" });
   }
+}
+
+/** One line of what the data side measured. */
+function dataSummary(d: DataResult): string {
+  const lag = d.replicationLagSeconds ? `lag p50 ${d.replicationLagSeconds.p50} s, p99 ${d.replicationLagSeconds.p99} s, max ${d.replicationLagSeconds.max} s` : "lag not measured";
+  return `${d.writes} writes, ${lag}; ${d.notYetReplicatedAtFailover ?? "—"} not yet replicated at the failover; ${d.staleReads} stale reads; ${d.conflicts ?? "—"} conflicts; ${d.converged === null ? "convergence not checked" : d.converged ? "every region converged" : "regions DISAGREE"}`;
 }
 
 function mostFrequent(values: readonly string[]): string {

@@ -13,6 +13,7 @@ import {
   LambdaClient,
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
+import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -22,7 +23,7 @@ import { PROJECT_ROOT } from "../lib/project";
 import { ALB_ALIAS_TTL_SECONDS, GA_PROPAGATION_SECONDS, predictFailover, predictRecovery, ROUTE53_PROPAGATION_SECONDS } from "../model/failover";
 import { sleep, timeScale } from "../lib/time-scale";
 import { authoritativeServer, type DnsServerAddress } from "../lib/dns-probe";
-import type { DnsTargetInfo, DrillTarget } from "./target";
+import type { DnsTargetInfo, DrillTarget, ReplicationLatencyMetric } from "./target";
 
 /**
  * The stack's name (constructs/global-app-stack.ts STACK_NAME; a test keeps them equal). Not imported:
@@ -105,6 +106,8 @@ export interface AwsTargetOptions {
   readonly outputs: StackOutputs;
   /** A Lambda client for a region. @default new LambdaClient({ region }) */
   readonly lambda?: (region: string) => LambdaClient;
+  /** A CloudWatch client for a region (the table's ReplicationLatency). @default new CloudWatchClient({ region }) */
+  readonly cloudwatch?: (region: string) => CloudWatchClient;
   /** Base URL to poll instead of the accelerator's DNS name (e.g. http://<static IP>). */
   readonly acceleratorUrl?: string;
   /** Routing route53/both: base URL of the latency drill. @default http(s)://<latency_record_name> */
@@ -129,6 +132,15 @@ export function awsTarget(options: AwsTargetOptions): DrillTarget {
     if (!c) {
       c = options.lambda ? options.lambda(region) : new LambdaClient({ region });
       clients.set(region, c);
+    }
+    return c;
+  };
+  const watches = new Map<string, CloudWatchClient>();
+  const cloudwatch = (region: string) => {
+    let c = watches.get(region);
+    if (!c) {
+      c = options.cloudwatch ? options.cloudwatch(region) : new CloudWatchClient({ region });
+      watches.set(region, c);
     }
     return c;
   };
@@ -200,7 +212,8 @@ export function awsTarget(options: AwsTargetOptions): DrillTarget {
     describeChange: (region, status) => [
       `set STATUS=${status} on Lambda function ${functionName(region)} in ${region} (its other environment variables are kept),`,
       `fail its health check so traffic moves away, then put STATUS back: about ${Math.round(prediction)} s or more per drill.`,
-      "STATUS is restored on exit, Ctrl-C included; a replication check writes and deletes one drill-* item.",
+      "STATUS is restored on exit, Ctrl-C included. The data measurement writes two drill-data-* items through the accelerator",
+      "(4 writes/s) and reads them through each ALB; a replication check writes one drill-* item; all are deleted at the end.",
     ],
     async waitReady() {
       for (const r of regions) {
@@ -238,8 +251,68 @@ export function awsTarget(options: AwsTargetOptions): DrillTarget {
         throw new Error(`${functionName(region)}: STATUS is ${after.Environment?.Variables?.STATUS} after the update, expected ${status}`);
       }
     },
+    replicationLatency: (window) => replicationLatency(config.tableName, regions, cloudwatch, window),
     async close() {
       for (const c of clients.values()) c.destroy();
+      for (const c of watches.values()) c.destroy();
     },
   };
+}
+
+/** CloudWatch's namespace and metric of a global table's replication lag (milliseconds, per source and receiving region). */
+const REPLICATION_LATENCY = { Namespace: "AWS/DynamoDB", MetricName: "ReplicationLatency" } as const;
+
+/**
+ * The table's ReplicationLatency for every pair of regions over `window`: one GetMetricData per source
+ * region (the replica there publishes it, dimensions TableName and ReceivingRegion), average and
+ * maximum of the one-minute datapoints. Source: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
+ * (ReplicationLatency). CloudWatch publishes a minute or more late: a window that just ended may have
+ * no datapoint yet (reported as such, never as a zero). Needs `cloudwatch:GetMetricData` (no
+ * resource-level permissions: Resource "*").
+ */
+export async function replicationLatency(
+  tableName: string,
+  regions: readonly string[],
+  cloudwatch: (region: string) => CloudWatchClient,
+  window: { readonly start: Date; readonly end: Date },
+): Promise<ReplicationLatencyMetric[]> {
+  const minute = 60_000;
+  const start = new Date(Math.floor(window.start.getTime() / minute) * minute);
+  const end = new Date(Math.ceil(window.end.getTime() / minute) * minute + minute);
+  const out: ReplicationLatencyMetric[] = [];
+  for (const region of regions) {
+    const receivers = regions.filter((r) => r !== region);
+    const queries: MetricDataQuery[] = receivers.flatMap((receiving, i) =>
+      (["Average", "Maximum"] as const).map((stat) => ({
+        Id: `${stat.toLowerCase()}${i}`,
+        MetricStat: {
+          Metric: { ...REPLICATION_LATENCY, Dimensions: [{ Name: "TableName", Value: tableName }, { Name: "ReceivingRegion", Value: receiving }] },
+          Period: 60,
+          Stat: stat,
+          Unit: "Milliseconds",
+        },
+        ReturnData: true,
+      })),
+    );
+    const values = new Map<string, number[]>();
+    let token: string | undefined;
+    do {
+      const page = await cloudwatch(region).send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: start, EndTime: end, NextToken: token }));
+      for (const r of page.MetricDataResults ?? []) values.set(r.Id ?? "", [...(values.get(r.Id ?? "") ?? []), ...(r.Values ?? [])]);
+      token = page.NextToken;
+    } while (token);
+    receivers.forEach((receivingRegion, i) => {
+      const averages = values.get(`average${i}`) ?? [];
+      const maxima = values.get(`maximum${i}`) ?? [];
+      const seconds = (ms: number) => Math.round(ms) / 1000;
+      out.push({
+        region,
+        receivingRegion,
+        averageSeconds: averages.length ? seconds(averages.reduce((a, b) => a + b, 0) / averages.length) : null,
+        maximumSeconds: maxima.length ? seconds(Math.max(...maxima)) : null,
+        datapoints: averages.length,
+      });
+    });
+  }
+  return out;
 }
