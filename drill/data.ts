@@ -125,6 +125,21 @@ export interface DataResult {
   readonly replicationLatencyMetric?: readonly ReplicationLatencyMetric[];
   /** What could not be measured, and why. */
   readonly notes?: readonly string[];
+  /** Every write, in the writer's order: when sent and answered (model seconds, the drill's clock), where, and how. */
+  readonly writeLog: readonly DataWrite[];
+}
+
+/** One write of the data measurement. */
+export interface DataWrite {
+  readonly seq: number;
+  readonly item: number;
+  readonly sentAt: number;
+  /** Absent when the write was not acknowledged. */
+  readonly ackedAt?: number;
+  /** The region that answered it. */
+  readonly region?: string;
+  /** HTTP status, 0 for no answer. */
+  readonly status: number;
 }
 
 /** One write of the experiment. */
@@ -400,6 +415,14 @@ export class DataExperiment {
       converged,
       cleanedUp,
       ...(notes.length ? { notes } : {}),
+      writeLog: this.writes.map((w) => ({
+        seq: w.seq,
+        item: w.item,
+        sentAt: round(w.sentAt),
+        ...(w.ackedAt !== undefined ? { ackedAt: round(w.ackedAt) } : {}),
+        ...(w.region ? { region: w.region } : {}),
+        status: w.status ?? 0,
+      })),
     };
   }
 
