@@ -162,7 +162,7 @@ interface Fate {
 }
 
 const MAX_DETAILS = 20;
-const round = (n: number) => Math.round(n * 1000) / 1000;
+const round = (n: number) => Math.round(n * 100) / 100;
 const is2xx = (status: number) => status >= 200 && status < 300;
 
 /** The `seq` of an item read through the function (`{"item": {"seq": n, …}}`); -1 when there is none (404); undefined when the read failed. */

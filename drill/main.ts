@@ -27,7 +27,8 @@ export const USAGE = `Usage: npm run drill -- --target local|aws [options]
 Sets STATUS=400 in the region serving you, measures how long until traffic moves away
 (through Global Accelerator, or through Route 53's latency records as a DNS client sees
 them), restores STATUS and measures the way back; compares both with what the config
-predicts. STATUS is restored on exit, Ctrl-C included.
+predicts. Meanwhile it keeps writing, and reports what the failover cost the data.
+STATUS is restored on exit, Ctrl-C included.
 
 Options:
   --target local|aws   local: a running \`npm run local\` (admin on local.adminPort), else one started
@@ -61,7 +62,9 @@ Options:
                        authoritative name servers
   --admin URL          local: admin API of a running system (default http://127.0.0.1:<local.adminPort>)
   --fresh              local: always start a new system for the drill
-  --no-replication     skip the replication check (write via one region's ALB, read via another's)
+  --no-replication     skip the data side: the replication check (write via one region's ALB, read
+                       via another's) and the writer that measures replication lag, writes not yet
+                       replicated at the failover, stale reads and conflicts (JSON "data")
   --report FILE        also write the drill as one self-contained HTML page (no network needed):
                        a timeline of every probe by the region that served it, the STATUS changes,
                        detection and propagation (local), the predicted windows and what was measured;

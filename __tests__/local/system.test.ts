@@ -207,6 +207,18 @@ describe("the regions' stores: one per region, a global table between them (defa
     expect(system.snapshot().replication).toMatchObject({ lagSeconds: { median: 0.5, p99: 1 }, backlog: 0, conflicts: 0 });
   });
 
+  it("keeps __proto__ attribute names, as DynamoDB does, through the function, the stores and the replication", async () => {
+    const body = '{"__proto__":{"__proto__":[{"__proto__":1}],"x":"y"},"constructor":2}';
+    expect((await probe(`${alb("us-west-2")}/items/proto`, { method: "PUT", body })).status).toBe(201);
+    let got: string | undefined;
+    await waitFor("the item in eu-central-1", async () => {
+      const r = await probe(`${alb("eu-central-1")}/items/proto`);
+      got = r.body;
+      return r.status === 200;
+    });
+    expect(JSON.stringify(JSON.parse(got!).item)).toBe('{"__proto__":{"__proto__":[{"__proto__":1}],"x":"y"},"constructor":2,"item_id":"proto"}');
+  });
+
   it("a killed region's store stops replicating, keeps what it has, and catches up once restored", async () => {
     await system.kill("us-west-2");
     try {
