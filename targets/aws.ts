@@ -120,30 +120,31 @@ export interface AwsTargetOptions {
   readonly updateTimeoutMs?: number;
 }
 
+/** One SDK client per region, made on first use; `made` lists them, to destroy them at the end. */
+function perRegion<T>(make: (region: string) => T): { readonly get: (region: string) => T; readonly made: () => T[] } {
+  const clients = new Map<string, T>();
+  return {
+    get: (region) => {
+      let c = clients.get(region);
+      if (!c) {
+        c = make(region);
+        clients.set(region, c);
+      }
+      return c;
+    },
+    made: () => [...clients.values()],
+  };
+}
+
 /** Errors that mean "someone else changed the function meanwhile": read again and retry. */
 const RETRYABLE = new Set(["ResourceConflictException", "PreconditionFailedException"]);
 
 /** The deployed stack as a drill target. */
 export function awsTarget(options: AwsTargetOptions): DrillTarget {
   const { config, outputs } = options;
-  const clients = new Map<string, LambdaClient>();
-  const lambda = (region: string) => {
-    let c = clients.get(region);
-    if (!c) {
-      c = options.lambda ? options.lambda(region) : new LambdaClient({ region });
-      clients.set(region, c);
-    }
-    return c;
-  };
-  const watches = new Map<string, CloudWatchClient>();
-  const cloudwatch = (region: string) => {
-    let c = watches.get(region);
-    if (!c) {
-      c = options.cloudwatch ? options.cloudwatch(region) : new CloudWatchClient({ region });
-      watches.set(region, c);
-    }
-    return c;
-  };
+  const lambdas = perRegion((region) => (options.lambda ? options.lambda(region) : new LambdaClient({ region })));
+  const lambda = lambdas.get;
+  const watches = perRegion((region) => (options.cloudwatch ? options.cloudwatch(region) : new CloudWatchClient({ region })));
   const pollMs = options.updatePollMs ?? 1000;
   const functionName = (region: string) => {
     const name = outputs.functionNames[region];
@@ -251,10 +252,9 @@ export function awsTarget(options: AwsTargetOptions): DrillTarget {
         throw new Error(`${functionName(region)}: STATUS is ${after.Environment?.Variables?.STATUS} after the update, expected ${status}`);
       }
     },
-    replicationLatency: (window) => replicationLatency(config.tableName, regions, cloudwatch, window),
+    replicationLatency: (window) => replicationLatency(config.tableName, regions, watches.get, window),
     async close() {
-      for (const c of clients.values()) c.destroy();
-      for (const c of watches.values()) c.destroy();
+      for (const c of [...lambdas.made(), ...watches.made()]) c.destroy();
     },
   };
 }
