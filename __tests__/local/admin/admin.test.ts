@@ -113,7 +113,9 @@ describe("replication through the admin API (like AWS FIS's pause of a global ta
       expect(put.status).toBe(201);
       const until = system.now() + 3;
       await waitFor("3 model seconds", () => system.now() >= until);
-      expect((await admin.snapshot()).regions.find((r) => r.region === "eu-central-1")!.replication).toMatchObject({ paused: true, pendingIn: 1 });
+      const held = (await admin.snapshot()).regions.find((r) => r.region === "eu-central-1")!.replication;
+      expect(held.paused).toBe(true);
+      expect(held.pendingIn).toBeGreaterThanOrEqual(1);
       expect((await probe(`${system.regions.get("eu-central-1")!.alb.url}/items/held`)).status).toBe(404);
       expect((await admin.resumeReplication("eu-central-1")).replication.paused).toBe(false);
       await waitFor("the held write in eu-central-1", async () => (await probe(`${system.regions.get("eu-central-1")!.alb.url}/items/held`)).status === 200);
