@@ -22,6 +22,7 @@
  * (resources destroyed unless it says otherwise).
  */
 import { spawn } from "node:child_process";
+import { EventEmitter } from "node:events";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { constants } from "node:os";
@@ -305,17 +306,31 @@ async function main(): Promise<number> {
     process.stderr.write(`globalapp e2e: refusing to start:\n${reasons.map((r) => `  - ${r}`).join("\n")}\n\n${USAGE}`);
     return 2;
   }
-  const { readOverrideFile } = await import("../model/config");
+  const { ConfigError, loadConfigFromProject, readOverrideFile } = await import("../model/config");
+  const workdir = mkdtempSync(join(tmpdir(), "globalapp-e2e-"));
+  const prefix = uniquePrefix();
+  const configFile = join(workdir, "globalapp-e2e.json");
+  try {
+    // The config the deploy will use, checked before anything is deployed: an invalid one is exit 2.
+    const userOverride = process.env.GLOBALAPP_CONFIG ? readOverrideFile(process.env.GLOBALAPP_CONFIG) : {};
+    writeFileSync(configFile, JSON.stringify(await e2eConfig(prefix, workdir, userOverride), null, 2));
+    loadConfigFromProject(ROOT, { ...process.env, GLOBALAPP_CONFIG: configFile });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`globalapp e2e: refusing to start: ${err.message}\n`);
+    return 2;
+  }
   const { STACK_NAME } = await import("../constructs/global-app-stack");
-  // A closed terminal makes writes to it fail asynchronously; the run (and its destroy) goes on.
+  // A closed terminal or pipe (writes to it fail asynchronously) is a hang-up: stop the deploy or the
+  // drill, then destroy, as after SIGHUP. Later writes fail quietly; the log file keeps everything.
+  const signals = new EventEmitter();
+  for (const s of SIGNALS) process.on(s, () => signals.emit(s, s));
+  const closed = (stream: string) => () => signals.emit("SIGHUP", `${stream} closed`);
+  process.stderr.once("error", closed("stderr"));
+  process.stdout.once("error", closed("stdout"));
   process.stderr.on("error", () => undefined);
   process.stdout.on("error", () => undefined);
-  const workdir = mkdtempSync(join(tmpdir(), "globalapp-e2e-"));
   const log = join(workdir, "e2e.log");
-  const prefix = uniquePrefix();
-  const userOverride = process.env.GLOBALAPP_CONFIG ? readOverrideFile(process.env.GLOBALAPP_CONFIG) : {};
-  const configFile = join(workdir, "globalapp-e2e.json");
-  writeFileSync(configFile, JSON.stringify(await e2eConfig(prefix, workdir, userOverride), null, 2));
   const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts?: Record<string, string> }).scripts ?? {};
   process.stderr.write(`globalapp e2e: "${prefix}" in ${workdir}; everything is also logged to ${log}\n`);
   const { exitCode, results, leftovers } = await runE2E({
@@ -326,7 +341,7 @@ async function main(): Promise<number> {
     env: { ...process.env, GLOBALAPP_CONFIG: configFile, CHECKPOINT_DISABLE: "1" },
     drillAvailable: existsSync(join(ROOT, "drill", "main.ts")) && typeof scripts.drill === "string",
     waitForServing: (file, signal) => waitForAccelerator(STACK_NAME, file, signal),
-    signals: process,
+    signals,
     log: (line) => {
       writeQuietly(process.stderr, `${line}\n`);
       appendFileSync(log, `${line}\n`);
