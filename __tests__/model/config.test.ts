@@ -144,6 +144,8 @@ describe("deepMerge and GLOBALAPP_CONFIG", () => {
 describe("validation names the key, the value and what is allowed", () => {
   it.each([
     ["unknown region", { regions: ["us-west-2", "mars-north-1"] }, /regions\[1\] = "mars-north-1": unknown AWS region; allowed: .*eu-central-1/],
+    ["misspelt region", { regions: ["us-west-2", "eu-central-l"] }, /regions\[1\] = "eu-central-l": unknown AWS region — did you mean eu-central-1\?; allowed: /],
+    ["misspelt home region", { homeRegion: "US-WEST-2" }, /homeRegion = "US-WEST-2": unknown AWS region — did you mean us-west-2\?/],
     ["empty regions", { regions: [] }, /regions = \[\]: must name at least one region/],
     ["duplicate region", { regions: ["us-west-2", "us-west-2"] }, /regions\[1\] = "us-west-2": duplicate region/],
     ["regions not a list", { regions: "us-west-2" }, /regions = "us-west-2": must be a list/],

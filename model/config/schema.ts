@@ -11,6 +11,7 @@ import { z } from "zod";
 import { HEALTH_PATH } from "../../functions/lib/env";
 import { AWS_REGIONS } from "../regions";
 import { ACM_ARN, DOMAIN_NAME, HOSTED_ZONE_ID, MATCHER, VPC_CIDR } from "./patterns";
+import { closestKey } from "./suggest";
 
 declare module "zod" {
   interface GlobalMeta {
@@ -43,7 +44,10 @@ const oneOf = <T extends string>(values: readonly [T, ...T[]]) =>
 const region = z
   .string({ error: "must be an AWS region code" })
   .refine((r) => AWS_REGIONS.includes(r), {
-    error: `unknown AWS region; allowed: ${AWS_REGIONS.join(", ")}`,
+    error: (issue) => {
+      const guess = typeof issue.input === "string" ? closestKey(issue.input, AWS_REGIONS) : undefined;
+      return `unknown AWS region${guess ? ` — did you mean ${guess}?` : ""}; allowed: ${AWS_REGIONS.join(", ")}`;
+    },
   })
   .meta({ allowed: "AWS region code", enum: [...AWS_REGIONS] });
 
