@@ -53,8 +53,10 @@ Options:
                        each STATUS change (0-4294967295; run i uses S + i). The summary and --json
                        name the seed, so a run can be repeated
   --yes                aws: do not ask before changing anything
-  --outputs FILE       aws: outputs file from \`npx cdktf deploy --outputs-file FILE\` instead of terraform output
-  --url URL            aws: poll this base URL (e.g. http://<accelerator static IP>) instead of its DNS name
+  --outputs FILE       aws: outputs file from \`npx cdktf deploy globalapp --outputs-file FILE\`
+                       instead of terraform output
+  --url URL            aws: poll this base URL (e.g. http://<accelerator static IP>) instead of its DNS name;
+                       it must answer, else exit 2
   --latency-url URL    aws, route53: poll this URL instead of http(s)://<latency_record_name>; its host
                        is resolved through the drill's DNS client
   --dns-server H[:P]   aws, route53: ask this resolver (e.g. 1.1.1.1) instead of the zone's

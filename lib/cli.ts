@@ -83,8 +83,12 @@ function parseErrorMessage(err: NodeJS.ErrnoException, known: readonly string[])
       const guess = name.length > 1 ? closestKey(name, known) : undefined;
       return `unknown option ${quoted}${guess ? ` — did you mean --${guess}?` : ""}`;
     }
-    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-      return /argument missing/.test(err.message) ? `${quoted.replace(/ <value>$/, "")} needs a value` : `${quoted} takes no value`;
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": {
+      const option = quoted.replace(/ <value>$/, "");
+      if (/argument missing/.test(err.message)) return `${option} needs a value`;
+      if (/ambiguous/.test(err.message)) return `${option} needs a value; one that starts with "-" is written ${option}=-…`;
+      return `${option} takes no value`;
+    }
     case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
       return `unexpected argument "${quoted}"`;
     default:

@@ -27,8 +27,9 @@ Options:
   --port N              accelerator port (default local.port, 8080)
   --admin-port N        admin API port (default local.adminPort, 8081)
   --propagation S       accelerator propagation delay, model seconds (default local.propagationSeconds)
-  --client-region R     the simulated client's location (default local.clientRegion, else regions[0]);
-                        per request: header "x-client-region: R"; per DNS query: EDNS option 65001
+  --client-region R     the simulated client's location, an AWS region code (default local.clientRegion,
+                        else regions[0]); per request: header "x-client-region: R"; per DNS query: EDNS
+                        option 65001
   --dns-port N          routing route53/both: the DNS server's UDP and TCP port (default local.dnsPort, 8053)
   --dns-propagation S   routing route53/both: Route 53's propagation delay, model seconds
                         (default: the accelerator's, --propagation / local.propagationSeconds)
@@ -38,7 +39,8 @@ Options:
   --seed S              seed of the random health-check phases (0-4294967295; default random)
   --traffic R           demo traffic for the dashboard: R requests per model second (0-${MAX_TRAFFIC_RATE}) through
                         the accelerator, each on a new connection. Default 0 (off; the dashboard can start it)
-  --log-level L         the functions' POWERTOOLS_LOG_LEVEL (default WARN)
+  --log-level L         the functions' POWERTOOLS_LOG_LEVEL: TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL
+                        or SILENT (default WARN)
   -h, --help            this text
 
 Limits (as AWS documents them; docs/local.md "Limits"): request body 1 MB (413), request line 16 K (414),

@@ -41,8 +41,10 @@ Options:
   --json                print one JSON object (progress goes to stderr)
   --time-scale S        local only: 0.1 or 10 both run 10x faster (default 1)
   --yes                 aws: do not ask before changing anything
-  --outputs FILE        aws: outputs file from \`npx cdktf deploy --outputs-file FILE\` instead of terraform output
-  --url URL             aws: probe this base URL (e.g. http://<accelerator static IP>) instead of its DNS name
+  --outputs FILE        aws: outputs file from \`npx cdktf deploy globalapp --outputs-file FILE\`
+                        instead of terraform output
+  --url URL             aws: probe this base URL (e.g. http://<accelerator static IP>) instead of its DNS name;
+                        it must answer, else exit 2
   --admin URL           local: admin API of a running system (default http://127.0.0.1:<local.adminPort>,
                         else a system started for the shift); a URL given must answer, else exit 2
   --fresh               local: always start a new system for the shift

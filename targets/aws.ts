@@ -60,7 +60,7 @@ export function parseStackOutputs(json: unknown, stack = STACK_NAME): StackOutpu
   };
   const record = (name: string): Record<string, string> => {
     const v = value(name);
-    if (!isObj(v) || Object.keys(v).length === 0) throw new Error(`stack output "${name}" is missing: deploy the stack first`);
+    if (!isObj(v) || Object.keys(v).length === 0) throw new Error(`stack output "${name}" is missing: deploy the stack first (npx cdktf deploy ${stack})`);
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
   };
   const ips = value("accelerator_ips");
@@ -89,12 +89,13 @@ export async function readStackOutputs(file?: string): Promise<StackOutputs> {
   if (file) return parseStackOutputs(JSON.parse(await readFile(file, "utf8")));
   const dir = join(PROJECT_ROOT, "cdktf.out", "stacks", STACK_NAME);
   try {
-    const { stdout } = await run("terraform", ["output", "-json"], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
+    // CHECKPOINT_DISABLE: no update check against HashiCorp's servers (offline it only adds noise).
+    const { stdout } = await run("terraform", ["output", "-json"], { cwd: dir, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
     return parseStackOutputs(JSON.parse(stdout));
   } catch (err) {
     throw new Error(
       `cannot read the stack outputs with \`terraform output -json\` in ${dir} (${(err as Error).message.split("\n")[0]}); ` +
-        "deploy first (npx cdktf deploy), or pass --outputs FILE written by `npx cdktf deploy --outputs-file FILE`",
+        `deploy first (npx cdktf deploy ${STACK_NAME}), or pass --outputs FILE written by \`npx cdktf deploy ${STACK_NAME} --outputs-file FILE\``,
     );
   }
 }

@@ -20,6 +20,7 @@ describe("parseOptions", () => {
     [["--colour"], /^unknown option --colour$/],
     [["-x"], /^unknown option -x$/],
     [["--target"], /^--target needs a value$/],
+    [["--target", "-1"], /^--target needs a value; one that starts with "-" is written --target=-…$/],
     [["--json=yes"], /^--json takes no value$/],
     [["local"], /^unexpected argument "local"$/],
   ])("%j is a usage error naming it: %s", (argv, message) => {

@@ -6,7 +6,7 @@
 /**
  * The known key (or value) a misspelt one most likely meant: same letters in another case, one edit
  * away ("sead" → seed), one a prefix of the other or all but the last two letters in common
- * ("intervall" → intervalSeconds), or two edits away.
+ * ("intervall" → intervalSeconds), or, for words of six letters or more, two edits away.
  */
 export function closestKey(key: string, known: readonly string[]): string | undefined {
   const k = key.toLowerCase();
@@ -20,7 +20,8 @@ export function closestKey(key: string, known: readonly string[]): string | unde
   const within = (edits: number) => known.find((c) => editDistance(k, c.toLowerCase()) <= edits);
   const prefix =
     k.length >= 4 ? known.find((c) => c.toLowerCase().startsWith(k) || k.startsWith(c.toLowerCase()) || common(c.toLowerCase()) >= k.length - 2) : undefined;
-  return within(1) ?? prefix ?? within(2);
+  // Two edits turn most short words into any other ("nope" → role): only for longer ones.
+  return within(1) ?? prefix ?? (k.length >= 6 ? within(2) : undefined);
 }
 
 /** Levenshtein distance (insertions, deletions, substitutions). */
