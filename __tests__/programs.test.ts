@@ -16,8 +16,8 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../lib/project";
 
 const SCRIPTS = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-/** The file an npm script runs (`node -r ./scripts/ts-register.cjs <file>`). */
-const fileOf = (script: string) => SCRIPTS[script].split(" ").pop()!;
+/** The file an npm script runs (`node -r ./scripts/ts-register.cjs <file>`), or a file given as such. */
+const fileOf = (script: string) => (script.endsWith(".ts") ? script : SCRIPTS[script].split(" ").pop()!);
 
 /** A program running in a child process, with what it printed so far. */
 interface Running {
@@ -30,7 +30,7 @@ interface Running {
 }
 
 /**
- * Starts npm script `script` with `args`; `mergeOutput` runs it as `… 2>&1` (one pipe for both,
+ * Starts npm script `script` (or a .ts file) with `args`; `mergeOutput` runs it as `… 2>&1` (one pipe for both,
  * as `npm run drill 2>&1 | head -3` does).
  */
 function start(script: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; mergeOutput?: boolean } = {}): Running {
@@ -206,6 +206,37 @@ describe("a target named explicitly must answer (exit 2, naming it); nothing els
       expect(r.code).toBe(2);
     }
   }, 60_000);
+});
+
+describe("the ports of a system a program starts: free ones by default, or the ones given, printed on stderr", () => {
+  it("npm run shift -- --target local --dry-run --port P --admin-port Q: the plan, nothing changed", async () => {
+    const [port, adminPort] = [await closedPort(), await closedPort()];
+    const r = await run("shift", ["--target", "local", "--port", String(port), "--admin-port", String(adminPort), "--time-scale", "0.05", "--region", "us-west-2", "--dial", "0", "--step", "50", "--dry-run", "--json"]);
+    expect(r.stderr).toContain(`started a local system for the shift at http://127.0.0.1:${port} (admin http://127.0.0.1:${adminPort})`);
+    expect(r.stderr).toContain("would set the local us-west-2 endpoint group's dial 100 → 50 → 0");
+    expect(JSON.parse(r.stdout)).toMatchObject({ dryRun: true, ok: true, plan: [50, 0], final: 100, steps: [], requests: 0 });
+    expect(r.code).toBe(0);
+  }, 90_000);
+
+  it("npm run drill -- --target local --dns-port P --compare: the DNS port too", async () => {
+    const dnsPort = await closedPort();
+    const r = start("drill", ["--target", "local", "--dns-port", String(dnsPort), "--compare", "--time-scale", "0.05"]);
+    await until(r, "the system's ports", (x) => /started a local system/.test(x.stderr));
+    r.child.kill("SIGTERM");
+    expect(await r.exited).toBe(143);
+    expect(r.stderr).toMatch(new RegExp(`started a local system for the drill at http://127\\.0\\.0\\.1:\\d+ \\(admin http://127\\.0\\.0\\.1:\\d+, DNS 127\\.0\\.0\\.1:${dnsPort}\\)`));
+    expect(carrying(r.marker)).toEqual([]);
+  }, 90_000);
+
+  it("bench/local.ts --port P (npm run bench passes its --port on): the benchmark's system on it", async () => {
+    const port = await closedPort();
+    const r = start("bench/local.ts", ["--quick", "--port", String(port)]);
+    await until(r, "the system's ports", (x) => /local system: accelerator/.test(x.stderr));
+    r.child.kill("SIGTERM");
+    expect(await r.exited).toBe(143);
+    expect(r.stderr).toContain(`[bench/local] local system: accelerator http://127.0.0.1:${port}`);
+    expect(carrying(r.marker)).toEqual([]);
+  }, 90_000);
 });
 
 describe("a closed output ends a program quietly and promptly, and it leaves nothing running", () => {
