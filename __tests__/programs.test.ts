@@ -136,6 +136,7 @@ describe("an unknown option gets the option it most likely meant and points to -
     ["bench", "--quik", "--quick"],
     ["screenshots", "--outt", "--out"],
     ["docs", "--chek", "--check"],
+    ["iam:operations", "--binry", "--binary"],
     ["test:aws", "--yes-realy-deploy", "--yes-really-deploy"],
   ];
   let results: { code: number; stderr: string }[];

@@ -1,10 +1,10 @@
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { FunctionAsset } from "./function-asset";
 import { securityGroupsArn } from "./lib/arn";
+import { jsonDocument } from "./lib/json-document";
 import { functionWithOwnRole } from "./lib/lambda";
 import { RegionalNetwork } from "./regional-network";
 
@@ -85,7 +85,7 @@ export class AcceleratorVpcCleanup extends Construct {
     this.invocation = new LambdaInvocation(this, "invocation", {
       provider,
       functionName: this.function.functionName,
-      input: Fn.jsonencode({ vpcId: network.vpc.id }),
+      input: jsonDocument({ vpcId: network.vpc.id }),
       lifecycleScope: "CRUD",
       // Destroyed before the subnets (GA's interfaces sit in them) and the VPC (a reference above).
       dependsOn: [...network.publicSubnets],

@@ -3,6 +3,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import { LATENCY_METRIC, METRIC_DIMENSIONS, REQUESTS_METRIC } from "../functions/lib/metrics";
 import { GlobalTable } from "./global-table";
+import { jsonDocument } from "./lib/json-document";
 import { RegionalBackend } from "./regional-backend";
 
 /** Props of {@link FailoverDashboard}. */
@@ -166,10 +167,9 @@ export class FailoverDashboard extends Construct {
     this.dashboard = new CloudwatchDashboard(this, "dashboard", {
       provider: props.provider,
       dashboardName: props.name,
-      // JSON.stringify, not Fn.jsonencode: cdktf renders jsonencode's strings into HCL without escaping
-      // their double quotes, which the SEARCH expressions need. The references (ARN suffixes, names) stay
-      // `${…}` templates inside the JSON string; their values hold no characters JSON would escape.
-      dashboardBody: JSON.stringify({ widgets }),
+      // A jsonencode expression, never a JSON string: the body holds references (ARN suffixes, names),
+      // and cdktf's HCL output breaks on a string holding both references and double quotes.
+      dashboardBody: jsonDocument({ widgets }),
     });
   }
 }

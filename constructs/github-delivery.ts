@@ -3,7 +3,6 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import {
   type CiNames,
@@ -16,6 +15,7 @@ import {
   splitPolicy,
 } from "../model/iam";
 import { policyDocument } from "./lib/iam";
+import { jsonDocument } from "./lib/json-document";
 
 /** The three policies the delivery identities carry. */
 export interface DeliveryPolicies {
@@ -92,7 +92,7 @@ export class GitHubDelivery extends Construct {
       name: names.boundaryPolicy,
       path: names.path,
       description: "The most any role created by the GlobalApp deploy role may do",
-      policy: Fn.jsonencode(props.policies.boundary),
+      policy: jsonDocument(props.policies.boundary),
     });
 
     const subjects = githubSubjects(props.repository);
@@ -126,7 +126,7 @@ export class GitHubDelivery extends Construct {
           name: `${name}-${i + 1}`,
           path: names.path,
           description: `GlobalApp ${key} permissions, part ${i + 1} (npm run iam -- --role ${key})`,
-          policy: Fn.jsonencode(part),
+          policy: jsonDocument(part),
         });
         new IamRolePolicyAttachment(this, `${key}-attachment-${i + 1}`, { provider, role: r.name, policyArn: policy.arn });
       });

@@ -3,9 +3,26 @@ import { DynamodbTableItem } from "@cdktf/provider-aws/lib/dynamodb-table-item";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import { replaceRegionInArn } from "./lib/arn";
+import { jsonDocument } from "./lib/json-document";
 
 /** The article's seed item: `GET /get/foobar` finds it in every region. */
 export const SEED_ITEM = { item_id: "foobar", message: "Hello from GlobalApp" } as const;
+
+/**
+ * How long terraform waits on the table, written out so the configuration says when a stuck create
+ * ends: with an error after 30 minutes per step. Creating a table with inline replicas and
+ * customer-managed keys (prod's default) has been reported to hang with aws 5.100.0
+ * (hashicorp/terraform-provider-aws#43347). These are the provider's own floors, the shortest waits
+ * it honours: each wait takes the longer of its built-in duration and the configured one
+ * (internal/service/dynamodb/wait.go, `max(createTableTimeout, timeout)` and
+ * `max(replicaUpdateTimeout, timeout)`: 30 min for the table and for each replica to become ACTIVE,
+ * 10 min for the table to be deleted, 30 min for a replica to be deleted), and the resource has no
+ * overall deadline (registered `CreateWithoutTimeout`). So a shorter value is ignored and a longer one
+ * only lengthens a hang; prod and dev get the same. A replica added later (a new region) waits under
+ * `create` as well, and a replica of a large table that takes longer fails the deploy while DynamoDB
+ * keeps copying: the next deploy finds it and carries on.
+ */
+export const TABLE_TIMEOUTS = { create: "30m", update: "60m", delete: "10m" } as const;
 
 /** Props of {@link GlobalTable}. */
 export interface GlobalTableProps {
@@ -74,6 +91,7 @@ export class GlobalTable extends Construct {
         ? { enabled: true, kmsKeyArn: kms[props.homeRegion] }
         : { enabled: false },
       deletionProtectionEnabled: props.deletionProtection ?? false,
+      timeouts: { ...TABLE_TIMEOUTS },
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
       replica: this.regions.slice(1).map((regionName) => ({
         regionName,
@@ -88,9 +106,7 @@ export class GlobalTable extends Construct {
         provider: props.provider,
         tableName: this.table.name,
         hashKey: this.table.hashKey,
-        item: JSON.stringify(
-          Object.fromEntries(Object.entries(SEED_ITEM).map(([k, v]) => [k, { S: v }])),
-        ),
+        item: jsonDocument(Object.fromEntries(Object.entries(SEED_ITEM).map(([k, v]) => [k, { S: v }]))),
       });
     }
   }

@@ -17,6 +17,7 @@ import { METRICS_NAMESPACE, metricsEnvironment, type MetricsSettings } from "../
 import { FunctionAsset } from "./function-asset";
 import { GlobalTable } from "./global-table";
 import { targetGroupHealthCheck } from "./lib/health-check";
+import { jsonDocument } from "./lib/json-document";
 import { functionWithOwnRole } from "./lib/lambda";
 import { RegionalNetwork } from "./regional-network";
 
@@ -247,7 +248,7 @@ export class RegionalBackend extends Construct {
 
     const notFound = {
       type: "fixed-response",
-      fixedResponse: { contentType: "application/json", statusCode: "404", messageBody: JSON.stringify({ error: "not found" }) },
+      fixedResponse: { contentType: "application/json", statusCode: "404", messageBody: jsonDocument({ error: "not found" }) },
     };
     this.httpListener = new LbListener(this, "http", {
       provider,

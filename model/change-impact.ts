@@ -6,9 +6,14 @@
  * outage, or new static IPs. This is a prediction from the configuration alone: `cdktf diff` (a real
  * plan against state) remains the authority.
  *
- * The attribute table is taken from the hashicorp/aws provider 5.100 schemas (`ForceNew: true`, or a
- * CustomizeDiff that forces a new resource), for the resource types this stack synthesizes; see the
- * table "What a change does" in docs/deploying.md.
+ * The attribute table holds, for each resource type this stack synthesizes, the attributes the stack
+ * sets whose change the hashicorp/aws provider 5.100.0 answers with a replacement (`ForceNew` in its
+ * schema, or a CustomizeDiff that forces a new resource). It was not read off the provider's source: the
+ * provider binary was asked, with offline `terraform plan`s over every attribute the stack sets
+ * (__tests__/support/provider-replacements.ts); the answers are stored in
+ * __tests__/model/fixtures/aws-provider-replacements.json, and the tests hold this table equal to them.
+ * Attributes the stack never sets are left out: they cannot differ between two synths. See the table
+ * "What a change does" in docs/deploying.md.
  */
 
 import type { SynthesizedStack } from "./synthesized";
@@ -16,47 +21,48 @@ import type { SynthesizedStack } from "./synthesized";
 /**
  * Attributes whose change makes the provider replace the resource (destroy, then create), per type.
  * `provider` stands for the aliased provider: a resource that moves to another region's provider is a
- * new resource in that region, the old one is destroyed.
+ * new resource in that region, the old one is destroyed. (A Route 53 record's `set_identifier` is not
+ * here: aws 5.100.0 changes it in place.)
  */
 export const REPLACING_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
-  aws_vpc: ["provider", "cidr_block", "instance_tenancy"],
-  aws_subnet: ["provider", "vpc_id", "cidr_block", "availability_zone", "availability_zone_id"],
+  aws_vpc: ["provider", "cidr_block"],
+  aws_subnet: ["provider", "availability_zone_id", "cidr_block", "vpc_id"],
   aws_internet_gateway: ["provider"],
   aws_route_table: ["provider", "vpc_id"],
-  aws_route_table_association: ["provider", "subnet_id", "gateway_id"],
+  aws_route_table_association: ["provider", "subnet_id"],
   aws_default_security_group: ["provider", "vpc_id"],
-  aws_security_group: ["provider", "name", "name_prefix", "description", "vpc_id"],
-  aws_lb: ["provider", "name", "name_prefix", "internal", "load_balancer_type"],
-  aws_lb_target_group: ["provider", "name", "name_prefix", "target_type", "port", "protocol", "vpc_id"],
+  aws_security_group: ["provider", "description", "name", "vpc_id"],
+  aws_lb: ["provider", "internal", "load_balancer_type", "name"],
+  aws_lb_target_group: ["provider", "name", "target_type"],
   aws_lb_listener: ["provider", "load_balancer_arn"],
   aws_lb_listener_rule: ["provider", "listener_arn"],
-  aws_lb_target_group_attachment: ["provider", "target_group_arn", "target_id", "port", "availability_zone"],
+  aws_lb_target_group_attachment: ["provider", "target_group_arn", "target_id"],
   aws_lambda_function: ["provider", "function_name"],
-  aws_lambda_permission: ["provider", "function_name", "statement_id", "action", "principal", "source_arn", "qualifier"],
-  aws_lambda_invocation: ["provider", "function_name", "qualifier"],
-  aws_iam_role: ["provider", "name", "name_prefix"],
-  aws_iam_role_policy: ["provider", "name", "name_prefix", "role"],
-  aws_cloudwatch_log_group: ["provider", "name", "name_prefix"],
-  aws_dynamodb_table: ["provider", "name", "hash_key", "range_key"],
-  aws_dynamodb_table_item: ["provider", "table_name", "hash_key", "range_key"],
-  aws_kms_key: ["provider", "customer_master_key_spec", "key_usage"],
-  aws_kms_alias: ["provider", "name", "name_prefix"],
+  aws_lambda_permission: ["provider", "action", "function_name", "principal", "source_arn", "statement_id"],
+  aws_lambda_invocation: ["provider", "function_name"],
+  aws_iam_role: ["provider", "name"],
+  aws_iam_role_policy: ["provider", "name", "role"],
+  aws_cloudwatch_log_group: ["provider", "name"],
+  aws_dynamodb_table: ["provider", "hash_key", "name"],
+  aws_dynamodb_table_item: ["provider", "hash_key", "table_name"],
+  aws_kms_key: ["provider"],
+  aws_kms_alias: ["provider", "name"],
   aws_globalaccelerator_accelerator: ["provider"],
   aws_globalaccelerator_listener: ["provider", "accelerator_arn"],
-  aws_globalaccelerator_endpoint_group: ["provider", "listener_arn", "endpoint_group_region"],
-  aws_s3_bucket: ["provider", "bucket", "bucket_prefix"],
+  aws_globalaccelerator_endpoint_group: ["provider", "endpoint_group_region", "listener_arn"],
+  aws_s3_bucket: ["provider", "bucket_prefix"],
   aws_s3_bucket_ownership_controls: ["provider", "bucket"],
   aws_s3_bucket_public_access_block: ["provider", "bucket"],
-  aws_s3_bucket_versioning: ["provider", "bucket", "expected_bucket_owner"],
-  aws_s3_bucket_server_side_encryption_configuration: ["provider", "bucket", "expected_bucket_owner"],
+  aws_s3_bucket_versioning: ["provider", "bucket"],
+  aws_s3_bucket_server_side_encryption_configuration: ["provider", "bucket"],
   aws_s3_bucket_policy: ["provider", "bucket"],
-  aws_s3_bucket_lifecycle_configuration: ["provider", "bucket", "expected_bucket_owner"],
-  aws_sns_topic: ["provider", "name", "name_prefix", "fifo_topic"],
-  aws_sns_topic_subscription: ["provider", "topic_arn", "protocol", "endpoint"],
+  aws_s3_bucket_lifecycle_configuration: ["provider", "bucket"],
+  aws_sns_topic: ["provider", "name"],
+  aws_sns_topic_subscription: ["provider", "endpoint", "protocol", "topic_arn"],
   aws_cloudwatch_metric_alarm: ["provider", "alarm_name"],
-  aws_route53_record: ["provider", "zone_id", "name", "set_identifier"],
-  aws_route53_health_check: ["provider", "type", "request_interval", "measure_latency"],
-  aws_acm_certificate: ["provider", "domain_name", "subject_alternative_names", "validation_method", "key_algorithm"],
+  aws_route53_record: ["provider", "name", "zone_id"],
+  aws_route53_health_check: ["provider", "request_interval", "type"],
+  aws_acm_certificate: ["provider", "domain_name", "subject_alternative_names", "validation_method"],
   aws_acm_certificate_validation: ["provider", "certificate_arn", "validation_record_fqdns"],
   aws_cloudwatch_dashboard: ["provider", "dashboard_name"],
 };

@@ -1,13 +1,16 @@
 import { backendSettings } from "../../constructs/lib/backend";
+import { echoedConfigs, recipe } from "../docs/support/recipes";
 import { resourcesOf, synthGlobalApp, type SynthResult } from "../support/synth";
 
 /**
  * The README's "dev and prod in one account" recipe, synthesized: the two environments (and a second
  * app) share no state key and no account-unique physical name, so deploying one never plans to
- * replace the other's resources or collides with them.
+ * replace the other's resources or collides with them. The environments' configs are the recipe's
+ * own files, read from the docs (__tests__/docs/support/recipes.ts).
  */
-const DEV = { environment: "dev", tableName: "GlobalApp-dev" };
-const PROD = { environment: "prod", tableName: "GlobalApp-prod", alarms: { email: "oncall@example.com" } };
+const FILES = echoedConfigs(recipe("dev-prod"));
+const DEV = FILES["dev.json"];
+const PROD = FILES["prod.json"];
 const OTHER_APP = { appName: "shop", tableName: "Shop" };
 
 /** Attributes that are names AWS keeps unique per account (and region), by resource type. */

@@ -3,6 +3,7 @@ import { DynamodbTableItem } from "@cdktf/provider-aws/lib/dynamodb-table-item";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { GlobalTable, GlobalTableProps } from "../../constructs/global-table";
+import { decodeJsonencode } from "../../model/iam/hcl";
 
 function build(props: Partial<GlobalTableProps> = {}, regions = ["us-west-2", "eu-central-1"]) {
   const stack = new TerraformStack(Testing.app(), "test");
@@ -59,10 +60,16 @@ describe("GlobalTable", () => {
     expect(table.server_side_encryption).toEqual({ enabled: true, kms_key_arn: "arn:aws:kms:us-west-2:123456789012:key/a" });
     expect(table.replica).toEqual([expect.objectContaining({ kms_key_arn: "arn:aws:kms:eu-central-1:123456789012:key/b" })]);
   });
+  it("says how long terraform waits on it: the aws provider 5.100.0's own floors (a shorter value is ignored)", () => {
+    // internal/service/dynamodb: table.go Timeouts (create 30m, update 60m, delete 10m) and wait.go,
+    // where every wait is max(its floor, the configured value); see TABLE_TIMEOUTS.
+    const table = Object.values(build().parsed.resource.aws_dynamodb_table)[0] as Record<string, unknown>;
+    expect(table.timeouts).toEqual({ create: "30m", update: "60m", delete: "10m" });
+  });
   it("seeds the article's foobar item", () => {
     const { parsed } = build();
     const item = Object.values(parsed.resource.aws_dynamodb_table_item)[0] as { item: string; hash_key: string };
-    expect(JSON.parse(item.item).item_id).toEqual({ S: "foobar" });
+    expect(decodeJsonencode(item.item)).toEqual({ item_id: { S: "foobar" }, message: { S: "Hello from GlobalApp" } });
     expect(item.hash_key).toMatch(/hash_key/);
   });
   it("can skip the seed item", () => {

@@ -8,7 +8,7 @@ import { ELB_LOG_DELIVERY_PRINCIPAL } from "../../constructs/lib/log-delivery";
 import { PrivateBucket } from "../../constructs/private-bucket";
 import { TLS_POLICY } from "../../constructs/regional-backend";
 import { TableKeys } from "../../constructs/table-keys";
-import { decodeJsonencode } from "../policy/hcl";
+import { decodeJsonencode } from "../../model/iam/hcl";
 import { HARDENED_PROD } from "../policy/support";
 import { resourcesOf, synthGlobalApp } from "../support/synth";
 

@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { changeImpact, REPLACING_ATTRIBUTES, STATEFUL_TYPES } from "../../model/change-impact";
+import type { SynthesizedStack } from "../../model/synthesized";
+import { type Answers, type Probe, probes } from "../support/provider-replacements";
 import { synthGlobalApp } from "../support/synth";
 
 /** What a change replaces or destroys, predicted from two synthesized stacks. */
@@ -55,5 +59,55 @@ describe("changeImpact", () => {
     const missing = Object.keys(tf.resource).filter((t) => !(t in REPLACING_ATTRIBUTES));
     expect(missing).toEqual([]);
     for (const t of STATEFUL_TYPES) expect(REPLACING_ATTRIBUTES[t]).toContain("provider");
+  });
+});
+
+/**
+ * The table against the provider, entry by entry. The expectation is independent of the table: the
+ * aws provider 5.100.0 binary's own answers for every attribute the stack sets (the fixture, asked by
+ * __tests__/terraform/replacements.terraform.test.ts, which fails when the binary answers otherwise).
+ */
+const ANSWERS = (JSON.parse(readFileSync(join(__dirname, "fixtures", "aws-provider-replacements.json"), "utf8")) as { provider: string; types: Answers }).types;
+/** A real synthesized resource per (type, attribute), with that attribute changed (support/provider-replacements.ts). */
+const PROBES = new Map(probes().map((p) => [`${p.type}.${p.attr}`, p]));
+const stackOf = (type: string, body: Readonly<Record<string, unknown>>): SynthesizedStack => ({ resource: { [type]: { r: body } } });
+
+/**
+ * The probe's change as two synths would show it. A reference the probe leaves as it is (the provider
+ * was given two different stand-ins for it) changes the way references do between synths: it names
+ * another resource.
+ */
+function changed(p: Probe): Readonly<Record<string, unknown>> {
+  if (JSON.stringify(p.after[p.attr]) !== JSON.stringify(p.before[p.attr])) return p.after;
+  const renamed = JSON.stringify(p.before[p.attr]).replace(/\b(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g, "$1.$2-renamed");
+  return { ...p.after, [p.attr]: JSON.parse(renamed) };
+}
+
+describe("the replaces table is the aws provider 5.100.0's answer (fixture asked of the binary)", () => {
+  it("covers the same resource types as the provider's answers, and the stack's", () => {
+    expect(Object.keys(REPLACING_ATTRIBUTES).sort()).toEqual(Object.keys(ANSWERS).sort());
+  });
+  it.each(Object.keys(ANSWERS))("%s: exactly the attributes the provider replaces on (besides provider)", (type) => {
+    expect([...(REPLACING_ATTRIBUTES[type] ?? [])].filter((a) => a !== "provider").sort()).toEqual(ANSWERS[type].replaces);
+    expect(REPLACING_ATTRIBUTES[type]).toContain("provider");
+  });
+
+  const replacing = Object.entries(ANSWERS).flatMap(([type, a]) => a.replaces.map((attr) => [type, attr] as const));
+  it.each(replacing)("%s.%s changed between two synths: synth warns that it replaces the resource", (type, attr) => {
+    const p = PROBES.get(`${type}.${attr}`)!;
+    const found = changeImpact(stackOf(type, p.before), stackOf(type, changed(p)));
+    expect(found).toContainEqual(expect.objectContaining({ kind: "replace", address: `${type}.r`, reason: expect.stringContaining(`${attr}: `) }));
+  });
+
+  const inPlace = Object.entries(ANSWERS).flatMap(([type, a]) => a.inPlace.map((attr) => [type, attr] as const));
+  it.each(inPlace)("%s.%s changed between two synths: updated in place, no replacement warned", (type, attr) => {
+    const p = PROBES.get(`${type}.${attr}`)!;
+    expect(changeImpact(stackOf(type, p.before), stackOf(type, changed(p))).filter((i) => i.kind === "replace")).toEqual([]);
+  });
+
+  it.each(Object.keys(REPLACING_ATTRIBUTES))("%s moved to another region's provider: replaced", (type) => {
+    const body = [...PROBES.values()].find((p) => p.type === type)!.before;
+    const found = changeImpact(stackOf(type, body), stackOf(type, { ...body, provider: "aws.ap-south-1" }));
+    expect(found).toContainEqual(expect.objectContaining({ kind: "replace", reason: expect.stringContaining("provider: ") }));
   });
 });

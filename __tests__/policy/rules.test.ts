@@ -1,7 +1,6 @@
 import { AppConfig } from "../../model/config";
 import { exceptionFor, SECURITY_EXCEPTIONS } from "../../constructs/security-exceptions";
 import { synthGlobalApp } from "../support/synth";
-import { decodeJsonencode } from "./hcl";
 import { RULES, Tf } from "./rules";
 import { add, addRolePolicy, all, first, HARDENED_PROD, sgRule } from "./support";
 
@@ -159,17 +158,5 @@ describe("the rule set", () => {
     expect(used.sort()).toEqual(
       ["CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117", "CKV_AWS_272", "CKV_AWS_173", "CKV_AWS_158", "CKV_AWS_260", "CKV_AWS_18", "CKV_AWS_145", "CKV_AWS_144", "CKV2_AWS_62", "CKV2_AWS_28", "CKV2_AWS_11", "AWS-0053"].sort(),
     );
-  });
-});
-
-describe("decodeJsonencode (how the rules read policies)", () => {
-  it("reads a cdktf jsonencode expression with references and nested quotes", () => {
-    const expr = '${jsonencode({"Statement" = [{"Action" = ["s3:GetObject"], "Resource" = [replace(aws_x.y.arn, ":a:", ":b:"), "${aws_z.w.arn}/*"], "N" = 3, "B" = true}]})}';
-    expect(decodeJsonencode(expr)).toEqual({
-      Statement: [{ Action: ["s3:GetObject"], Resource: ['${replace(aws_x.y.arn, ":a:", ":b:")}', "${aws_z.w.arn}/*"], N: 3, B: true }],
-    });
-  });
-  it("reads plain JSON documents too", () => {
-    expect(decodeJsonencode('{"Statement":[]}')).toEqual({ Statement: [] });
   });
 });

@@ -1,4 +1,4 @@
-import { decodeJsonencode } from "./hcl";
+import { decodeJsonencode } from "../../model/iam/hcl";
 
 /**
  * Scanner rules as small pure functions over the synthesized Terraform JSON. Each mirrors the named

@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deployPolicy, iamContext, inventoryOf, planPolicy, type PolicyDocument } from "../../model/iam";
-import { runIam, USAGE } from "../../scripts/iam";
+import { checkPolicy, deployPolicy, iamContext, inventoryOf, planPolicy, type PolicyDocument } from "../../model/iam";
+import { checkConfig, checkOutput, runIam, USAGE } from "../../scripts/iam";
 import { type CliRun, runCli } from "../support/cli";
 import { synthGlobalApp } from "../support/synth";
 
@@ -38,6 +38,28 @@ describe("runIam", () => {
     const withCi = synthGlobalApp({ ...PROD, ci: { github: { repository: "acme/globalapp" } } });
     expect(runIam(["--role", "deploy"], withCi.config).stderr.join("\n")).not.toMatch(/warning/);
   });
+  it("--check: checks every policy of the config and finds nothing, summary on stderr, exit 0", () => {
+    const out = runIam(["--check"], prod.config);
+    expect(out).toEqual({ stdout: "", stderr: [expect.stringMatching(/^iam: checked \d+ policies \(\d+ distinct actions\) of globalapp-prod against AWS's Service Authorization Reference \(@cloud-copilot\/iam-data \d+\.\d+\.\d+\) and the operations of hashicorp\/aws 5\.100\.0 \(commit f7a3b98\): no findings$/)], exitCode: 0 });
+    const json = JSON.parse(runIam(["--check", "--json"], prod.config).stdout) as { policies: number; actions: number; findings: unknown[]; provider: { commit: string } };
+    expect(json.findings).toEqual([]);
+    expect(json.policies).toBeGreaterThanOrEqual(3 + 8);
+    expect(json.actions).toBeGreaterThan(150);
+    expect(json.provider.commit).toBe("f7a3b98da589ab1d52756b0dcee0dbf2de83d635");
+  });
+  it("--check: checks the GitHub roles of the bootstrap stack too", () => {
+    const withCi = synthGlobalApp({ ci: { github: { repository: "acme/globalapp" } } });
+    expect(checkConfig(withCi.config).policies).toBeGreaterThan(checkConfig(synthGlobalApp({}).config).policies + 5);
+  });
+  it("--check: prints one line per finding and exits 1", () => {
+    const findings = checkPolicy({ Statement: [{ Sid: "Mine", Effect: "Allow", Action: ["dynamodb:GetItems"], Resource: ["*"] }] }, { name: "deploy policy" });
+    const out = checkOutput({ policies: 1, actions: 1, findings: findings.map((f) => ({ where: `${f.policy} ${f.statement}`, message: f.message })) }, prod.config, false);
+    expect(out.exitCode).toBe(1);
+    expect(out.stdout).toBe("deploy policy Mine: dynamodb:GetItems: not an action in the Service Authorization Reference (dynamodb has no such action)\n");
+    expect(out.stderr[0]).toMatch(/: 1 finding$/);
+    const json = JSON.parse(checkOutput({ policies: 1, actions: 1, findings: [{ where: "x", message: "y" }] }, prod.config, true).stdout);
+    expect(json.findings).toEqual([{ where: "x", message: "y" }]);
+  });
   it("prints the help", () => {
     expect(runIam(["--help"], prod.config)).toEqual({ stdout: USAGE, stderr: [], exitCode: 0 });
   });
@@ -47,6 +69,8 @@ describe("runIam", () => {
     [["--role", "plan", "--account", "12345"], /--account must be a 12-digit AWS account id, got "12345"/],
     [["--role", "plan", "--nope"], /^unknown option --nope$/],
     [["--role", "plan", "--acount", "1"], /^unknown option --acount — did you mean --account\?$/],
+    [["--check", "--role", "deploy"], /--check takes no --role/],
+    [["--role", "deploy", "--json"], /--json goes with --check/],
   ])("refuses %j", (argv, message) => {
     expect(() => runIam(argv, prod.config)).toThrow(message);
   });
@@ -66,13 +90,31 @@ describe("npm run iam (the real CLI)", () => {
   let ok: CliRun;
   let badConfig: CliRun;
   let badUsage: CliRun;
+  let check: CliRun;
+  let badCheckConfig: CliRun;
   beforeAll(async () => {
-    [ok, badConfig, badUsage] = await Promise.all([
+    [ok, badConfig, badUsage, check, badCheckConfig] = await Promise.all([
       cli(["--role", "plan", "--account", "123456789012"], PROD),
       cli(["--role", "plan"], { regions: ["mars-north-1"] }),
       cli(["--role"]),
+      cli(["--check", "--json"], { ...PROD, ci: { github: { repository: "acme/globalapp" } } }),
+      cli(["--check"], { routing: "route53" }),
     ]);
-  }, 60_000);
+  }, 90_000);
+
+  it("--check --json honours GLOBALAPP_CONFIG: one JSON object, no findings, exit 0", () => {
+    const out = JSON.parse(check.stdout) as { findings: unknown[]; policies: number };
+    expect(out.findings).toEqual([]);
+    // Both stacks: the system's roles and the bootstrap's GitHub roles and managed policies.
+    expect(out.policies).toBeGreaterThan(15);
+    expect(check.stderr).toMatch(/^iam: checked \d+ policies .* of globalapp-prod .*: no findings\n$/);
+    expect(check.code).toBe(0);
+  });
+  it("--check exits 2 on an invalid config, naming the key", () => {
+    expect(badCheckConfig.stderr).toMatch(/routing = "route53": "route53" needs domain/);
+    expect(badCheckConfig.stdout).toBe("");
+    expect(badCheckConfig.code).toBe(2);
+  });
 
   it("honours GLOBALAPP_CONFIG: one JSON document on stdout, the summary on stderr, exit 0", () => {
     const prod = synthGlobalApp(PROD);

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CliRun, runProcess } from "./cli";
@@ -111,4 +111,52 @@ export function runTerraform(tf: TerraformCli, cwd: string, args: string[]): Pro
 export async function initWorkdir(tf: TerraformCli, dir: string): Promise<void> {
   const res = await runTerraform(tf, dir, ["init", "-backend=false", "-input=false"]);
   if (res.code !== 0) throw new Error(`terraform init failed in ${dir}:\n${res.stdout}\n${res.stderr}`);
+}
+
+/**
+ * One `terraform init` for many working directories that need the same providers: a seed directory
+ * holding only `required_providers` is initialized, and each directory links its `.terraform` and
+ * copies its lock file. A directory whose configuration is broken then fails its own validate, not
+ * the init every other directory depends on.
+ */
+export async function initShared(tf: TerraformCli, requiredProviders: unknown, dirs: readonly string[]): Promise<void> {
+  const seed = mkdtempSync(join(tmpdir(), "globalapp-tf-providers-"));
+  writeFileSync(join(seed, "providers.tf.json"), JSON.stringify({ terraform: { required_providers: requiredProviders } }));
+  await initWorkdir(tf, seed);
+  for (const dir of dirs) {
+    symlinkSync(join(seed, ".terraform"), join(dir, ".terraform"), "dir");
+    copyFileSync(join(seed, ".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
+  }
+}
+
+/** One diagnostic of `terraform validate -json`. */
+export interface TfDiagnostic {
+  readonly severity: "error" | "warning";
+  readonly summary: string;
+  readonly detail?: string;
+  readonly range?: { readonly filename: string; readonly start: { readonly line: number } };
+}
+
+/** `terraform validate -json` in `dir`: whether it is valid and what it said. */
+export async function validateJson(tf: TerraformCli, dir: string): Promise<{ valid: boolean; diagnostics: TfDiagnostic[] }> {
+  const res = await runTerraform(tf, dir, ["validate", "-json"]);
+  try {
+    return JSON.parse(res.stdout) as { valid: boolean; diagnostics: TfDiagnostic[] };
+  } catch {
+    throw new Error(`terraform validate in ${dir} printed no JSON (exit ${res.code}):\n${res.stdout}\n${res.stderr}`);
+  }
+}
+
+/** Runs `work` over `items`, at most `limit` at a time (terraform processes are heavy on 2 cores). */
+export async function inBatches<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
 }

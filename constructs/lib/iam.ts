@@ -1,4 +1,4 @@
-import { Fn } from "cdktf";
+import { jsonDocument } from "./json-document";
 
 /** One IAM policy statement, typed. */
 export interface PolicyStatement {
@@ -17,12 +17,12 @@ export interface PolicyStatement {
 }
 
 /**
- * Renders an IAM policy document as a Terraform `jsonencode(...)` expression. Built from typed
- * statements, never a hand-written JSON string; references (ARNs) stay Terraform references, so
- * `terraform test` can assert on the decoded policy.
+ * Renders an IAM policy document as a Terraform `jsonencode(...)` expression (./json-document.ts).
+ * Built from typed statements, never a hand-written JSON string; references (ARNs) stay Terraform
+ * references, so `terraform test` can assert on the decoded policy.
  */
 export function policyDocument(statements: readonly PolicyStatement[]): string {
-  return Fn.jsonencode({
+  return jsonDocument({
     Version: "2012-10-17",
     Statement: statements.map((s) => ({
       Sid: s.sid,

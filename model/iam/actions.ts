@@ -7,8 +7,10 @@
  *   - resource-level support per action (an action without a resource type only accepts "*"): same tables;
  *   - dependent actions: the service's own IAM pages, cited where they are used.
  */
+import { decodeJsonencode } from "./hcl";
 import type { StackElement, StackInventory } from "./inventory";
-import { DATA_SOURCE_CALLS, PROVIDER_CALLS } from "./provider-calls";
+import { DATA_SOURCE_CALLS, PROVIDER_CALLS, type ProviderCalls } from "./provider-calls";
+import { authorizationReference } from "./reference";
 import { type IamContext, type ScopeId, tableRegions } from "./scopes";
 
 /** IAM condition block, e.g. `{ StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } }`. */
@@ -118,8 +120,6 @@ export const NOT_GRANTED: Readonly<Record<string, string>> = {
   "s3:PutObjectLockConfiguration": "aws_s3_bucket.object_lock_configuration is never set",
 };
 
-/** ec2, elasticloadbalancing: Describe* and Get* have no resource-level permissions. */
-const DESCRIBE = /^(ec2|elasticloadbalancing):(Describe|Get)/;
 /** SNS subscription actions have no resource type; topic actions act on the topic. */
 const SNS_SUBSCRIPTION = new Set(["sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"]);
 
@@ -128,13 +128,16 @@ export const BOUNDARY_GUARDED = new Set(["iam:CreateRole", "iam:PutRolePolicy", 
 
 /**
  * Where an IAM action is granted: the narrowest ARN patterns the action supports (actions without a
- * resource type in the Service Authorization Reference get "*"; actions authorized on two resources,
- * such as an alias and its key, get both), and any condition it always carries.
+ * resource type in the Service Authorization Reference get "*", read from the reference itself;
+ * actions authorized on two resources, such as an alias and its key, get both), and any condition it
+ * always carries.
  */
 export function scopeFor(action: string, ctx: IamContext): { scopes: readonly ScopeId[]; conditions?: Conditions } {
   const [prefix, name] = action.split(":");
   const on = (...scopes: ScopeId[]) => ({ scopes });
-  if (DESCRIBE.test(action)) return on("any");
+  const row = authorizationReference().service(prefix)?.actions[name.toLowerCase()];
+  if (!row) throw new Error(`${action} is not an action in the Service Authorization Reference`);
+  if (row.resourceTypes.length === 0) return on("any");
   switch (prefix) {
     case "ec2":
       return on("network");
@@ -145,11 +148,10 @@ export function scopeFor(action: string, ctx: IamContext): { scopes: readonly Sc
     case "lambda":
       return on("functions");
     case "logs":
-      return on(name === "DescribeLogGroups" ? "logGroupsInRegions" : "logGroups");
+      return on("logGroups");
     case "globalaccelerator":
-      return on(name === "CreateAccelerator" || name === "ListCrossAccountResources" ? "any" : "accelerators");
+      return on("accelerators");
     case "kms":
-      if (name === "CreateKey" || name === "ListAliases") return on("any");
       // CreateAlias, UpdateAlias and DeleteAlias are authorized on the alias and on its key.
       return /Alias$/.test(name) ? on("kmsAliases", "kmsKeys") : on("kmsKeys");
     case "s3":
@@ -159,11 +161,10 @@ export function scopeFor(action: string, ctx: IamContext): { scopes: readonly Sc
     case "cloudwatch":
       return on(/Dashboard/.test(name) ? "dashboards" : "alarms");
     case "route53":
-      if (name === "CreateHealthCheck") return on("any");
       if (name === "GetChange") return on("route53Changes");
       return on(/HealthCheck|Tags/.test(name) ? "healthChecks" : "hostedZones");
     case "acm":
-      return on(name === "RequestCertificate" ? "any" : "certificates");
+      return on("certificates");
     case "iam":
       return BOUNDARY_GUARDED.has(action)
         ? { scopes: ["roles"], conditions: { StringEquals: { "iam:PermissionsBoundary": ctx.permissionsBoundaryArn } } }
@@ -201,7 +202,7 @@ export function itemKeys(inv: StackInventory): string[] {
   return inv.resources
     .filter((r) => r.type === "aws_dynamodb_table_item")
     .map((r) => {
-      const item = JSON.parse(String(r.body.item)) as Record<string, { S?: string }>;
+      const item = decodeJsonencode(r.body.item) as Record<string, { S?: string }>;
       const key = typeof hashKey === "string" ? item[hashKey]?.S : undefined;
       if (key === undefined) throw new Error(`${r.address}: its partition key is not a literal string; the policy limits item access to it`);
       return key;
@@ -320,8 +321,8 @@ function grantsOf(operations: readonly string[], ctx: IamContext, conditions: Co
 }
 
 /** Everything one resource of the stack needs, read and write, per the table. */
-export function grantsFor(el: StackElement, inv: StackInventory, ctx: IamContext): TypeGrants {
-  const calls = PROVIDER_CALLS[el.type];
+export function grantsFor(el: StackElement, inv: StackInventory, ctx: IamContext, table: Readonly<Record<string, ProviderCalls>> = PROVIDER_CALLS): TypeGrants {
+  const calls = table[el.type];
   if (!calls) throw new Error(`no IAM action table entry for ${el.type} (${el.address})`);
   const conditions = typeConditions(el.type, inv);
   const dependent = DEPENDENT[el.type]?.(el, inv) ?? { read: [], write: [] };

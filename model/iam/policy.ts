@@ -6,7 +6,9 @@
  * inventory; pure, so synth (the bootstrap stack), `npm run iam` and the tests share it.
  */
 import { type Conditions, type Grant, grantsFor, missingTypes, tableUsesCmk } from "./actions";
+import { resourceTypesMatching } from "./check";
 import type { StackInventory } from "./inventory";
+import type { ProviderCalls } from "./provider-calls";
 import { type IamContext, resolveScope, type ScopeId, tableRegions } from "./scopes";
 
 /** One statement of an IAM policy document, as IAM writes it. */
@@ -42,10 +44,10 @@ const SCOPE_LABEL: Readonly<Record<string, string>> = {
   functions: "Functions",
   roles: "FunctionRoles",
   logGroups: "FunctionLogGroups",
-  logGroupsInRegions: "DescribeLogGroups",
   logStreams: "FunctionLogStreams",
   loadBalancers: "LoadBalancers",
   network: "Network",
+  securityGroups: "SecurityGroups",
   accelerators: "Accelerator",
   kmsKeys: "KmsKeys",
   kmsAliases: "KmsAliases",
@@ -93,7 +95,9 @@ function statements(grants: readonly Grant[], inv: StackInventory, ctx: IamConte
   const out: PolicyStatement[] = [];
   const sids = new Set<string>();
   for (const { scope, conditions, sid: named, actions } of byKey.values()) {
-    const resources = resolveScope(scope, inv, ctx);
+    // A scope names every ARN kind its resources take (a network: vpc/*, subnet/*, …); keep those some
+    // action of the statement can act on (per the Service Authorization Reference): the rest grant nothing.
+    const resources = resolveScope(scope, inv, ctx).filter((r) => r === "*" || [...actions].some((a) => resourceTypesMatching(a, r).length > 0));
     if (resources.length === 0) continue;
     const base = named ?? label(scope, conditions);
     let sid = base;
@@ -120,19 +124,25 @@ function requireComplete(inv: StackInventory): void {
 
 const document = (statement: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statement });
 
-/** The read-only plan role: what `terraform plan -refresh` reads, plus the state object (plans run with -lock=false). */
-export function planPolicy(inv: StackInventory, ctx: IamContext): PolicyDocument {
+/**
+ * The read-only plan role: what `terraform plan -refresh` reads, plus the state object (plans run with
+ * -lock=false). `table` is the provider-call table (default ./provider-calls.ts; the tests pass others).
+ */
+export function planPolicy(inv: StackInventory, ctx: IamContext, table?: Readonly<Record<string, ProviderCalls>>): PolicyDocument {
   requireComplete(inv);
-  const grants: Grant[] = inv.resources.flatMap((el) => grantsFor(el, inv, ctx).read);
+  const grants: Grant[] = inv.resources.flatMap((el) => grantsFor(el, inv, ctx, table).read);
   grants.push({ actions: ["s3:ListBucket"], scope: "stateBucket" }, { actions: ["s3:GetObject"], scope: "stateObject" });
   return document(statements(grants, inv, ctx));
 }
 
-/** The deploying role: create, read, update and delete everything in the stack, the state and its lockfile. */
-export function deployPolicy(inv: StackInventory, ctx: IamContext): PolicyDocument {
+/**
+ * The deploying role: create, read, update and delete everything in the stack, the state and its
+ * lockfile. `table` is the provider-call table (default ./provider-calls.ts; the tests pass others).
+ */
+export function deployPolicy(inv: StackInventory, ctx: IamContext, table?: Readonly<Record<string, ProviderCalls>>): PolicyDocument {
   requireComplete(inv);
   const grants: Grant[] = inv.resources.flatMap((el) => {
-    const g = grantsFor(el, inv, ctx);
+    const g = grantsFor(el, inv, ctx, table);
     return [...g.read, ...g.write];
   });
   grants.push(
@@ -170,7 +180,7 @@ export function boundaryPolicy(inv: StackInventory, ctx: IamContext): PolicyDocu
     // X-Ray has no resource-level permissions for these two actions.
     { actions: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], scope: "any" },
     { actions: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups"], scope: "any" },
-    { actions: ["ec2:DeleteSecurityGroup"], scope: "network", conditions: { StringEquals: { "ec2:ResourceTag/AWSServiceName": "GlobalAccelerator" } } },
+    { actions: ["ec2:DeleteSecurityGroup"], scope: "securityGroups", conditions: { StringEquals: { "ec2:ResourceTag/AWSServiceName": "GlobalAccelerator" } } },
   ];
   if (tableUsesCmk(inv)) {
     grants.push({

@@ -37,10 +37,10 @@ export type ScopeId =
   | "functions"
   | "roles"
   | "logGroups"
-  | "logGroupsInRegions"
   | "logStreams"
   | "loadBalancers"
   | "network"
+  | "securityGroups"
   | "accelerators"
   | "kmsKeys"
   | "kmsAliases"
@@ -145,9 +145,6 @@ function scopeArns(scope: ScopeId, inv: StackInventory, ctx: IamContext): string
       return uniq(
         ofType(inv, "aws_cloudwatch_log_group").map((g) => `arn:${p}:logs:${g.region}:${a}:log-group:${literal(g, "name")}:*`),
       );
-    case "logGroupsInRegions":
-      // DescribeLogGroups lists by prefix: it is authorized on the region's log groups as a whole.
-      return regionsOf(ofType(inv, "aws_cloudwatch_log_group")).map((r) => `arn:${p}:logs:${r}:${a}:log-group:*`);
     case "loadBalancers":
       return uniq([
         ...ofType(inv, "aws_lb").flatMap((lb) => loadBalancerArns(p, lb.region, a, literal(lb, "name")!)),
@@ -159,6 +156,9 @@ function scopeArns(scope: ScopeId, inv: StackInventory, ctx: IamContext): string
       return regionsOf(
         inv.resources.filter((r) => ["aws_vpc", "aws_subnet", "aws_internet_gateway", "aws_route_table", "aws_route_table_association", "aws_security_group", "aws_default_security_group"].includes(r.type)),
       ).flatMap((r) => NETWORK_RESOURCE_TYPES.map((t) => `arn:${p}:ec2:${r}:${a}:${t}/*`));
+    case "securityGroups":
+      // The tear-down function deletes the security group Global Accelerator leaves in each VPC.
+      return regionsOf(ofType(inv, "aws_security_group", "aws_default_security_group")).map((r) => `arn:${p}:ec2:${r}:${a}:security-group/*`);
     case "accelerators":
       // Listener and endpoint-group ARNs extend the accelerator's: accelerator/<id>/listener/<id>/…
       return [`arn:${p}:globalaccelerator::${a}:accelerator/*`];

@@ -35,6 +35,8 @@ export interface CodeBlock {
   /** 1-based line of the opening fence. */
   readonly line: number;
   readonly verbatim?: Verbatim;
+  /** The recipe the block is, marked by the line `<!-- recipe: NAME -->` before its fence (tests synthesize it). */
+  readonly recipe?: string;
 }
 
 const FENCE = /^(\s*)(```+)\s*([^\s`]*)/;
@@ -52,7 +54,15 @@ export function codeBlocks(doc: Doc): CodeBlock[] {
     while (j < lines.length && !new RegExp(`^\\s*${ticks}\\s*$`).test(lines[j])) body.push(lines[j++].slice(indent.length));
     const previous = lines.slice(0, i).reverse().find((l) => l.trim() !== "");
     const marker = /^<!-- verbatim( stderr)? -->$/.exec(previous?.trim() ?? "");
-    blocks.push({ file: doc.file, lang, lines: body, line: i + 1, ...(marker ? { verbatim: marker[1] ? "stderr" : "stdout" } : {}) });
+    const recipe = /^<!-- recipe: ([\w-]+) -->$/.exec(previous?.trim() ?? "");
+    blocks.push({
+      file: doc.file,
+      lang,
+      lines: body,
+      line: i + 1,
+      ...(marker ? { verbatim: marker[1] ? "stderr" : "stdout" } : {}),
+      ...(recipe ? { recipe: recipe[1] } : {}),
+    });
     i = j;
   }
   return blocks;

@@ -13,6 +13,7 @@ import { refusalReasons, USAGE as E2E_USAGE } from "../../../scripts/aws-e2e";
 import * as cost from "../../../scripts/cost";
 import * as docsCli from "../../../scripts/docs";
 import * as iam from "../../../scripts/iam";
+import * as iamOperations from "../../../scripts/provider-operations";
 import * as screenshots from "../../../scripts/screenshots";
 import { ROOT } from "./markdown";
 
@@ -58,6 +59,7 @@ export const PROGRAMS: Readonly<Record<string, Program>> = {
   shift: withParser(shift.OPTIONS, shift.USAGE, "docs/failover.md"),
   cost: withParser(cost.OPTIONS, cost.USAGE, "docs/deploying.md"),
   iam: withParser(iam.OPTIONS, iam.USAGE, "docs/delivery.md"),
+  "iam:operations": withParser(iamOperations.OPTIONS, iamOperations.USAGE, "docs/delivery.md"),
   bench: withParser(bench.OPTIONS, bench.USAGE, "docs/benchmarks.md"),
   screenshots: withParser(screenshots.OPTIONS, screenshots.USAGE, "docs/testing.md"),
   docs: withParser(docsCli.OPTIONS, docsCli.USAGE, "docs/configuration.md"),

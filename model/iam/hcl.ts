@@ -1,8 +1,9 @@
 /**
- * Reads the HCL object expressions cdktf writes for `Fn.jsonencode(...)` (e.g. IAM policies:
+ * Reads the HCL object expressions cdktf writes for `Fn.jsonencode(...)` (IAM policies, the dashboard
+ * body, the seed item: constructs/lib/json-document.ts, e.g.
  * `${jsonencode({"Version" = "2012-10-17", "Statement" = [...]})}`) back into plain values, the way a
- * scanner sees an unresolved plan: literals stay literals, Terraform references become the string
- * `${<expression>}`.
+ * scanner sees an unresolved plan: literals stay literals (their HCL escapes undone), Terraform
+ * references become the string `${<expression>}`. Shared by the IAM model and the tests.
  */
 export function decodeJsonencode(value: unknown): unknown {
   if (typeof value !== "string") return value;
@@ -19,6 +20,9 @@ export function decodeJsonencode(value: unknown): unknown {
   p.end();
   return out;
 }
+
+/** HCL string-literal escapes that stand for another character (an escaped quote or backslash stands for itself). */
+const ESCAPES: Readonly<Record<string, string>> = { n: "\n", r: "\r", t: "\t" };
 
 class Parser {
   private i = 0;
@@ -82,8 +86,17 @@ class Parser {
       if (this.i >= this.s.length) throw new Error("unterminated string");
       if (this.s[this.i] === "\\") {
         const n = this.s[this.i + 1];
-        out += n === "n" ? "\n" : n === "t" ? "\t" : n;
+        if (n === "u") {
+          out += String.fromCharCode(parseInt(this.s.slice(this.i + 2, this.i + 6), 16));
+          this.i += 6;
+          continue;
+        }
+        out += ESCAPES[n] ?? n;
         this.i += 2;
+      } else if (this.s.startsWith("$${", this.i) || this.s.startsWith("%%{", this.i)) {
+        // A literal `${` or `%{`, escaped so that HCL does not read a template sequence.
+        out += this.s.slice(this.i + 1, this.i + 3);
+        this.i += 3;
       } else if (this.s.startsWith("${", this.i)) {
         const start = this.i;
         this.skipBalanced("{", "}", 1);
