@@ -128,6 +128,23 @@ describe("npm run synth (main.ts)", () => {
     expect(configs()).toEqual(["cdk.tf", "metadata.json"]);
     expect(() => JSON.parse(readFileSync(join(stackDir, "cdk.tf"), "utf8"))).toThrow();
   });
+  it("runs your own function.entry, found beside the config file, behind every path", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));
+    writeFileSync(join(dir, "api.ts"), 'export async function handler() { return { statusCode: 200, body: "mine" }; }\n');
+    const r = await synth({ function: { entry: "api.ts" } }, { dir });
+    expect([r.code, r.stderr]).toEqual([0, expect.not.stringMatching(/error/i)]);
+    const tf = JSON.parse(readFileSync(join(r.outdir, "stacks", "globalapp", "cdk.tf.json"), "utf8"));
+    expect(tf.resource.aws_lb_listener_rule).toBeUndefined();
+  });
+  it("refuses a function.entry that does not bundle in one line naming it, quoting esbuild, before writing a stack", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));
+    writeFileSync(join(dir, "api.ts"), 'import pad from "left-pad-not-installed";\nexport async function handler() { return { statusCode: 200, body: pad }; }\n');
+    const r = await synth({ function: { entry: "api.ts" } }, { dir });
+    expect(r.code).toBe(1);
+    const entry = join(dir, "api.ts");
+    expect(r.stderr).toBe(`globalapp: function.entry = ${JSON.stringify(entry)}: imports "left-pad-not-installed", which is not in node_modules (npm install it): ${entry}:1:16: Could not resolve "left-pad-not-installed"\n`);
+    expect(existsSync(join(r.outdir, "stacks", "globalapp", "cdk.tf.json"))).toBe(false);
+  });
   it("warns what a change replaces or destroys, compared with the last synth", async () => {
     const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));
     expect((await synth({ regions: ["us-west-2", "eu-central-1", "ap-northeast-1"] }, { dir })).code).toBe(0);

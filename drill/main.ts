@@ -13,7 +13,8 @@ import { parseSeed, randomSeed, seededRandom } from "../local/runtime/random";
 import { awsTarget, readStackOutputs } from "../targets/aws";
 import { localTarget } from "../targets/local";
 import { mustAnswer } from "../targets/answer";
-import { httpUrl, TARGET_OPTIONS, targetChoice } from "../targets/options";
+import { httpUrl, probePathOption, TARGET_OPTIONS, targetChoice } from "../targets/options";
+import { ownFunctionEntry, probePath } from "../model/config";
 import type { DrillRouting, DrillTarget } from "../targets/target";
 import { combineCompare, formatCompareSummary } from "./compare";
 import { DrillDeclinedError, type DrillResult, runDrill } from "./drill";
@@ -68,7 +69,10 @@ Options:
                        ports are printed on stderr); implies --fresh
   --admin-port N       local: admin API port of a system the drill starts (default: a free port); implies --fresh
   --dns-port N         local: DNS port of a system the drill starts (default: a free port); implies --fresh
-  --no-replication     skip the replication check (write via one region's ALB, read via another's)
+  --path P             what to request, 2xx counting as served (default: /get/foobar, the article's
+                       seeded item; / when function.entry is your own function)
+  --no-replication     skip the replication check (write via one region's ALB, read via another's;
+                       skipped anyway with your own function.entry, which has no /items/{id})
   --report FILE        also write the drill as one self-contained HTML page (no network needed):
                        a timeline of every probe by the region that served it, the STATUS changes,
                        detection and propagation (local), the predicted windows and what was measured;
@@ -132,6 +136,10 @@ async function main(run: CliRun): Promise<number> {
   const settle = positive("settle", values.settle, 5, true);
   const seed = values.seed === undefined ? undefined : usage(() => parseSeed(values.seed!));
   if (choice.kind === "aws" && seed !== undefined) throw new UsageError("--seed applies to --target local only: AWS's health-check phase is not ours to set");
+  const path = probePathOption(values.path, probePath(config));
+  // The replication check writes and reads through the item API (/items/{id}); your own function has its own routes.
+  const replication = !values["no-replication"] && ownFunctionEntry(config) === undefined;
+  if (!values["no-replication"] && !replication) log("note: no replication check: it writes through the article's /items/{id}, and function.entry is your own function");
   const { drills, client } = routingOptions(values, config.routing);
   const compare = drills.length > 1;
   if (choice.kind === "local" && (values["latency-url"] !== undefined || values["dns-server"] !== undefined)) {
@@ -194,7 +202,8 @@ async function main(run: CliRun): Promise<number> {
               settle,
               // Asked once, before the first change to the deployment.
               confirm: target.kind === "aws" && !values.yes && i === 0 && k === 0 ? (lines) => ask(lines, run.signal) : undefined,
-              replication: !values["no-replication"],
+              path,
+              replication,
               // Locally the drill starts in step with the system's checks: start at a random point of the cycle.
               random: target.kind === "local" ? seededRandom(drillSeed(runSeed(firstSeed as number, i), routing)) : undefined,
               signal: run.signal,

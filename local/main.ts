@@ -6,6 +6,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { type CliRun, parseOptions, portOption, regionOption, runCli, usage, UsageError } from "../lib/cli";
 import { loadProjectConfig } from "../lib/project";
+import { probePath } from "../model/config";
 import { parseTimeScale } from "../lib/time-scale";
 import { formatEvent, LiveView } from "./admin/live-view";
 import { MAX_TRAFFIC_RATE, parseTrafficRate } from "./admin/traffic-generator";
@@ -142,7 +143,7 @@ async function main(run: CliRun): Promise<number> {
   const s = system.snapshot();
   view.line(`GlobalApp local — ${config.regions.length} region(s), time scale ${scale.factor} (${(1 / scale.factor).toFixed(scale.factor < 1 ? 1 : 0)}x), propagation ${s.propagationSeconds} s, affinity ${s.clientAffinity}, client in ${s.clientRegion}`);
   view.line(`  up to ${s.concurrency} execution environments per region; health-check phases ${s.regions.map((r) => `${r.region} ${r.healthCheckPhaseSeconds.toFixed(1)} s`).join(", ")} (--seed ${s.seed})`);
-  view.line(`  accelerator  ${system.acceleratorUrl}      try: curl -i ${system.acceleratorUrl}/get/foobar`);
+  view.line(`  accelerator  ${system.acceleratorUrl}      try: curl -i ${system.acceleratorUrl}${probePath(config)}`);
   view.line(`  admin        ${admin.url}      try: curl -s ${admin.url}/`);
   view.line(`  dashboard    ${admin.url}/     open it in a browser${traffic ? ` (demo traffic ${traffic} req/s)` : ""}`);
   for (const r of s.regions) view.line(`  ALB ${r.region.padEnd(15)} ${r.albUrl}`);

@@ -15,6 +15,8 @@
 import type { AppConfig } from "../model/config";
 import { endpointWeight, healthCheckMode, trafficDial } from "../model/config";
 import { functionEnvironment } from "../functions/lib/env";
+import { LOCAL_DYNAMODB_ENDPOINT_VAR, LOG_LEVEL_VAR } from "../functions/lib/variables";
+import { functionBundle } from "../constructs/lib/bundle";
 import { timeScale as makeTimeScale, type TimeScale } from "../lib/time-scale";
 import { LocalAccelerator } from "./edge/accelerator";
 import { type LocalDns, startLocalDns } from "./edge/dns";
@@ -118,13 +120,16 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   if (options.onEvent) events.subscribe(options.onEvent);
   const settings = settingsOf(options, (e) => events.emit(e));
   const { config } = settings;
+  // The config's function, as the stack ships it (the item API, or your own function.entry in its
+  // wrapper), built first: an entry that does not bundle is a config error before anything starts.
+  const bundleFile = writeBundle(functionBundle(config));
   const parts = new Parts();
   try {
     const dynamo = parts.add(await startDynalite({ tableName: config.tableName, items: [LOCAL_SEED_ITEM] }));
     const servesDns = config.routing !== "accelerator";
     const addresses = await planAddresses(config.regions.length, { servesDns, mode: options.addressMode, acceleratorPort: options.port ?? config.local.port });
     const health = new TargetHealth();
-    const regions = await startRegions(settings, parts, { dynamo, addresses, health, logLevel: options.logLevel ?? "WARN" });
+    const regions = await startRegions(settings, parts, { bundleFile, dynamo, addresses, health, logLevel: options.logLevel ?? "WARN" });
     const accelerator = parts.add(await startAccelerator(settings, regions, addresses, health));
     const dns = servesDns ? parts.add(await startDns(settings, regions, accelerator, addresses, health, options)) : undefined;
     return runningSystem(settings, { dynamo, regions, accelerator, dns, addressNote: addresses.note, close: () => parts.close() }, events);
@@ -157,10 +162,10 @@ function settingsOf(options: LocalSystemOptions, emit: (e: SystemEvent) => void)
 async function startRegions(
   s: Settings,
   parts: Parts,
-  wiring: { readonly dynamo: LocalDynamo; readonly addresses: AddressPlan; readonly health: TargetHealth; readonly logLevel: string },
+  wiring: { readonly bundleFile: string; readonly dynamo: LocalDynamo; readonly addresses: AddressPlan; readonly health: TargetHealth; readonly logLevel: string },
 ): Promise<ReadonlyMap<string, LocalRegion>> {
   const { config } = s;
-  const file = writeBundle();
+  const file = wiring.bundleFile;
   const regions = new Map<string, LocalRegion>();
   for (const [index, region] of config.regions.entries()) {
     const part = new LocalRegion({
@@ -171,8 +176,10 @@ async function startRegions(
         functionName: `${config.appName}-${config.environment}-${region}-get`,
         env: {
           ...functionEnvironment({ tableName: config.tableName, healthCheckMode: healthCheckMode(config), healthPath: config.healthCheck.path }),
-          AWS_ENDPOINT_URL_DYNAMODB: wiring.dynamo.endpoint,
-          POWERTOOLS_LOG_LEVEL: wiring.logLevel,
+          [LOCAL_DYNAMODB_ENDPOINT_VAR]: wiring.dynamo.endpoint,
+          [LOG_LEVEL_VAR]: wiring.logLevel,
+          // Your own function's variables (function.environment); the config's rules keep them off the names above.
+          ...config.function.environment,
         },
         timeoutMs: config.function.timeoutSeconds * 1000,
         memoryMb: config.function.memoryMb,

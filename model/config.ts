@@ -7,6 +7,7 @@
  *
  *   ./config/schema.ts    every key's value space (zod) and the types
  *   ./config/rules.ts     rules relating keys to each other; CONFIG_SCHEMA, the keys with their rules
+ *   ./config/function.ts  your own function: its entry, environment and role statements
  *   ./config/defaults.ts  built-in defaults
  *   ./config/load.ts      merging, validation, ConfigError
  *   ./config/suggest.ts   "did you mean" for misspelt keys and values
@@ -20,4 +21,5 @@ export * from "./config/load";
 export { closestKey } from "./config/suggest";
 export * from "./config/resolve";
 export * from "./config/warnings";
+export * from "./config/function";
 export { ACM_ARN } from "./config/patterns";

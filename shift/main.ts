@@ -5,13 +5,13 @@
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-import { usesAccelerator } from "../model/config";
+import { probePath, usesAccelerator } from "../model/config";
 import { type CliRun, confirmOnTerminal, integerIn, parseOptions, positive, regionOption, requireTerminal, runCli, usage, UsageError } from "../lib/cli";
 import { loadProjectConfig } from "../lib/project";
 import { EXIT } from "../lib/stop";
 import { mustAnswer } from "../targets/answer";
 import { readStackOutputs } from "../targets/aws";
-import { TARGET_OPTIONS, targetChoice } from "../targets/options";
+import { probePathOption, TARGET_OPTIONS, targetChoice } from "../targets/options";
 import { formatShiftSummary, parseErrorRate, runShift, SETTING_RANGE, ShiftDeclinedError, type ShiftSetting, type ShiftTarget, type StepResult } from "./shift";
 import { awsShiftTarget } from "./aws-target";
 import { localShiftTarget } from "./local-target";
@@ -38,6 +38,7 @@ Options:
   --max-error-rate E    errors a step may have: a fraction (0.01) or a percentage (1%) (default 1%)
   --min-dial P          the lowest dial the shift may set, 0-100 (default 0); a --dial below it is refused
   --dry-run             check and print the plan; change nothing, send no request
+  --path P              what to probe (default: /get/foobar; / when function.entry is your own function)
   --json                print one JSON object (progress goes to stderr)
   --time-scale S        local only: 0.1 or 10 both run 10x faster (default 1)
   --yes                 aws: do not ask before changing anything
@@ -95,6 +96,7 @@ async function main(run: CliRun): Promise<number> {
   const dryRun = values["dry-run"] ?? false;
   const json = values.json ?? false;
   const log = (m: string) => process.stderr.write(`${m}\n`);
+  const path = probePathOption(values.path, probePath(config));
 
   let target: ShiftTarget;
   if (choice.kind === "aws") {
@@ -137,6 +139,7 @@ async function main(run: CliRun): Promise<number> {
       pollSeconds,
       maxErrorRate,
       minDial,
+      path,
       dryRun,
       confirm: target.kind === "aws" && !values.yes ? (lines) => confirmOnTerminal("The shift will:", lines, run.signal) : undefined,
       signal: run.signal,

@@ -18,6 +18,7 @@ export const TARGET_OPTIONS = {
   port: { type: "string" },
   "admin-port": { type: "string" },
   "dns-port": { type: "string" },
+  path: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -100,4 +101,11 @@ export function httpUrl(name: string, value: string): string {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--${name} must be an http:// or https:// URL, got "${value}"`);
   return value.replace(/\/+$/, "");
+}
+
+/** The `--path` value: an absolute URL path, else `fallback`. @throws UsageError for anything else */
+export function probePathOption(value: string | undefined, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (!/^\/[^\s#]*$/.test(value)) throw new UsageError(`--path must be an absolute URL path such as "/" or "/get/foobar", got "${value}"`);
+  return value;
 }

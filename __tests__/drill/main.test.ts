@@ -92,6 +92,7 @@ describe("npm run drill usage errors (exit 2)", () => {
     [["--target", "aws", "--seed", "1"], /--seed applies to --target local only/],
     [["--target", "local", "--report", "/nonexistent-dir/drill.html"], /--report \/nonexistent-dir\/drill.html: directory \/nonexistent-dir does not exist/],
     [["--target", "local", "--report", "/tmp"], /--report \/tmp: \/tmp is a directory/],
+    [["--target", "local", "--path", "notes"], /--path must be an absolute URL path such as "\/" or "\/get\/foobar", got "notes"/],
   ];
   let results: Awaited<ReturnType<typeof drillAsync>>[];
   let help: Awaited<ReturnType<typeof drillAsync>>;

@@ -25,7 +25,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { bundleHandler } from "../../constructs/lib/bundle";
+import { type Bundle, bundleHandler } from "../../constructs/lib/bundle";
 import { PROJECT_ROOT } from "../../lib/project";
 import { type EnvironmentOptions, type EnvironmentState, ExecutionEnvironment, InvocationError } from "./execution-environment";
 import { DEFAULT_LIMITS } from "../limits";
@@ -33,9 +33,12 @@ import { SerialQueue } from "../runtime/serial-queue";
 
 export { InvocationError, type InvocationErrorKind } from "./execution-environment";
 
-/** Writes the shipped bundle (constructs/lib/bundle.ts, the bytes in the Lambda zip) to .build/local; returns its path. */
-export function writeBundle(): string {
-  const code = bundleHandler().code;
+/**
+ * Writes a shipped bundle (constructs/lib/bundle.ts, the bytes in the Lambda zip: the item API's, or
+ * the config's own function with functionBundle) to .build/local; returns its path.
+ */
+export function writeBundle(bundle: Bundle = bundleHandler()): string {
+  const code = bundle.code;
   const dir = join(PROJECT_ROOT, ".build", "local", createHash("sha256").update(code).digest("hex").slice(0, 16));
   const file = join(dir, "index.js");
   if (!existsSync(file)) {

@@ -20,6 +20,9 @@ export const BUILTIN_DEFAULTS: AppConfig = {
     matcher: "200",
   },
   function: {
+    entry: "functions/get.ts",
+    environment: {},
+    policyStatements: [],
     memoryMb: 256,
     timeoutSeconds: 3,
     logRetentionDays: 365,

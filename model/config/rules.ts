@@ -4,7 +4,9 @@
  */
 import { ITEM_ROUTE } from "../../functions/lib/env";
 import { AWS_REGIONS, azIdsOf, gaExcludedAzId, gaSupportsRegion, isAzId, latencyRoutingSupports, zoneInRegion } from "../regions";
+import { functionRules } from "./function";
 import { ACM_ARN, MATCHER } from "./patterns";
+import { healthCheckMode } from "./resolve";
 import { type AppConfig, CONFIG_SHAPE } from "./schema";
 
 /** Reports one problem: the path of the key to change and what is allowed. */
@@ -113,6 +115,7 @@ export function relationRules(c: AppConfig, issue: ReportIssue): void {
       else if (isAzId(az) && gaExcludedAzId(r, az)) issue(path, `Global Accelerator does not support endpoints in ${az}; choose another of ${azIdsOf(r).join(", ")}`);
     });
   }
+  functionRules(c, healthCheckMode(c), issue);
   if (c.ci.github !== undefined && c.state.backend !== "s3") {
     // The roles come from the bootstrap stack, which exists only for S3 state.
     issue(["ci", "github", "repository"], `needs state.backend "s3" (the globalapp-state bootstrap stack creates the roles; it is not synthesized for "${c.state.backend}")`);
