@@ -140,7 +140,8 @@ describe("npm run synth (main.ts)", () => {
     const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));
     writeFileSync(join(dir, "api.ts"), 'import pad from "left-pad-not-installed";\nexport async function handler() { return { statusCode: 200, body: pad }; }\n');
     const r = await synth({ function: { entry: "api.ts" } }, { dir });
-    expect(r.code).toBe(1);
+    // A config error, as in every program: exit 2.
+    expect(r.code).toBe(2);
     const entry = join(dir, "api.ts");
     expect(r.stderr).toBe(`globalapp: function.entry = ${JSON.stringify(entry)}: imports "left-pad-not-installed", which is not in node_modules (npm install it): ${entry}:1:16: Could not resolve "left-pad-not-installed"\n`);
     expect(existsSync(join(r.outdir, "stacks", "globalapp", "cdk.tf.json"))).toBe(false);
