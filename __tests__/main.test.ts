@@ -97,6 +97,14 @@ describe("npm run synth (main.ts)", () => {
     expect(threeRegions.stderr).toMatch(/^ {2}regions {4}us-west-2, eu-central-1 \(table home\), ap-northeast-1$/m);
     expect(good.stderr).not.toMatch(/\n\s+at /);
   });
+  it("with a peak rate, prints the capacity model's busiest region and warns when a survivor outgrows its reservation", async () => {
+    const r = await synth({ capacity: { peakRequestsPerSecond: 1000, functionMilliseconds: 40 }, function: { reservedConcurrency: 30 } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^ {2}capacity {3}1,000 req\/s × 40 ms: at most 40 concurrent executions in a region \(us-west-2 after losing eu-central-1, 30 % throttled\); limit 30 \(function\.reservedConcurrency\)$/m);
+    expect(r.stderr).toMatch(/^warning: function\.reservedConcurrency 30 throttles .*us-west-2 after losing eu-central-1 needs 40 of 30 \(1,000 req\/s\), 30 % throttled/m);
+    expect(good.stderr).not.toMatch(/^ {2}capacity /m);
+    expect(good.stderr).not.toMatch(/reservedConcurrency/);
+  });
   it("warns about opt-in regions an account must enable first", async () => {
     const r = await synth({ regions: ["us-west-2", "eu-south-2"] });
     expect(r.code).toBe(0);

@@ -11,6 +11,11 @@
  *    (with `random`, each change waits a random fraction of a health-check interval first);
  * 5. summarize, with what the config predicts (model/failover.ts).
  *
+ * With `loadRequestsPerSecond` (`--load`), a constant request rate runs through the accelerator from
+ * the origin's confirmation to a while after the recovery, held steady before the failure, after the
+ * failover and after the recovery; the result's `load` has its 5xx and throttles per phase beside
+ * what the capacity model predicts (drill/load.ts).
+ *
  * `STATUS` is restored whatever happens (error, Ctrl-C through `signal`). Times are model seconds.
  */
 import { dnsCacheSeconds, type DnsFailoverSettings, predictDnsFailover, predictDnsRecovery, predictFailover, predictRecovery, type SecondsRange } from "../model/failover";
@@ -18,6 +23,7 @@ import { sleep, type TimeScale } from "../lib/time-scale";
 import { type ClientModel, clientModelName, DnsClient, type DnsProbeResult, probeThroughDns } from "../lib/dns-probe";
 import { probe } from "../lib/probe";
 import type { DrillRouting, DrillTarget, HealthChange } from "../targets/target";
+import { DrillLoad, LOAD_STEADY_SECONDS, LOAD_WARMUP_SECONDS, type LoadResult, summarizeLoad } from "./load";
 
 /** One request of the timeline. */
 export interface Sample {
@@ -108,6 +114,8 @@ export interface DrillResult {
   /** The random waits before the failure and before the restore, model seconds (see DrillOptions.random). */
   readonly phaseWaitSeconds?: { readonly failover: number; readonly recovery: number };
   readonly replication?: ReplicationResult;
+  /** `--load`: the constant request rate's figures per phase, with the capacity model's prediction. */
+  readonly load?: LoadResult;
   /** When STATUS=400 and the restore were applied, model seconds on the timeline's clock (the failover and recovery clocks start there). */
   readonly statusChangedAt?: { readonly failure: number; readonly restore: number };
   /** Targets that show health (local): every health change the drill saw, in order. */
@@ -145,6 +153,13 @@ export interface DrillOptions {
   readonly signal?: AbortSignal;
   /** Real ms one request may take. @default 5000 */
   readonly requestTimeoutMs?: number;
+  /**
+   * Requests per model second to hold through the drill, each on a new connection through the
+   * accelerator, open-loop (drill/load.ts). Routing accelerator only. @default no load
+   */
+  readonly loadRequestsPerSecond?: number;
+  /** Draws of the load's Poisson schedule (seeded locally, so `--seed` repeats it). @default Math.random */
+  readonly loadRandom?: () => number;
   /**
    * Draws the wait before each STATUS change (the failure and the restore), as a fraction of the
    * health-check interval. A fresh local system turns healthy on its check schedule and the drill
@@ -267,6 +282,17 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
   note(`origin region ${origin} (STATUS=${original})`);
   if (!/^2\d\d$/.test(original)) throw new Error(`${origin} has STATUS=${original}, not a healthy 2xx: restore it before drilling`);
   if (options.confirm && !(await options.confirm(target.describeChange(origin, "400")))) throw new DrillDeclinedError();
+  const rps = options.loadRequestsPerSecond;
+  if (rps !== undefined && routing !== "accelerator") throw new Error("--load runs through the accelerator: drill with --routing accelerator");
+  const load =
+    rps === undefined
+      ? undefined
+      : new DrillLoad({ url: target.acceleratorUrl!, path, requestsPerSecond: rps, timeScale: scale, now, clientRegions: target.capacity.clientRegions, timeoutMs: options.requestTimeoutMs, random: options.loadRandom });
+  /** Keeps the drill waiting while the load runs steady (model seconds). */
+  const holdLoad = async (seconds: number, why: string) => {
+    note(`holding the load ${seconds} s ${why}`);
+    await sleep(scale.toRealMs(seconds), signal);
+  };
   const draw = options.random;
   // The check-cycle fractions come first, so a seed gives the accelerator drill the same waits as before.
   const cacheCycle = dnsSettings ? dnsCacheSeconds(dnsSettings) : 0;
@@ -285,16 +311,27 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
     note(`waiting ${seconds} s (a random point of the ${hc.intervalSeconds} s check cycle${cacheCycle ? ` and of the client's ${cacheCycle} s cache` : ""})`);
     await sleep(scale.toRealMs(seconds), signal);
   };
-  await phaseWait(phaseWaitSeconds?.failover);
-
+  if (load) {
+    load.start();
+    const clients = target.capacity.clientRegions ? `clients spread over ${target.capacity.clientRegions.join(", ")}` : "from here";
+    note(`load: ${rps} requests per second through the accelerator, each on a new connection, ${clients}`);
+  }
   let changed = false;
+  let loadResult: LoadResult | undefined;
+  let failAskedAt = 0;
+  let restoreAskedAt = 0;
+  let failedOverAt: number | null = null;
+  let recoveredAt: number | null = null;
   let failoverSeconds: number | null = null;
   let recoverySeconds: number | null = null;
   let failoverRegion: string | null = null;
   let failedAt = 0;
   let restoredAt = 0;
   try {
+    if (load) await holdLoad(LOAD_WARMUP_SECONDS + LOAD_STEADY_SECONDS, `(${LOAD_WARMUP_SECONDS} s warm-up, then ${LOAD_STEADY_SECONDS} s before the failure)`);
+    await phaseWait(phaseWaitSeconds?.failover);
     changed = true;
+    failAskedAt = round(now());
     note(`setting STATUS=400 in ${origin}`);
     await target.setStatus(origin, "400");
     const t0 = now();
@@ -306,14 +343,17 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
       if (isOk(s) && s.region && s.region !== origin) run.push(s);
       else if (s.region === origin) run = [];
       if (run.length >= settle) {
+        failedOverAt = run[0].t;
         failoverSeconds = round(run[0].t - t0);
         failoverRegion = mostFrequent(run.map((x) => x.region as string));
         break;
       }
     }
     note(failoverSeconds === null ? `traffic did not leave ${origin} in time` : `traffic moved to ${failoverRegion} after ${failoverSeconds} s`);
+    if (load && failoverSeconds !== null) await holdLoad(LOAD_STEADY_SECONDS, "after the failover");
 
     await phaseWait(phaseWaitSeconds?.recovery);
+    restoreAskedAt = round(now());
     note(`restoring STATUS=${original} in ${origin}`);
     await target.setStatus(origin, original);
     changed = false;
@@ -323,17 +363,34 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
     while (now() - t1 < deadline(recoveryRange)) {
       const s = await sample("recovery");
       if (isOk(s) && s.region === origin) {
+        recoveredAt = s.t;
         recoverySeconds = round(s.t - t1);
         break;
       }
     }
     note(recoverySeconds === null ? `traffic did not return to ${origin} in time` : `traffic back in ${origin} after ${recoverySeconds} s`);
+    if (load) {
+      await holdLoad(LOAD_STEADY_SECONDS, "after the recovery");
+      await load.stop();
+      const endedAt = now();
+      note(`load stopped: ${load.started} requests started`);
+      loadResult = summarizeLoad({
+        requests: load.requests,
+        started: load.started,
+        requestsPerSecond: rps as number,
+        began: load.began,
+        marks: { failedAt: failAskedAt, failedOverAt, restoredAt: restoreAskedAt, recoveredAt, endedAt: round(endedAt) },
+        origin,
+        capacity: target.capacity,
+      });
+    }
   } finally {
     if (changed) {
       // Error or Ctrl-C while the region was failed: put STATUS back before anything else.
       await target.setStatus(origin, original);
       note(`STATUS=${original} restored in ${origin}`);
     }
+    await load?.stop();
   }
 
   let replication: ReplicationResult | undefined;
@@ -388,6 +445,7 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
     ...(target.healthCheckPhaseSeconds ? { healthCheckPhaseSeconds: target.healthCheckPhaseSeconds } : {}),
     ...(phaseWaitSeconds ? { phaseWaitSeconds } : {}),
     ...(replication ? { replication } : {}),
+    ...(loadResult ? { load: loadResult } : {}),
     statusChangedAt: { failure: failedAt, restore: restoredAt },
     ok: failoverInRange && recoveryInRange && errors === 0 && (replication === undefined || replication.lagSeconds !== null),
     events,

@@ -18,10 +18,11 @@ import { ownFunctionEntry, probePath } from "../model/config";
 import type { DrillRouting, DrillTarget } from "../targets/target";
 import { combineCompare, formatCompareSummary } from "./compare";
 import { DrillDeclinedError, type DrillResult, runDrill } from "./drill";
+import { MAX_LOAD_REAL_REQUESTS_PER_SECOND } from "./load";
 import { formatRunsSummary, formatSummary, ProgressPrinter } from "./report";
 import { resolveReportPath, writeReport } from "./report-file";
 import type { ReportSource } from "./report-page";
-import { combineRuns, drillSeed, runSeed } from "./runs";
+import { combineRuns, drillSeed, loadSeed, runSeed } from "./runs";
 
 export const USAGE = `Usage: npm run drill -- --target local|aws [options]
 
@@ -50,9 +51,9 @@ Options:
                        failover and recovery against the predicted ranges. Local: each run on a
                        fresh system (unless one is running), its health checks at a random phase;
                        with --compare, each run drills both routings on its system
-  --seed S             local: seed of the random health-check phases and of the random waits before
-                       each STATUS change (0-4294967295; run i uses S + i). The summary and --json
-                       name the seed, so a run can be repeated
+  --seed S             local: seed of the random health-check phases, of the random waits before
+                       each STATUS change and of --load's arrivals (0-4294967295; run i uses S + i).
+                       The summary and --json name the seed, so a run can be repeated
   --yes                aws: do not ask before changing anything
   --outputs FILE       aws: outputs file from \`npx cdktf deploy globalapp --outputs-file FILE\`
                        instead of terraform output
@@ -73,6 +74,13 @@ Options:
                        seeded item; / when function.entry is your own function)
   --no-replication     skip the replication check (write via one region's ALB, read via another's;
                        skipped anyway with your own function.entry, which has no /items/{id})
+  --load RPS           hold RPS requests per model second through the accelerator for the whole
+                       drill (open-loop Poisson arrivals, each on a new connection; locally clients
+                       spread over the regions, and a system the drill starts holds each invocation
+                       capacity.functionMilliseconds) and report 5xx and throttles per phase against
+                       the capacity model
+  --concurrency N      local: execution environments per region of a system the drill starts
+                       (default function.reservedConcurrency, else 32); past it requests get 502
   --report FILE        also write the drill as one self-contained HTML page (no network needed):
                        a timeline of every probe by the region that served it, the STATUS changes,
                        detection and propagation (local), the predicted windows and what was measured;
@@ -94,6 +102,8 @@ export const OPTIONS = {
   "latency-url": { type: "string" },
   "dns-server": { type: "string" },
   report: { type: "string" },
+  load: { type: "string" },
+  concurrency: { type: "string" },
 } as const;
 
 /** Asks before the drill changes a deployment; without a terminal, --yes is required. */
@@ -141,6 +151,7 @@ async function main(run: CliRun): Promise<number> {
   const replication = !values["no-replication"] && ownFunctionEntry(config) === undefined;
   if (!values["no-replication"] && !replication) log("note: no replication check: it writes through the article's /items/{id}, and function.entry is your own function");
   const { drills, client } = routingOptions(values, config.routing);
+  const load = loadOptions(values, drills, scale?.factor ?? 1);
   const compare = drills.length > 1;
   if (choice.kind === "local" && (values["latency-url"] !== undefined || values["dns-server"] !== undefined)) {
     throw new UsageError("--latency-url and --dns-server apply to --target aws only: locally the drill asks the system's own DNS server");
@@ -176,6 +187,9 @@ async function main(run: CliRun): Promise<number> {
       adminPort: choice.ports.adminPort,
       dnsPort: choice.ports.dnsPort,
       seed: runSeed(firstSeed as number, index),
+      concurrency: load.concurrency,
+      // Under load the drill's own system runs the function as long as the capacity model says it takes.
+      ...(load.requestsPerSecond !== undefined ? { functionMilliseconds: config.capacity.functionMilliseconds } : {}),
       needsDns: drills.includes("route53"),
       log: targetLog,
     });
@@ -187,6 +201,9 @@ async function main(run: CliRun): Promise<number> {
       target = await targetFor(i);
       if (run.signal.aborted) throw run.signal.reason;
       if (i === 0 && seed !== undefined && target.seed !== seed) log(`note: --seed ${seed} does not apply to the running system (its seed is ${target.seed}); --fresh starts one that uses it`);
+      if (i === 0 && target.kind === "local" && load.concurrency !== undefined && target.capacity.concurrencyLimit !== load.concurrency) {
+        log(`note: --concurrency ${load.concurrency} does not apply to the running system (it runs ${target.capacity.concurrencyLimit} per region); --fresh starts one that uses it`);
+      }
       for (const [k, routing] of drills.entries()) {
         const progress = new ProgressPrinter((t) => out.write(t));
         const through = routing === "route53" ? `Route 53 latency records ${target.dns?.name ?? "(none)"}` : `accelerator ${target.acceleratorUrl ?? "(none)"}`;
@@ -204,6 +221,8 @@ async function main(run: CliRun): Promise<number> {
               confirm: target.kind === "aws" && !values.yes && i === 0 && k === 0 ? (lines) => ask(lines, run.signal) : undefined,
               path,
               replication,
+              loadRequestsPerSecond: load.requestsPerSecond,
+              ...(target.kind === "local" ? { loadRandom: seededRandom(loadSeed(runSeed(firstSeed as number, i))) } : {}),
               // Locally the drill starts in step with the system's checks: start at a random point of the cycle.
               random: target.kind === "local" ? seededRandom(drillSeed(runSeed(firstSeed as number, i), routing)) : undefined,
               signal: run.signal,
@@ -251,6 +270,25 @@ async function main(run: CliRun): Promise<number> {
 
 /** Real seconds a stopped drill against AWS gets to restore STATUS (Lambda applies a change in seconds, at most minutes). */
 const AWS_UNDO_GRACE_SECONDS = 150;
+
+/**
+ * `--load RPS` and `--concurrency N`. @throws UsageError for a bad value, a rate the machine cannot
+ * offer (RPS ÷ time scale past MAX_LOAD_REAL_REQUESTS_PER_SECOND), a load through Route 53, or
+ * --concurrency against AWS
+ */
+function loadOptions(values: { load?: string; concurrency?: string; target?: string }, drills: readonly DrillRouting[], factor: number): { requestsPerSecond?: number; concurrency?: number } {
+  const requestsPerSecond = values.load === undefined ? undefined : positive("load", values.load, 0);
+  const concurrency = values.concurrency === undefined ? undefined : positive("concurrency", values.concurrency, 0, true);
+  if (concurrency !== undefined && values.target === "aws") throw new UsageError("--concurrency applies to --target local only: on AWS it is function.reservedConcurrency");
+  if (requestsPerSecond !== undefined) {
+    if (drills.includes("route53")) throw new UsageError("--load runs through the accelerator: not with --routing route53 or --compare");
+    const real = requestsPerSecond / factor;
+    if (real > MAX_LOAD_REAL_REQUESTS_PER_SECOND) {
+      throw new UsageError(`--load ${values.load} at time scale ${factor} is ${Math.round(real)} requests per real second; at most ${MAX_LOAD_REAL_REQUESTS_PER_SECOND} (lower --load or slow the time scale)`);
+    }
+  }
+  return { requestsPerSecond, concurrency };
+}
 
 /**
  * Which drills to run, and the DNS client model: `--routing` (default: the config's routing, with

@@ -56,6 +56,14 @@ export interface LocalSystemOptions {
    */
   readonly concurrency?: number;
   /**
+   * Model milliseconds every invocation holds its execution environment at least: the function's
+   * duration, emulated (a local handler answers in about a millisecond of real time, whatever the
+   * time scale), so the concurrency a load needs is what the capacity model predicts for a function
+   * of that duration (`npm run drill -- --load` sets it to capacity.functionMilliseconds).
+   * @default none: as long as the handler takes
+   */
+  readonly functionMilliseconds?: number;
+  /**
    * Seed of the random health-check phases: each region's first check comes a random fraction of an
    * interval after start, so where a STATUS change falls in the check cycle varies from system to
    * system as it does on AWS. The same seed gives the same phases. @default a random seed
@@ -86,6 +94,7 @@ interface Settings {
   readonly propagationSeconds: number;
   readonly clientRegion: string;
   readonly concurrency: number;
+  readonly functionMilliseconds?: number;
   readonly limits: LocalLimits;
   readonly seed: number;
   /** Draws the regions' health-check phases, then Route 53's, in that order. */
@@ -150,6 +159,7 @@ function settingsOf(options: LocalSystemOptions, emit: (e: SystemEvent) => void)
     propagationSeconds: options.propagationSeconds ?? config.local.propagationSeconds,
     clientRegion: options.clientRegion ?? config.local.clientRegion ?? config.regions[0],
     concurrency: options.concurrency ?? config.function.reservedConcurrency ?? DEFAULT_LOCAL_CONCURRENCY,
+    ...(options.functionMilliseconds !== undefined ? { functionMilliseconds: options.functionMilliseconds } : {}),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     seed,
     random: seededRandom(seed),
@@ -185,6 +195,7 @@ async function startRegions(
         memoryMb: config.function.memoryMb,
         concurrency: s.concurrency,
         initTimeoutMs: s.limits.functionInitTimeoutMs,
+        ...(s.functionMilliseconds !== undefined ? { minDurationMs: s.scale.toRealMs(s.functionMilliseconds / 1000) } : {}),
       },
       healthCheck: config.healthCheck,
       healthCheckPhaseSeconds: s.random() * config.healthCheck.intervalSeconds,
@@ -334,6 +345,7 @@ function runningSystem(
         healthCheck: config.healthCheck,
         seed: s.seed,
         concurrency: s.concurrency,
+        ...(s.functionMilliseconds !== undefined ? { functionMilliseconds: s.functionMilliseconds } : {}),
         limits: s.limits,
         pendingConnections: acc.pendingConnections,
         regions: [...regions.values()].map((r) => {

@@ -17,7 +17,8 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type AppConfig, httpsEnabled, usesAccelerator } from "../model/config";
+import { concurrencyLimitOf } from "../model/capacity";
+import { type AppConfig, endpointWeight, httpsEnabled, trafficDial, usesAccelerator } from "../model/config";
 import { PROJECT_ROOT } from "../lib/project";
 import { ALB_ALIAS_TTL_SECONDS, GA_PROPAGATION_SECONDS, predictFailover, predictRecovery, ROUTE53_PROPAGATION_SECONDS } from "../model/failover";
 import { sleep, timeScale } from "../lib/time-scale";
@@ -198,6 +199,12 @@ export function awsTarget(options: AwsTargetOptions): DrillTarget {
     ...(dns ? { dns } : {}),
     // The ALBs' own DNS names are not on the certificates: no replication check through them with HTTPS on.
     albUrls: https ? {} : Object.fromEntries(Object.entries(outputs.albDnsNames).map(([r, dns]) => [r, `http://${dns}`])),
+    capacity: {
+      groups: regions.map((region) => ({ region, dial: trafficDial(config, region), weight: endpointWeight(config, region) })),
+      concurrencyLimit: concurrencyLimitOf(config),
+      functionMilliseconds: config.capacity.functionMilliseconds,
+      durationEmulated: false,
+    },
     describeChange: (region, status) => [
       `set STATUS=${status} on Lambda function ${functionName(region)} in ${region} (its other environment variables are kept),`,
       `fail its health check so traffic moves away, then put STATUS back: about ${Math.round(prediction)} s or more per drill.`,

@@ -65,6 +65,10 @@ export interface LocalTargetOptions {
   readonly fresh?: boolean;
   /** Propagation delay of a system started here, model seconds. @default config.local.propagationSeconds */
   readonly propagationSeconds?: number;
+  /** Execution environments per region of a system started here. @default config.function.reservedConcurrency, else the local default */
+  readonly concurrency?: number;
+  /** Model ms every invocation of a system started here holds its environment at least (the function's duration, emulated). @default none */
+  readonly functionMilliseconds?: number;
   /** Seed of the health-check phases of a system started here. @default random */
   readonly seed?: number;
   /**
@@ -126,6 +130,8 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
       timeScale: options.timeScale,
       port: options.port ?? 0,
       propagationSeconds: options.propagationSeconds,
+      concurrency: options.concurrency,
+      functionMilliseconds: options.functionMilliseconds,
       seed: options.seed,
       logLevel: "ERROR",
       admin: { port: options.adminPort ?? 0 },
@@ -151,6 +157,13 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
     albUrls: Object.fromEntries(first.regions.map((r) => [r.region, r.albUrl])),
     seed: first.seed,
     healthCheckPhaseSeconds: Object.fromEntries(first.regions.map((r) => [r.region, round(r.healthCheckPhaseSeconds)])),
+    capacity: {
+      groups: first.regions.map((r) => ({ region: r.region, dial: r.dial, weight: r.weight })),
+      concurrencyLimit: first.concurrency,
+      functionMilliseconds: first.functionMilliseconds ?? options.config.capacity.functionMilliseconds,
+      durationEmulated: first.functionMilliseconds !== undefined,
+      clientRegions: first.regions.map((r) => r.region),
+    },
     describeChange: (region, status) => [`set STATUS=${status} in the local ${region} function (admin ${admin.url})`],
     async waitReady(signal, routing = "accelerator") {
       // Every region healthy as the routing sees it (the accelerator, or Route 53's answers): else a

@@ -22,7 +22,7 @@ import type { AddressInfo } from "node:net";
 import { AWS_REGIONS } from "../../model/regions";
 import type { TargetState } from "../region/health-checker";
 import { DEFAULT_LIMITS } from "../limits";
-import { type EndpointGroupView, flowDraw, type RouteDecision, routeConnection } from "./routing";
+import { type EndpointGroupView, flowDraw, type RouteDecision, routeConnection } from "../../model/routing";
 import type { TimeScale } from "../../lib/time-scale";
 
 /** Header naming the client's simulated location. */

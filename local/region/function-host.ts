@@ -24,6 +24,7 @@ import type { ALBEvent, ALBResult } from "aws-lambda";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { setTimeout as delay } from "node:timers/promises";
 import { join } from "node:path";
 import { type Bundle, bundleHandler } from "../../constructs/lib/bundle";
 import { PROJECT_ROOT } from "../../lib/project";
@@ -61,6 +62,15 @@ export interface FunctionHostOptions extends EnvironmentOptions {
   readonly initTimeoutMs?: number;
   /** Cold starts at once. @default the machine's CPU cores (at least 2) */
   readonly parallelLoads?: number;
+  /**
+   * Real ms every invocation but a health check (`priority`) holds its execution environment at
+   * least: a function's duration, emulated (the capacity model's `capacity.functionMilliseconds`,
+   * scaled to real time). A handler that answers sooner waits out the rest before its answer is
+   * returned, as a slower function would. Locally a handler answers in about a millisecond of real
+   * time, so without it the concurrency a load needs depends on the machine, not on the function.
+   * @default 0 (as long as the handler takes)
+   */
+  readonly minDurationMs?: number;
 }
 
 /** Counts since the host was created. */
@@ -176,8 +186,23 @@ export class FunctionHost {
     // Stopped between being handed the environment and starting on it: the environment is gone.
     if (env.state !== "claimed") throw new InvocationError("the function was stopped before the invocation started", "unavailable");
     this.metrics.invocations += 1;
+    const started = Date.now();
     try {
-      return await abortable(env.invoke(`${this.options.functionName}-${++this.seq}`, event, this.options.timeoutMs), signal, () => void env.close());
+      const result = await abortable(env.invoke(`${this.options.functionName}-${++this.seq}`, event, this.options.timeoutMs), signal, () => void env.close());
+      // Health checks (priority) run as long as the handler takes: a `/health` answer is quick on AWS too.
+      const rest = options.priority ? 0 : (this.options.minDurationMs ?? 0) - (Date.now() - started);
+      if (rest > 0) {
+        // Busy for the rest of the emulated duration: counted against the cap, handed to no one. A
+        // caller that gives up meanwhile only stops waiting (the function has answered already).
+        // (`state` changed under TypeScript's narrowing: the invocation's end set it to idle.)
+        if ((env.state as EnvironmentState) === "idle") env.state = "busy";
+        try {
+          await abortable(delay(rest, undefined, { signal }), signal);
+        } finally {
+          if (env.state === "busy") env.state = "idle";
+        }
+      }
+      return result;
     } catch (err) {
       if (err instanceof InvocationError) this.count(err);
       throw err;

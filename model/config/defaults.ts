@@ -1,3 +1,4 @@
+import { BENCH_FUNCTION_P99_MILLISECONDS } from "../capacity";
 import type { AppConfig } from "./schema";
 
 /**
@@ -28,6 +29,7 @@ export const BUILTIN_DEFAULTS: AppConfig = {
     logRetentionDays: 365,
     multiValueHeaders: false,
   },
+  capacity: { functionMilliseconds: BENCH_FUNCTION_P99_MILLISECONDS },
   network: { vpcCidr: "10.0.0.0/16", availabilityZones: {} },
   accelerator: {
     clientAffinity: "NONE",

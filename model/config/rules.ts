@@ -59,6 +59,9 @@ export function relationRules(c: AppConfig, issue: ReportIssue): void {
       `must be below healthCheck.timeoutSeconds (${c.healthCheck.timeoutSeconds}) so a slow /health fails as a timeout, not a hung check`,
     );
   }
+  if (c.capacity.functionMilliseconds > c.function.timeoutSeconds * 1000) {
+    issue(["capacity", "functionMilliseconds"], `must be at most function.timeoutSeconds × 1000 (${c.function.timeoutSeconds * 1000}): an invocation ends at the function's timeout`);
+  }
   for (const key of ["trafficDials", "endpointWeights"] as const) {
     for (const r of Object.keys(c.accelerator[key])) {
       if (!c.regions.includes(r)) issue(["accelerator", key, r], `is not one of regions (${c.regions.join(", ")})`);

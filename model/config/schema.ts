@@ -174,6 +174,28 @@ const functionSchema = z.strictObject({
   }),
 }).describe("The Lambda function in every region (nodejs22.x, arm64).");
 
+/** A number in (0, `max`], with one error naming the range. */
+const positiveUpTo = (max: number, unit: string) =>
+  z
+    .number({ error: `must be a number above 0 and at most ${max.toLocaleString("en-US")}${unit}` })
+    .gt(0, { error: `must be above 0 and at most ${max.toLocaleString("en-US")}${unit}` })
+    .max(max, { error: `must be above 0 and at most ${max.toLocaleString("en-US")}${unit}` });
+
+/** What the capacity model (model/capacity.ts) predicts from: the peak load and the function's duration. */
+const capacitySchema = z.strictObject({
+  peakRequestsPerSecond: positiveUpTo(10_000_000, " requests per second").optional().meta({
+    allowed: "above 0, at most 10,000,000",
+    defaultText: "none: no capacity warnings (`npm run cost` prices the table at the month's average rate)",
+    description:
+      "Client requests per second at peak, all regions together. Clients are taken to be spread evenly over the regions, each routed as the accelerator routes it (closest healthy region, traffic dials, endpoint weights). Synth then warns when a region, normally or left after losing any one other, would have at least 1 % of its requests throttled at `function.reservedConcurrency` or at the 900 executions the account's default quota leaves to reserve, or would take more than Lambda's 10,000 requests per second (docs/failover.md, \"Capacity\").",
+  }),
+  functionMilliseconds: positiveUpTo(900_000, " ms").meta({
+    allowed: "above 0, at most `function.timeoutSeconds` × 1000",
+    description:
+      "How long one invocation takes, ms: the capacity model's duration (concurrency = requests per second × duration). The default is the warm p99 of the shipped handler's `GET /get/{id}` in the function benchmark (docs/benchmarks.md, 2026-12-01, 2 cores, against a local DynamoDB); on AWS a GetItem adds its network round trip, and your own function (`function.entry`) takes what it takes: put its CloudWatch `Duration` p99 here.",
+  }),
+}).describe("The load the regions must carry, also after losing one: what the capacity model predicts from (docs/failover.md, \"Capacity\").");
+
 const networkSchema = z.strictObject({
   // The public subnets are 10.N.0.0/24 and 10.N.1.0/24: N is the only free part, written canonically
   // (aws_vpc wants the network address; Go's parser rejects leading zeros).
@@ -475,6 +497,7 @@ export const CONFIG_SHAPE = z
     }),
     healthCheck: healthCheckSchema,
     function: functionSchema,
+    capacity: capacitySchema,
     network: networkSchema,
     accelerator: acceleratorSchema,
     https: httpsSchema,
@@ -495,6 +518,8 @@ export const CONFIG_SHAPE = z
 export type HealthCheckSettings = z.infer<typeof healthCheckSchema>;
 /** Lambda function settings. */
 export type FunctionSettings = z.infer<typeof functionSchema>;
+/** The peak load and the function's duration the capacity model predicts from. */
+export type CapacitySettings = z.infer<typeof capacitySchema>;
 /** One extra IAM statement for the function's role (`function.policyStatements`). */
 export type FunctionPolicyStatement = z.infer<typeof policyStatementSchema>;
 /** Per-region network settings. */
