@@ -2,8 +2,10 @@
  * The layout's rule, checked on every .ts file of the tree: no import circles, and no import into a
  * layer above the importing file's (README "Layout" shows the same table).
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { join, posix, relative, sep } from "node:path";
+import ts from "typescript";
 import { importCircles, importGraph, importGraphOnDisk, type LayerTable, layerViolations, unitOf } from "./support/imports";
 
 /**
@@ -33,10 +35,12 @@ const LAYERS: LayerTable = [
   ["local/main.ts"],
   // What the drill and the shift share: the systems they run against.
   ["targets/"],
-  // Programs.
-  ["drill/", "shift/", "main.ts"],
+  // Programs, and the library's entry point (package.json `exports`).
+  ["drill/", "shift/", "main.ts", "index.ts"],
   // Benchmarks and tools.
   ["bench/", "scripts/"],
+  // Your own functions (bring your own function): user code, which imports as a user's would (below).
+  ["examples/"],
 ];
 
 const ROOT = join(__dirname, "..");
@@ -71,6 +75,45 @@ describe("the layout", () => {
 
   it("has no import into a layer above, or into a sibling of the same layer", () => {
     expect(layerViolations(graph, LAYERS).map((v) => `${v.from} -> ${v.to} (${v.direction})`)).toEqual([]);
+  });
+});
+
+/**
+ * What a file of examples/ may import, as a user's own project could: files of its own example, the
+ * package's entry point ("globalapp", never a path inside it), the ALB event types (`aws-lambda`), Node's
+ * own modules and the packages a project installs (package.json's dependencies).
+ */
+function userImportProblems(file: string, source: string, dependencies: readonly string[]): string[] {
+  const own = posix.dirname(file);
+  return ts.preProcessFile(source, true, true).importedFiles.flatMap(({ fileName: spec }) => {
+    if (spec.startsWith("./") || spec.startsWith("../")) {
+      const target = posix.normalize(posix.join(own, spec));
+      return target.startsWith(`${own}/`) ? [] : [`${file}: ${spec} leaves its example's folder (import "globalapp" instead)`];
+    }
+    const pkg = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
+    if (spec === "globalapp" || spec === "aws-lambda" || spec.startsWith("node:") || builtinModules.includes(spec)) return [];
+    if (pkg === "globalapp") return [`${file}: ${spec} reaches inside the package (import "globalapp")`];
+    return dependencies.includes(pkg) ? [] : [`${file}: ${spec} is not a package a project installs (package.json dependencies)`];
+  });
+}
+
+describe("examples/: user code", () => {
+  const dependencies = Object.keys((JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies);
+  const examples = typeScriptFiles().filter((f) => f.startsWith("examples/"));
+
+  it("holds at least one example", () => {
+    expect(examples).toEqual(expect.arrayContaining(["examples/notes/handler.ts"]));
+  });
+  it("imports only what a user's own project could", () => {
+    expect(examples.flatMap((f) => userImportProblems(f, readFileSync(join(ROOT, f), "utf8"), dependencies))).toEqual([]);
+  });
+  it("the rule finds a path into the project, a deep import and an uninstalled package", () => {
+    const source = 'import "../../functions/lib/env"; import "globalapp/constructs/x"; import "left-pad"; import "./lib"; import { readFileSync } from "node:fs"; import "@aws-sdk/client-dynamodb";';
+    expect(userImportProblems("examples/a/handler.ts", source, ["@aws-sdk/client-dynamodb"])).toEqual([
+      "examples/a/handler.ts: ../../functions/lib/env leaves its example's folder (import \"globalapp\" instead)",
+      "examples/a/handler.ts: globalapp/constructs/x reaches inside the package (import \"globalapp\")",
+      "examples/a/handler.ts: left-pad is not a package a project installs (package.json dependencies)",
+    ]);
   });
 });
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 /**
  * `npm run synth` end to end: main.ts in a child process (tests never import it), with
  * GLOBALAPP_CONFIG files, writing into a temp CDKTF_OUTDIR. The bad configs from the issue
- * must exit non-zero and name the offending key or value.
+ * must exit 2 (a config error, as every program exits: docs/programs.md) and name the offending key or value.
  */
 const ROOT = join(__dirname, "..");
 /** The exact command of `npm run synth` (package.json), run with this node. */
@@ -35,7 +35,8 @@ function synth(config?: unknown, options: { dir?: string; env?: NodeJS.ProcessEn
 }
 
 const BAD: Array<[unknown, RegExp]> = [
-  [{ regions: ["us-west-2", "mars-north-1"] }, /regions\[1\] = "mars-north-1": unknown AWS region/],
+  [{ regions: ["us-west-2", "mars-north-1"] }, /regions\[1\] = "mars-north-1": unknown AWS region; allowed/],
+  [{ regions: ["us-west-2", "eu-central-l"] }, /regions\[1\] = "eu-central-l": unknown AWS region — did you mean eu-central-1\?; allowed/],
   [{ regions: [] }, /regions = \[\]: must name at least one region/],
   [{ homeRegion: "ap-south-1" }, /homeRegion = "ap-south-1": must be one of regions/],
   [{ healthCheck: { intervalSeconds: 5, timeoutSeconds: 5 } }, /healthCheck.timeoutSeconds = 5: must be below healthCheck.intervalSeconds/],
@@ -76,8 +77,8 @@ describe("npm run synth (main.ts)", () => {
     expect(table.replica).toHaveLength(2);
     expect(Object.keys(tf.resource.aws_lb)).toHaveLength(3);
   });
-  it.each(BAD.map(([c, m], i) => [JSON.stringify(c), m, i] as const))("rejects %s with a non-zero exit naming the key", (_c, message, i) => {
-    expect(results[i].code).toBe(1);
+  it.each(BAD.map(([c, m], i) => [JSON.stringify(c), m, i] as const))("rejects %s with exit 2 naming the key", (_c, message, i) => {
+    expect(results[i].code).toBe(2);
     expect(results[i].stderr).toMatch(/^globalapp: invalid GlobalApp config:/);
     expect(results[i].stderr).toMatch(message);
     expect(results[i].stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -95,6 +96,14 @@ describe("npm run synth (main.ts)", () => {
     expect(good.stderr).toMatch(/^warning: https\.certificateArns is empty: .*plain HTTP/m);
     expect(threeRegions.stderr).toMatch(/^ {2}regions {4}us-west-2, eu-central-1 \(table home\), ap-northeast-1$/m);
     expect(good.stderr).not.toMatch(/\n\s+at /);
+  });
+  it("with a peak rate, prints the capacity model's busiest region and warns when a survivor outgrows its reservation", async () => {
+    const r = await synth({ capacity: { peakRequestsPerSecond: 1000, functionMilliseconds: 40 }, function: { reservedConcurrency: 30 } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^ {2}capacity {3}1,000 req\/s × 40 ms: at most 40 concurrent executions in a region \(us-west-2 after losing eu-central-1, 30 % throttled\); limit 30 \(function\.reservedConcurrency\)$/m);
+    expect(r.stderr).toMatch(/^warning: function\.reservedConcurrency 30 throttles .*us-west-2 after losing eu-central-1 needs 40 of 30 \(1,000 req\/s\), 30 % throttled/m);
+    expect(good.stderr).not.toMatch(/^ {2}capacity /m);
+    expect(good.stderr).not.toMatch(/reservedConcurrency/);
   });
   it("warns about opt-in regions an account must enable first", async () => {
     const r = await synth({ regions: ["us-west-2", "eu-south-2"] });
@@ -126,6 +135,24 @@ describe("npm run synth (main.ts)", () => {
     expect((await synth(undefined, { dir, env: { SYNTH_HCL_OUTPUT: "1" } })).code).toBe(0);
     expect(configs()).toEqual(["cdk.tf", "metadata.json"]);
     expect(() => JSON.parse(readFileSync(join(stackDir, "cdk.tf"), "utf8"))).toThrow();
+  });
+  it("runs your own function.entry, found beside the config file, behind every path", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));
+    writeFileSync(join(dir, "api.ts"), 'export async function handler() { return { statusCode: 200, body: "mine" }; }\n');
+    const r = await synth({ function: { entry: "api.ts" } }, { dir });
+    expect([r.code, r.stderr]).toEqual([0, expect.not.stringMatching(/error/i)]);
+    const tf = JSON.parse(readFileSync(join(r.outdir, "stacks", "globalapp", "cdk.tf.json"), "utf8"));
+    expect(tf.resource.aws_lb_listener_rule).toBeUndefined();
+  });
+  it("refuses a function.entry that does not bundle in one line naming it, quoting esbuild, before writing a stack", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));
+    writeFileSync(join(dir, "api.ts"), 'import pad from "left-pad-not-installed";\nexport async function handler() { return { statusCode: 200, body: pad }; }\n');
+    const r = await synth({ function: { entry: "api.ts" } }, { dir });
+    // A config error, as in every program: exit 2.
+    expect(r.code).toBe(2);
+    const entry = join(dir, "api.ts");
+    expect(r.stderr).toBe(`globalapp: function.entry = ${JSON.stringify(entry)}: imports "left-pad-not-installed", which is not in node_modules (npm install it): ${entry}:1:16: Could not resolve "left-pad-not-installed"\n`);
+    expect(existsSync(join(r.outdir, "stacks", "globalapp", "cdk.tf.json"))).toBe(false);
   });
   it("warns what a change replaces or destroys, compared with the last synth", async () => {
     const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));

@@ -3,19 +3,21 @@ import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundleHandler, PROJECT_ROOT } from "./lib/bundle";
+import { type Bundle, bundleHandler, PROJECT_ROOT } from "./lib/bundle";
 import { createZip } from "./lib/zip";
 
 /** Props of {@link FunctionAsset}. */
 export interface FunctionAssetProps {
   /** Handler entry file, relative to the project root. @default "functions/get.ts" */
   readonly entry?: string;
+  /** A bundle built already (the config's function: constructs/lib/bundle.ts functionBundle); `entry` is then ignored. @default bundled from `entry` */
+  readonly bundle?: Bundle;
   /** Where the zip is staged before cdktf copies it into the stack's assets. @default "<project>/.build" */
   readonly buildDir?: string;
 }
 
 /**
- * The Lambda deployment package: `functions/get.ts` bundled by esbuild into one `index.js`, zipped
+ * The Lambda deployment package: `functions/get.ts` (or the given entry or bundle) bundled by esbuild into one `index.js`, zipped
  * deterministically and handed to Terraform as a file asset. Built once per stack and shared by
  * every region. Same source → same bytes → same hash → no spurious redeploys.
  */
@@ -31,7 +33,7 @@ export class FunctionAsset extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionAssetProps = {}) {
     super(scope, id);
-    const bundle = bundleHandler({ entry: props.entry });
+    const bundle = props.bundle ?? bundleHandler({ entry: props.entry });
     const zip = createZip([{ name: bundle.fileName, data: bundle.code }]);
     const digest = createHash("sha256").update(zip).digest();
     this.sourceCodeHash = digest.toString("base64");

@@ -15,8 +15,11 @@ import {
   configWarnings,
   deletionProtection,
   endpointWeight,
+  globalAppConfig,
+  type ConfigInput,
   healthCheckMode,
   httpsEnabled,
+  ownFunctionEntry,
   tableCustomerManagedKey,
   trafficDial,
 } from "../model/config";
@@ -35,6 +38,7 @@ import { boundaryArn, permissionsBoundaryEnabled } from "../model/iam";
 import { RegionalAlarms } from "./regional-alarms";
 import { RegionalBackend } from "./regional-backend";
 import { backendSettings, configureBackend } from "./lib/backend";
+import { functionBundle } from "./lib/bundle";
 import { vendedLogDelivery } from "./lib/log-delivery";
 import { PrivateBucket } from "./private-bucket";
 import { TableKeys } from "./table-keys";
@@ -44,9 +48,13 @@ export const STACK_NAME = "globalapp";
 
 /** Props of {@link GlobalAppStack}. */
 export interface GlobalAppStackProps {
-  /** The validated configuration (model/config.ts). */
-  readonly config: AppConfig;
-  /** A prebuilt deployment package, to share one bundle between stacks in tests. @default built here */
+  /**
+   * The configuration: a whole one (model/config.ts loadConfig) or any part of one, every key left out
+   * at its built-in default (docs/configuration.md). Validated here.
+   * @default every key at its built-in default: the article's system in us-west-2 and eu-central-1
+   */
+  readonly config?: ConfigInput;
+  /** A prebuilt deployment package, to share one bundle between stacks in tests. @default built here from `config.function` */
   readonly code?: (scope: Construct) => FunctionAsset;
 }
 
@@ -56,6 +64,8 @@ export interface GlobalAppStackProps {
  * accelerator in front, and the outputs the drill and users need.
  */
 export class GlobalAppStack extends TerraformStack {
+  /** The validated configuration the stack is built from. */
+  public readonly config: AppConfig;
   /** Providers keyed by region (alias = region name); includes us-west-2 for GA. */
   public readonly providers: Readonly<Record<string, AwsProvider>>;
   /** The DynamoDB global table. */
@@ -78,10 +88,14 @@ export class GlobalAppStack extends TerraformStack {
    */
   public readonly permissionsBoundary?: string;
 
-  constructor(scope: Construct, id: string, props: GlobalAppStackProps) {
+  /** @throws ConfigError naming every bad key of `props.config`, or `function.entry` when it does not bundle */
+  constructor(scope: Construct, id: string, props: GlobalAppStackProps = {}) {
     super(scope, id);
-    const { config } = props;
+    const config = globalAppConfig(props.config);
+    this.config = config;
     const namePrefix = `${config.appName}-${config.environment}`;
+    // The function's code first: an entry that does not bundle is a config error, before any resource.
+    const bundle = props.code ? undefined : functionBundle(config);
 
     configureBackend(this, backendSettings(config));
 
@@ -125,7 +139,7 @@ export class GlobalAppStack extends TerraformStack {
       ...(tableKeys ? { kmsKeyArns: tableKeys.arns } : {}),
     });
 
-    this.code = props.code ? props.code(this) : new FunctionAsset(this, "function-code");
+    this.code = props.code ? props.code(this) : new FunctionAsset(this, "function-code", { bundle });
 
     // Route 53 is global: its records and checks use the GA region's provider like other global things.
     const dnsProvider = providers[GLOBAL_ACCELERATOR_REGION];
@@ -150,6 +164,7 @@ export class GlobalAppStack extends TerraformStack {
         code: this.code,
         healthCheck: config.healthCheck,
         function: { ...config.function, healthCheckMode: healthCheckMode(config) },
+        forwardAllPaths: ownFunctionEntry(config) !== undefined,
         availabilityZones: availabilityZones(config, region),
         vpcCidr: config.network.vpcCidr,
         deletionProtection: deletionProtection(config),

@@ -11,7 +11,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { AlbAccessLogs } from "./alb-access-logs";
-import type { FunctionSettings, HealthCheckSettings } from "../model/config";
+import { FUNCTION_ROLE_SIDS, functionStatementSid, type FunctionSettings, type HealthCheckSettings } from "../model/config";
 import { functionEnvironment } from "../functions/lib/env";
 import { METRICS_NAMESPACE, metricsEnvironment, type MetricsSettings } from "../functions/lib/metrics";
 import { FunctionAsset } from "./function-asset";
@@ -53,8 +53,17 @@ export interface RegionalBackendProps {
   readonly code: FunctionAsset;
   /** ALB target-group health check. GA follows this health for ALB endpoints. */
   readonly healthCheck: HealthCheckSettings;
-  /** Lambda settings (memory, timeout, log retention, multi-value headers, health mode). */
+  /**
+   * Lambda settings (memory, timeout, log retention, multi-value headers, health mode), and what your
+   * own function adds: its environment variables and its role's extra statements.
+   */
   readonly function: FunctionSettings;
+  /**
+   * The ALB forwards every path to the function (your own function, which routes itself; the wrapper
+   * answers the health path). @default false: only the item routes and the health path reach the
+   * function, anything else gets the ALB's fixed JSON 404
+   */
+  readonly forwardAllPaths?: boolean;
   /** Two availability zones for the ALB's subnets. */
   readonly availabilityZones: readonly [string, string];
   /** VPC CIDR. @default "10.0.0.0/16" */
@@ -90,7 +99,8 @@ export interface RegionalBackendProps {
  * (health check ON) → the function, with its IAM role and log group.
  *
  * Routing (the article's content-based routing): `/get/*`, `/items/*` and the health-check path go
- * to the function; everything else is answered by the ALB with a fixed JSON 404.
+ * to the function; everything else is answered by the ALB with a fixed JSON 404. Your own function
+ * (`forwardAllPaths`) gets every path: it routes itself, and its wrapper answers the health path.
  */
 export class RegionalBackend extends Construct {
   /** The region this backend serves. */
@@ -99,7 +109,7 @@ export class RegionalBackend extends Construct {
   public readonly loadBalancer: Lb;
   /** The Lambda target group whose health Global Accelerator follows. */
   public readonly targetGroup: LbTargetGroup;
-  /** The function serving `/get/{id}`, `/items/{id}` and `/health`. */
+  /** The function serving `/get/{id}`, `/items/{id}` and `/health` (or your own function's every path). */
   public readonly function: LambdaFunction;
   /** The function's log group. */
   public readonly logGroup: CloudwatchLogGroup;
@@ -154,23 +164,33 @@ export class RegionalBackend extends Construct {
         }),
         // Request metrics as EMF log lines: no API call, no permission beyond the log group's.
         ...metricsEnvironment(this.requestMetrics),
+        // Your own function's variables; the config's rules keep them off the names above.
+        ...props.function.environment,
       },
       statements: (ownLogGroup) => [
         // Only this region's copy of the table: each region reads and writes its own replica.
-        { sid: "ItemsInRegionalReplica", actions: [...FUNCTION_TABLE_ACTIONS], resources: [props.table.arnIn(region)] },
+        { sid: FUNCTION_ROLE_SIDS.replica, actions: [...FUNCTION_TABLE_ACTIONS], resources: [props.table.arnIn(region)] },
         ownLogGroup,
         // A customer-managed table key is used with the caller's permissions: only this region's key,
         // only through DynamoDB in this region.
         ...(props.table.kmsKeyArns[region]
           ? [
               {
-                sid: "TableKeyViaDynamoDB",
+                sid: FUNCTION_ROLE_SIDS.tableKey,
                 actions: [...FUNCTION_TABLE_KEY_ACTIONS],
                 resources: [props.table.kmsKeyArns[region]],
                 conditions: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
               },
             ]
           : []),
+        // Your own function's statements (function.policyStatements), checked by the config's rules.
+        ...props.function.policyStatements.map((statement, i) => ({
+          sid: functionStatementSid(statement, i),
+          effect: statement.effect,
+          actions: statement.actions,
+          resources: statement.resources,
+          conditions: statement.conditions,
+        })),
       ],
     });
     this.logGroup = fn.logGroup;
@@ -246,10 +266,14 @@ export class RegionalBackend extends Construct {
       dependsOn: [permission],
     });
 
-    const notFound = {
-      type: "fixed-response",
-      fixedResponse: { contentType: "application/json", statusCode: "404", messageBody: jsonDocument({ error: "not found" }) },
-    };
+    const forward = { type: "forward", targetGroupArn: this.targetGroup.arn };
+    // The item API's listener answers what it does not route with a fixed 404; your own function gets every path.
+    const fallback = props.forwardAllPaths
+      ? forward
+      : {
+          type: "fixed-response",
+          fixedResponse: { contentType: "application/json", statusCode: "404", messageBody: jsonDocument({ error: "not found" }) },
+        };
     this.httpListener = new LbListener(this, "http", {
       provider,
       loadBalancerArn: this.loadBalancer.arn,
@@ -258,7 +282,7 @@ export class RegionalBackend extends Construct {
       defaultAction: [
         props.certificateArn
           ? { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }
-          : notFound,
+          : fallback,
       ],
     });
     this.listener = props.certificateArn
@@ -269,16 +293,18 @@ export class RegionalBackend extends Construct {
           protocol: "HTTPS",
           sslPolicy: TLS_POLICY,
           certificateArn: props.certificateArn,
-          defaultAction: [notFound],
+          defaultAction: [fallback],
         })
       : this.httpListener;
-    new LbListenerRule(this, "route-to-function", {
-      provider,
-      listenerArn: this.listener.arn,
-      priority: 10,
-      action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
-      condition: [{ pathPattern: { values: RegionalBackend.routedPaths(props.healthCheck) } }],
-    });
+    if (!props.forwardAllPaths) {
+      new LbListenerRule(this, "route-to-function", {
+        provider,
+        listenerArn: this.listener.arn,
+        priority: 10,
+        action: [forward],
+        condition: [{ pathPattern: { values: RegionalBackend.routedPaths(props.healthCheck) } }],
+      });
+    }
   }
 
   /** The path patterns forwarded to the function: the item routes plus the health-check path. */

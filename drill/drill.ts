@@ -11,6 +11,11 @@
  *    (with `random`, each change waits a random fraction of a health-check interval first);
  * 5. summarize, with what the config predicts (model/failover.ts).
  *
+ * With `loadRequestsPerSecond` (`--load`), a constant request rate runs through the accelerator from
+ * the origin's confirmation to a while after the recovery, held steady before the failure, after the
+ * failover and after the recovery; the result's `load` has its 5xx and throttles per phase beside
+ * what the capacity model predicts (drill/load.ts).
+ *
  * Meanwhile (unless the replication check is off) a writer keeps writing through the same routing and
  * watchers read each region's ALB: the data side of the failover (drill/data.ts).
  *
@@ -22,6 +27,7 @@ import { type ClientModel, clientModelName, DnsClient, type DnsProbeResult, prob
 import { probe } from "../lib/probe";
 import type { DrillRouting, DrillTarget, HealthChange } from "../targets/target";
 import { DataExperiment, type DataResult, type DataWorkload } from "./data";
+import { DrillLoad, LOAD_STEADY_SECONDS, LOAD_WARMUP_SECONDS, type LoadResult, summarizeLoad } from "./load";
 
 /** One request of the timeline. */
 export interface Sample {
@@ -114,6 +120,8 @@ export interface DrillResult {
   readonly replication?: ReplicationResult;
   /** The data side: replication lag, writes not yet replicated at the takeover, stale reads, conflicts (drill/data.ts). */
   readonly data?: DataResult;
+  /** `--load`: the constant request rate's figures per phase, with the capacity model's prediction. */
+  readonly load?: LoadResult;
   /** When STATUS=400 and the restore were applied, model seconds on the timeline's clock (the failover and recovery clocks start there). */
   readonly statusChangedAt?: { readonly failure: number; readonly restore: number };
   /** Targets that show health (local): every health change the drill saw, in order. */
@@ -139,7 +147,7 @@ export interface DrillOptions {
   readonly confirm?: (lines: readonly string[]) => Promise<boolean>;
   /**
    * Measure the data side: the replication check, and a writer through the routing with watchers on
-   * every region's ALB during the whole experiment (drill/data.ts). @default true
+   * every region's ALB during the whole experiment (drill/data.ts). Both use the item API. @default true
    */
   readonly replication?: boolean;
   /** The data measurement's workload (writes per second, items, lag poll). @default drill/data.ts's defaults */
@@ -156,6 +164,13 @@ export interface DrillOptions {
   readonly signal?: AbortSignal;
   /** Real ms one request may take. @default 5000 */
   readonly requestTimeoutMs?: number;
+  /**
+   * Requests per model second to hold through the drill, each on a new connection through the
+   * accelerator, open-loop (drill/load.ts). Routing accelerator only. @default no load
+   */
+  readonly loadRequestsPerSecond?: number;
+  /** Draws of the load's Poisson schedule (seeded locally, so `--seed` repeats it). @default Math.random */
+  readonly loadRandom?: () => number;
   /**
    * Draws the wait before each STATUS change (the failure and the restore), as a fraction of the
    * health-check interval. A fresh local system turns healthy on its check schedule and the drill
@@ -278,6 +293,17 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
   note(`origin region ${origin} (STATUS=${original})`);
   if (!/^2\d\d$/.test(original)) throw new Error(`${origin} has STATUS=${original}, not a healthy 2xx: restore it before drilling`);
   if (options.confirm && !(await options.confirm(target.describeChange(origin, "400")))) throw new DrillDeclinedError();
+  const rps = options.loadRequestsPerSecond;
+  if (rps !== undefined && routing !== "accelerator") throw new Error("--load runs through the accelerator: drill with --routing accelerator");
+  const load =
+    rps === undefined
+      ? undefined
+      : new DrillLoad({ url: target.acceleratorUrl!, path, requestsPerSecond: rps, timeScale: scale, now, clientRegions: target.capacity.clientRegions, timeoutMs: options.requestTimeoutMs, random: options.loadRandom });
+  /** Keeps the drill waiting while the load runs steady (model seconds). */
+  const holdLoad = async (seconds: number, why: string) => {
+    note(`holding the load ${seconds} s ${why}`);
+    await sleep(scale.toRealMs(seconds), signal);
+  };
   const draw = options.random;
   // The check-cycle fractions come first, so a seed gives the accelerator drill the same waits as before.
   const cacheCycle = dnsSettings ? dnsCacheSeconds(dnsSettings) : 0;
@@ -296,6 +322,11 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
     note(`waiting ${seconds} s (a random point of the ${hc.intervalSeconds} s check cycle${cacheCycle ? ` and of the client's ${cacheCycle} s cache` : ""})`);
     await sleep(scale.toRealMs(seconds), signal);
   };
+  if (load) {
+    load.start();
+    const clients = target.capacity.clientRegions ? `clients spread over ${target.capacity.clientRegions.join(", ")}` : "from here";
+    note(`load: ${rps} requests per second through the accelerator, each on a new connection, ${clients}`);
+  }
   const timeoutMs = options.requestTimeoutMs ?? 5000;
   const data =
     (options.replication ?? true)
@@ -318,14 +349,73 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
   }
   let dataResult: DataResult | undefined;
   let changed = false;
+  let loadResult: LoadResult | undefined;
+  let failAskedAt = 0;
+  let restoreAskedAt = 0;
+  let failedOverAt: number | null = null;
+  let recoveredAt: number | null = null;
   let failoverSeconds: number | null = null;
   let recoverySeconds: number | null = null;
   let failoverRegion: string | null = null;
   let failedAt = 0;
   let restoredAt = 0;
   try {
+    if (load) await holdLoad(LOAD_WARMUP_SECONDS + LOAD_STEADY_SECONDS, `(${LOAD_WARMUP_SECONDS} s warm-up, then ${LOAD_STEADY_SECONDS} s before the failure)`);
     await phaseWait(phaseWaitSeconds?.failover);
-    await failAndRestore();
+    changed = true;
+    failAskedAt = round(now());
+    note(`setting STATUS=400 in ${origin}`);
+    await target.setStatus(origin, "400");
+    const t0 = now();
+    failedAt = round(t0);
+    note(`STATUS=400 applied in ${origin}`);
+    let run: Sample[] = [];
+    while (now() - t0 < deadline(failoverRange)) {
+      const s = await sample("failover");
+      if (isOk(s) && s.region && s.region !== origin) run.push(s);
+      else if (s.region === origin) run = [];
+      if (run.length >= settle) {
+        failedOverAt = run[0].t;
+        failoverSeconds = round(run[0].t - t0);
+        failoverRegion = mostFrequent(run.map((x) => x.region as string));
+        break;
+      }
+    }
+    note(failoverSeconds === null ? `traffic did not leave ${origin} in time` : `traffic moved to ${failoverRegion} after ${failoverSeconds} s`);
+    if (load && failoverSeconds !== null) await holdLoad(LOAD_STEADY_SECONDS, "after the failover");
+
+    await phaseWait(phaseWaitSeconds?.recovery);
+    restoreAskedAt = round(now());
+    note(`restoring STATUS=${original} in ${origin}`);
+    await target.setStatus(origin, original);
+    changed = false;
+    const t1 = now();
+    restoredAt = round(t1);
+    note(`STATUS=${original} applied in ${origin}`);
+    while (now() - t1 < deadline(recoveryRange)) {
+      const s = await sample("recovery");
+      if (isOk(s) && s.region === origin) {
+        recoveredAt = s.t;
+        recoverySeconds = round(s.t - t1);
+        break;
+      }
+    }
+    note(recoverySeconds === null ? `traffic did not return to ${origin} in time` : `traffic back in ${origin} after ${recoverySeconds} s`);
+    if (load) {
+      await holdLoad(LOAD_STEADY_SECONDS, "after the recovery");
+      await load.stop();
+      const endedAt = now();
+      note(`load stopped: ${load.started} requests started`);
+      loadResult = summarizeLoad({
+        requests: load.requests,
+        started: load.started,
+        requestsPerSecond: rps as number,
+        began: load.began,
+        marks: { failedAt: failAskedAt, failedOverAt, restoredAt: restoreAskedAt, recoveredAt, endedAt: round(endedAt) },
+        origin,
+        capacity: target.capacity,
+      });
+    }
     if (data) {
       note("data: writer stopped; waiting for every write to show in every region");
       dataResult = await data.finish(failedAt);
@@ -340,54 +430,14 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
       note(`data: ${dataSummary(dataResult)}`);
     }
   } finally {
+    if (changed) {
+      // Error or Ctrl-C while the region was failed: put STATUS back before anything else.
+      await target.setStatus(origin, original);
+      note(`STATUS=${original} restored in ${origin}`);
+    }
+    await load?.stop();
     // An error or Ctrl-C before the data was summarized: stop writing and delete the drill's items.
     if (data && !dataResult) await data.abandon();
-  }
-
-  /** The experiment itself: STATUS=400, the failover, the restore, the recovery; STATUS is restored whatever happens. */
-  async function failAndRestore(): Promise<void> {
-    try {
-      changed = true;
-      note(`setting STATUS=400 in ${origin}`);
-      await target.setStatus(origin, "400");
-      const t0 = now();
-      failedAt = round(t0);
-      note(`STATUS=400 applied in ${origin}`);
-      let run: Sample[] = [];
-      while (now() - t0 < deadline(failoverRange)) {
-        const s = await sample("failover");
-        if (isOk(s) && s.region && s.region !== origin) run.push(s);
-        else if (s.region === origin) run = [];
-        if (run.length >= settle) {
-          failoverSeconds = round(run[0].t - t0);
-          failoverRegion = mostFrequent(run.map((x) => x.region as string));
-          break;
-        }
-      }
-      note(failoverSeconds === null ? `traffic did not leave ${origin} in time` : `traffic moved to ${failoverRegion} after ${failoverSeconds} s`);
-
-      await phaseWait(phaseWaitSeconds?.recovery);
-      note(`restoring STATUS=${original} in ${origin}`);
-      await target.setStatus(origin, original);
-      changed = false;
-      const t1 = now();
-      restoredAt = round(t1);
-      note(`STATUS=${original} applied in ${origin}`);
-      while (now() - t1 < deadline(recoveryRange)) {
-        const s = await sample("recovery");
-        if (isOk(s) && s.region === origin) {
-          recoverySeconds = round(s.t - t1);
-          break;
-        }
-      }
-      note(recoverySeconds === null ? `traffic did not return to ${origin} in time` : `traffic back in ${origin} after ${recoverySeconds} s`);
-    } finally {
-      if (changed) {
-        // Error or Ctrl-C while the region was failed: put STATUS back before anything else.
-        await target.setStatus(origin, original);
-        note(`STATUS=${original} restored in ${origin}`);
-      }
-    }
   }
 
   let replication: ReplicationResult | undefined;
@@ -443,6 +493,7 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
     ...(phaseWaitSeconds ? { phaseWaitSeconds } : {}),
     ...(replication ? { replication } : {}),
     ...(dataResult ? { data: dataResult } : {}),
+    ...(loadResult ? { load: loadResult } : {}),
     statusChangedAt: { failure: failedAt, restore: restoredAt },
     ok: failoverInRange && recoveryInRange && errors === 0 && (replication === undefined || replication.lagSeconds !== null) && dataResult?.converged !== false,
     events,

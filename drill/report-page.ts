@@ -13,6 +13,7 @@
 import { regionColor } from "../lib/region-colors";
 import type { DrillResult } from "./drill";
 import { renderDataPanel } from "./report-data";
+import { loadTable } from "./load-report";
 import { escapeHtml, extentOf, lanesOf, renderTimeline } from "./report-timeline";
 import type { DrillDistribution, MultiDrillResult, Spread } from "./runs";
 
@@ -133,6 +134,7 @@ h3 { font-size: 15px; margin: 16px 0 4px; display: flex; gap: 8px; align-items: 
 table.facts { border-collapse: collapse; margin: 4px 0 6px; font-size: 13px; }
 table.facts th { text-align: left; color: #57606a; font-weight: 600; padding: 1px 12px 1px 0; }
 table.facts td { padding: 1px 12px 1px 0; }
+table.facts.load td { text-align: right; } table.facts.load td:nth-child(8), table.facts.load td:last-child { text-align: left; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 12px; color: #57606a; margin: 8px 0; }
 .legend span { display: inline-flex; align-items: center; gap: 5px; }
 .key { display: inline-block; width: 14px; height: 10px; border-radius: 2px; }
@@ -182,7 +184,7 @@ export function renderReport(report: DrillReport): string {
         // A section of one drill is headed already: its drill needs no heading of its own.
         .map(
           (p) =>
-            `<section class="drill">${p.label === s.heading ? "" : `<h3>${escapeHtml(p.label)} ${verdict(p.result.ok)}</h3>`}${facts(p.result)}${renderTimeline(p.result, colors, axis)}${p.result.data ? renderDataPanel(p.result.data) : ""}</section>`,
+            `<section class="drill">${p.label === s.heading ? "" : `<h3>${escapeHtml(p.label)} ${verdict(p.result.ok)}</h3>`}${facts(p.result)}${renderTimeline(p.result, colors, axis)}${p.result.data ? renderDataPanel(p.result.data) : ""}${p.result.load ? loadTable(p.result.load) : ""}</section>`,
         )
         .join("");
       return `${head}${spread}${body}`;

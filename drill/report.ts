@@ -1,6 +1,7 @@
 /** How the drill shows itself: a live progress timeline and the closing summary (text or JSON). */
 import type { DrillEvent, DrillResult, Sample } from "./drill";
 import { formatDataLines } from "./report-data";
+import { formatLoad } from "./load-report";
 import type { MultiDrillResult, Spread } from "./runs";
 
 const label = (s: Sample) => (s.status === 0 ? `ERR ${s.error ?? ""}`.trim() : `${s.status} ${s.region ?? "?"}`) + (s.address ? ` via ${s.address}` : "");
@@ -77,6 +78,7 @@ export function formatSummary(r: DrillResult): string {
     lines.push(`  replication        ${rep.writeRegion} → ${rep.readRegion}: ${rep.lagSeconds === null ? `FAILED (${rep.error})` : `${rep.lagSeconds} s (${rep.reads} read${rep.reads === 1 ? "" : "s"})`}`);
   }
   if (r.data) lines.push(...formatDataLines(r.data));
+  if (r.load) lines.push(...formatLoad(r.load));
   lines.push(`  result             ${r.ok ? "OK" : "NOT OK"}`, "");
   return lines.join("\n");
 }

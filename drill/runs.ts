@@ -95,3 +95,8 @@ export function runSeed(seed: number, index: number): number {
 export function drillSeed(seed: number, routing: "accelerator" | "route53" = "accelerator"): number {
   return (seed ^ (routing === "route53" ? 0x7f4a7c15 : 0x9e3779b9)) >>> 0;
 }
+
+/** The seed of a run's `--load` schedule: unrelated to the system's phases and to the drill's waits. */
+export function loadSeed(seed: number): number {
+  return (seed ^ 0x85ebca6b) >>> 0;
+}

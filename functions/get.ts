@@ -7,48 +7,14 @@
  * POWERTOOLS_LOG_LEVEL (optional), POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME (request
  * metrics, lib/metrics.ts; off when unset). See docs/function.md.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { ALBEvent, ALBResult, Context } from "aws-lambda";
-import { readEnv } from "./lib/env";
-import { HealthCheck, ItemService } from "./lib/items";
-import { createRequestMetrics, readMetricsSettings } from "./lib/metrics";
+import { ItemService } from "./lib/items";
 import { createRouter } from "./lib/router";
-import { createClient, DynamoItemStore } from "./lib/store";
+import { functionRuntime } from "./lib/runtime";
 
-const env = readEnv(process.env);
-const logger = new Logger({ serviceName: "globalapp-get", persistentKeys: { region: env.region } });
+const { env, logger, store, health, metrics } = functionRuntime(process.env, { serviceName: "globalapp-get" });
 
-// A configuration problem is logged here and answered with 500 per request (never a module-load
-// crash, which would leave the ALB with a 502 and no log line saying why).
-if (env.problems.length > 0) logger.error("invalid configuration", { problems: env.problems });
-
-const store = env.tableName ? new DynamoItemStore(createClient(env.region), env.tableName) : undefined;
-
-const route = createRouter({
-  env,
-  logger,
-  items: store && new ItemService(store, env.region),
-  health:
-    store && env.status !== undefined
-      ? new HealthCheck(store, {
-          status: env.status,
-          region: env.region,
-          mode: env.healthCheckMode,
-          cacheMs: env.healthCacheMs,
-          onFailure: (cause) => logger.warn("deep health check failed", { table: env.tableName, error: cause }),
-        })
-      : undefined,
-});
-
-const metricsSettings = readMetricsSettings(process.env);
-const metrics = createRequestMetrics({
-  metrics:
-    metricsSettings &&
-    new Metrics({ namespace: metricsSettings.namespace, serviceName: metricsSettings.service, defaultDimensions: { region: env.region }, logger }),
-  healthPath: env.healthPath,
-  onError: (error) => logger.warn("request metrics dropped", { error }),
-});
+const route = createRouter({ env, logger, items: store && new ItemService(store, env.region), health });
 
 /** ALB target: routes `/get/{id}`, `/items/{id}` and `/health`; never throws. */
 export async function handler(event: ALBEvent, context?: Context): Promise<ALBResult> {

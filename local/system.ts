@@ -16,6 +16,8 @@
 import type { AppConfig } from "../model/config";
 import { endpointWeight, healthCheckMode, trafficDial } from "../model/config";
 import { functionEnvironment } from "../functions/lib/env";
+import { LOCAL_DYNAMODB_ENDPOINT_VAR, LOG_LEVEL_VAR } from "../functions/lib/variables";
+import { functionBundle } from "../constructs/lib/bundle";
 import { timeScale as makeTimeScale, type TimeScale } from "../lib/time-scale";
 import { LocalAccelerator } from "./edge/accelerator";
 import { type LocalDns, startLocalDns } from "./edge/dns";
@@ -57,6 +59,14 @@ export interface LocalSystemOptions {
    */
   readonly concurrency?: number;
   /**
+   * Model milliseconds every invocation holds its execution environment at least: the function's
+   * duration, emulated (a local handler answers in about a millisecond of real time, whatever the
+   * time scale), so the concurrency a load needs is what the capacity model predicts for a function
+   * of that duration (`npm run drill -- --load` sets it to capacity.functionMilliseconds).
+   * @default none: as long as the handler takes
+   */
+  readonly functionMilliseconds?: number;
+  /**
    * Seed of the random health-check phases: each region's first check comes a random fraction of an
    * interval after start, so where a STATUS change falls in the check cycle varies from system to
    * system as it does on AWS. The same seed gives the same phases. @default a random seed
@@ -89,6 +99,7 @@ interface Settings {
   readonly propagationSeconds: number;
   readonly clientRegion: string;
   readonly concurrency: number;
+  readonly functionMilliseconds?: number;
   readonly limits: LocalLimits;
   readonly seed: number;
   /** Draws the regions' health-check phases, then Route 53's, in that order. */
@@ -124,6 +135,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   if (options.onEvent) events.subscribe(options.onEvent);
   const settings = settingsOf(options, (e) => events.emit(e));
   const { config } = settings;
+  // The config's function, as the stack ships it (the item API, or your own function.entry in its
+  // wrapper), built first: an entry that does not bundle is a config error before anything starts.
+  const bundleFile = writeBundle(functionBundle(config));
   const parts = new Parts();
   try {
     const stores = await startStores(settings, parts);
@@ -131,7 +145,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const servesDns = config.routing !== "accelerator";
     const addresses = await planAddresses(config.regions.length, { servesDns, mode: options.addressMode, acceleratorPort: options.port ?? config.local.port });
     const health = new TargetHealth();
-    const regions = await startRegions(settings, parts, { stores, addresses, health, logLevel: options.logLevel ?? "WARN" });
+    const regions = await startRegions(settings, parts, { bundleFile, stores, addresses, health, logLevel: options.logLevel ?? "WARN" });
     const accelerator = parts.add(await startAccelerator(settings, regions, addresses, health));
     const dns = servesDns ? parts.add(await startDns(settings, regions, accelerator, addresses, health, options)) : undefined;
     return runningSystem(settings, { stores, replicator, regions, accelerator, dns, addressNote: addresses.note, close: () => parts.close() }, events);
@@ -152,6 +166,7 @@ function settingsOf(options: LocalSystemOptions, emit: (e: SystemEvent) => void)
     propagationSeconds: options.propagationSeconds ?? config.local.propagationSeconds,
     clientRegion: options.clientRegion ?? config.local.clientRegion ?? config.regions[0],
     concurrency: options.concurrency ?? config.function.reservedConcurrency ?? DEFAULT_LOCAL_CONCURRENCY,
+    ...(options.functionMilliseconds !== undefined ? { functionMilliseconds: options.functionMilliseconds } : {}),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     seed,
     random: seededRandom(seed),
@@ -190,10 +205,10 @@ function startReplicator(s: Settings, stores: ReadonlyMap<string, RegionStore>):
 async function startRegions(
   s: Settings,
   parts: Parts,
-  wiring: { readonly stores: ReadonlyMap<string, RegionStore>; readonly addresses: AddressPlan; readonly health: TargetHealth; readonly logLevel: string },
+  wiring: { readonly bundleFile: string; readonly stores: ReadonlyMap<string, RegionStore>; readonly addresses: AddressPlan; readonly health: TargetHealth; readonly logLevel: string },
 ): Promise<ReadonlyMap<string, LocalRegion>> {
   const { config } = s;
-  const file = writeBundle();
+  const file = wiring.bundleFile;
   const regions = new Map<string, LocalRegion>();
   for (const [index, region] of config.regions.entries()) {
     const part = new LocalRegion({
@@ -205,13 +220,16 @@ async function startRegions(
         env: {
           ...functionEnvironment({ tableName: config.tableName, healthCheckMode: healthCheckMode(config), healthPath: config.healthCheck.path }),
           // Each region's function on its own region's replica, as on AWS.
-          AWS_ENDPOINT_URL_DYNAMODB: wiring.stores.get(region)!.endpoint,
-          POWERTOOLS_LOG_LEVEL: wiring.logLevel,
+          [LOCAL_DYNAMODB_ENDPOINT_VAR]: wiring.stores.get(region)!.endpoint,
+          [LOG_LEVEL_VAR]: wiring.logLevel,
+          // Your own function's variables (function.environment); the config's rules keep them off the names above.
+          ...config.function.environment,
         },
         timeoutMs: config.function.timeoutSeconds * 1000,
         memoryMb: config.function.memoryMb,
         concurrency: s.concurrency,
         initTimeoutMs: s.limits.functionInitTimeoutMs,
+        ...(s.functionMilliseconds !== undefined ? { minDurationMs: s.scale.toRealMs(s.functionMilliseconds / 1000) } : {}),
       },
       healthCheck: config.healthCheck,
       healthCheckPhaseSeconds: s.random() * config.healthCheck.intervalSeconds,
@@ -375,6 +393,7 @@ function runningSystem(
         healthCheck: config.healthCheck,
         seed: s.seed,
         concurrency: s.concurrency,
+        ...(s.functionMilliseconds !== undefined ? { functionMilliseconds: s.functionMilliseconds } : {}),
         limits: s.limits,
         pendingConnections: acc.pendingConnections,
         regions: [...regions.values()].map((r) => {

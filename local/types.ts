@@ -48,6 +48,8 @@ export interface SystemSnapshot {
   readonly seed: number;
   /** Execution environments per region at most. */
   readonly concurrency: number;
+  /** Model ms every invocation holds its environment at least (the function's duration, emulated); absent: as long as the handler takes. */
+  readonly functionMilliseconds?: number;
   readonly limits: LocalLimits;
   /** Connections waiting at the accelerator for their first request headers. */
   readonly pendingConnections: number;

@@ -18,7 +18,8 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type AppConfig, httpsEnabled, usesAccelerator } from "../model/config";
+import { concurrencyLimitOf } from "../model/capacity";
+import { type AppConfig, endpointWeight, httpsEnabled, trafficDial, usesAccelerator } from "../model/config";
 import { PROJECT_ROOT } from "../lib/project";
 import { ALB_ALIAS_TTL_SECONDS, GA_PROPAGATION_SECONDS, predictFailover, predictRecovery, ROUTE53_PROPAGATION_SECONDS } from "../model/failover";
 import { sleep, timeScale } from "../lib/time-scale";
@@ -61,7 +62,7 @@ export function parseStackOutputs(json: unknown, stack = STACK_NAME): StackOutpu
   };
   const record = (name: string): Record<string, string> => {
     const v = value(name);
-    if (!isObj(v) || Object.keys(v).length === 0) throw new Error(`stack output "${name}" is missing: deploy the stack first`);
+    if (!isObj(v) || Object.keys(v).length === 0) throw new Error(`stack output "${name}" is missing: deploy the stack first (npx cdktf deploy ${stack})`);
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
   };
   const ips = value("accelerator_ips");
@@ -90,12 +91,13 @@ export async function readStackOutputs(file?: string): Promise<StackOutputs> {
   if (file) return parseStackOutputs(JSON.parse(await readFile(file, "utf8")));
   const dir = join(PROJECT_ROOT, "cdktf.out", "stacks", STACK_NAME);
   try {
-    const { stdout } = await run("terraform", ["output", "-json"], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
+    // CHECKPOINT_DISABLE: no update check against HashiCorp's servers (offline it only adds noise).
+    const { stdout } = await run("terraform", ["output", "-json"], { cwd: dir, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
     return parseStackOutputs(JSON.parse(stdout));
   } catch (err) {
     throw new Error(
       `cannot read the stack outputs with \`terraform output -json\` in ${dir} (${(err as Error).message.split("\n")[0]}); ` +
-        "deploy first (npx cdktf deploy), or pass --outputs FILE written by `npx cdktf deploy --outputs-file FILE`",
+        `deploy first (npx cdktf deploy ${STACK_NAME}), or pass --outputs FILE written by \`npx cdktf deploy ${STACK_NAME} --outputs-file FILE\``,
     );
   }
 }
@@ -210,6 +212,12 @@ export function awsTarget(options: AwsTargetOptions): DrillTarget {
     ...(dns ? { dns } : {}),
     // The ALBs' own DNS names are not on the certificates: no replication check through them with HTTPS on.
     albUrls: https ? {} : Object.fromEntries(Object.entries(outputs.albDnsNames).map(([r, dns]) => [r, `http://${dns}`])),
+    capacity: {
+      groups: regions.map((region) => ({ region, dial: trafficDial(config, region), weight: endpointWeight(config, region) })),
+      concurrencyLimit: concurrencyLimitOf(config),
+      functionMilliseconds: config.capacity.functionMilliseconds,
+      durationEmulated: false,
+    },
     describeChange: (region, status) => [
       `set STATUS=${status} on Lambda function ${functionName(region)} in ${region} (its other environment variables are kept),`,
       `fail its health check so traffic moves away, then put STATUS back: about ${Math.round(prediction)} s or more per drill.`,

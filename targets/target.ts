@@ -2,6 +2,7 @@
  * What the drill runs against (and the shift builds on): the local system, or a deployed stack.
  * targets/local.ts and targets/aws.ts implement it.
  */
+import type { RoutingGroup } from "../model/capacity";
 import type { HealthCheckSettings } from "../model/config";
 import type { DnsFailoverSettings } from "../model/failover";
 import type { DnsServerAddress } from "../lib/dns-probe";
@@ -37,6 +38,24 @@ export interface DnsTargetInfo {
   readonly settings: Required<Omit<DnsFailoverSettings, "clientPinSeconds">>;
 }
 
+/** What the capacity prediction of the drill's `--load` needs from a target (model/capacity.ts). */
+export interface TargetCapacity {
+  /** Each region's routing settings as they stand: traffic dial and endpoint weight. */
+  readonly groups: readonly RoutingGroup[];
+  /** Concurrent executions each region's function may have. */
+  readonly concurrencyLimit: number;
+  /** The function's duration in the prediction, ms. */
+  readonly functionMilliseconds: number;
+  /** True when the target runs every invocation that long (a local system that emulates it); false when it is the config's figure only. */
+  readonly durationEmulated: boolean;
+  /**
+   * Where load clients can say they are (the local accelerator's `x-client-region`): the load takes
+   * them in turn. Absent where a client is where it runs (AWS): the model then puts every client at
+   * the region that serves the drill.
+   */
+  readonly clientRegions?: readonly string[];
+}
+
 /** What the drill runs against: the local system or a real deployment. */
 export interface DrillTarget {
   readonly kind: "local" | "aws";
@@ -55,6 +74,8 @@ export interface DrillTarget {
   readonly seed?: number;
   /** Local systems: each region's health-check phase, model seconds from start to its first check. */
   readonly healthCheckPhaseSeconds?: Readonly<Record<string, number>>;
+  /** What the capacity prediction of `--load` needs. */
+  readonly capacity: TargetCapacity;
   /** Lines saying what will be changed, for the confirmation prompt. */
   describeChange(region: string, status: string): string[];
   /** Resolves when the system is ready to drill through `routing` (e.g. every region healthy as it sees them). */

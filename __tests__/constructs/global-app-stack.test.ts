@@ -1,5 +1,12 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { itemFunctions, resourcesOf, synthGlobalApp } from "../support/synth";
+import { Testing } from "cdktf";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { GlobalAppStack, STACK_NAME } from "../../constructs/global-app-stack";
+import { bundleHandler, functionBundle } from "../../constructs/lib/bundle";
+import { ConfigError } from "../../model/config";
+import { readZip } from "../support/unzip";
+import { configWith, fullSynthDir, itemFunctions, resourcesOf, synthGlobalApp } from "../support/synth";
 
 const REGION_SETS: Array<[number, string[]]> = [
   [1, ["eu-west-1"]],
@@ -250,5 +257,53 @@ describe("GlobalAppStack: stateful resources are guarded in prod", () => {
   });
   it("deletionProtection true guards dev too", () => {
     expect(guards({ deletionProtection: true }).every(([, guarded]) => guarded === true)).toBe(true);
+  });
+});
+
+describe("GlobalAppStack: your own function (function.entry)", () => {
+  const config = configWith({ function: { entry: "examples/notes/handler.ts", environment: { NOTES_MAX_TEXT_BYTES: "2000" } } });
+  const own = synthGlobalApp(config);
+  const builtIn = synthGlobalApp();
+  const zipOf = (r: typeof own) => {
+    const dir = fullSynthDir(r.stack);
+    return readZip(readFileSync(join(dir, String(itemFunctions(r.tf)[0][1].filename))));
+  };
+
+  it("ships your handler inside the wrapper, one package for every region", () => {
+    const [entry] = zipOf(own);
+    expect(entry.name).toBe("index.js");
+    expect(entry.data.equals(functionBundle(config).code)).toBe(true);
+    expect(entry.data.toString()).toContain("note/");
+    expect(new Set(itemFunctions(own.tf).map(([, f]) => f.filename)).size).toBe(1);
+  });
+  it("ships the article's item API, unwrapped, by default", () => {
+    expect(zipOf(builtIn)[0].data.equals(bundleHandler().code)).toBe(true);
+  });
+  it("forwards every path with your function; the item API keeps its path rule and fixed 404", () => {
+    expect(resourcesOf(own.tf, "aws_lb_listener_rule")).toEqual([]);
+    expect(resourcesOf(own.tf, "aws_lb_listener").map(([, l]) => (l.default_action as Array<{ type: string }>)[0].type)).toEqual(["forward", "forward"]);
+    expect(resourcesOf(builtIn.tf, "aws_lb_listener_rule")).toHaveLength(2);
+    expect(resourcesOf(builtIn.tf, "aws_lb_listener").map(([, l]) => (l.default_action as Array<{ type: string }>)[0].type)).toEqual(["fixed-response", "fixed-response"]);
+  });
+  it("differs from the default stack only in what your function changes", () => {
+    const types = (r: typeof own) => Object.fromEntries(Object.entries(r.tf.resource).map(([t, rs]) => [t, Object.keys(rs).length]));
+    expect(types(own)).toEqual({ ...types(builtIn), aws_lb_listener_rule: undefined });
+  });
+  it("refuses an entry that does not bundle before it builds anything, naming function.entry", () => {
+    const stack = () => new GlobalAppStack(Testing.app(), STACK_NAME, { config: { function: { entry: "examples/notes/missing.ts" } } });
+    expect(stack).toThrow(ConfigError);
+    expect(stack).toThrow(/^function\.entry = "examples\/notes\/missing\.ts": no such file$/);
+  });
+});
+
+describe("GlobalAppStack: config as props", () => {
+  it("takes any part of a config, every other key at its built-in default", () => {
+    const stack = new GlobalAppStack(Testing.app(), STACK_NAME, { config: { regions: ["eu-west-1"], homeRegion: "eu-west-1" } });
+    expect(stack.config.regions).toEqual(["eu-west-1"]);
+    expect(stack.config.healthCheck.intervalSeconds).toBe(10);
+    expect(Object.keys(stack.backends)).toEqual(["eu-west-1"]);
+  });
+  it("validates it first, naming every bad key", () => {
+    expect(() => new GlobalAppStack(Testing.app(), STACK_NAME, { config: { regions: ["mars-north-1"] } })).toThrow(/regions\[0\] = "mars-north-1": unknown AWS region/);
   });
 });

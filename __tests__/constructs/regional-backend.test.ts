@@ -191,6 +191,48 @@ describe("RegionalBackend: function", () => {
   });
 });
 
+describe("RegionalBackend: your own function", () => {
+  const own = {
+    ...configWith().function,
+    entry: "examples/notes/handler.ts",
+    environment: { NOTES_MAX_TEXT_BYTES: "2000" },
+    policyStatements: [
+      { actions: ["ssm:GetParameter"], resources: ["arn:aws:ssm:*:*:parameter/notes/*"] },
+      { sid: "Alerts", effect: "Allow" as const, actions: ["sns:Publish"], resources: ["arn:aws:sns:*:123456789012:notes"], conditions: { Bool: { "aws:SecureTransport": "true" } } },
+    ],
+  };
+  const { json, tf } = buildBackends({ function: own, forwardAllPaths: true }, ["us-west-2"]);
+
+  it("forwards every path to the function at the listener: no path rule, no fixed 404", () => {
+    expect(json).not.toHaveResource(LbListenerRule);
+    const listener = of(tf, "aws_lb_listener")[0];
+    expect(listener.default_action).toEqual([{ type: "forward", target_group_arn: expect.stringMatching(/^\$\{aws_lb_target_group\.[^.]+\.arn\}$/) }]);
+    expect(JSON.stringify(tf)).not.toContain("fixed-response");
+  });
+  it("with HTTPS: 443 forwards every path, 80 still only redirects", () => {
+    const https = buildBackends({ function: own, forwardAllPaths: true, certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666" }, ["us-west-2"]).tf;
+    const [http, tls] = of(https, "aws_lb_listener");
+    expect(http.default_action).toEqual([expect.objectContaining({ type: "redirect" })]);
+    expect(tls.default_action).toEqual([expect.objectContaining({ type: "forward" })]);
+    expect(https.resource.aws_lb_listener_rule).toBeUndefined();
+  });
+  it("keeps the health check on its path: the wrapper answers it", () => {
+    expect(json).toHaveResourceWithProperties(LbTargetGroup, { health_check: expect.objectContaining({ enabled: true, path: "/health" }) });
+  });
+  it("gets your variables beside GlobalApp's own", () => {
+    const variables = (of(tf, "aws_lambda_function")[0].environment as { variables: Record<string, string> }).variables;
+    expect(variables).toEqual(expect.objectContaining({ NOTES_MAX_TEXT_BYTES: "2000", STATUS: "200", HEALTH_CHECK_PATH: "/health", TABLE_NAME: expect.any(String) }));
+  });
+  it("adds your statements to the role after GlobalApp's, each with its Sid, keeping the replica's least privilege", () => {
+    const policy = of(tf, "aws_iam_role_policy")[0].policy as string;
+    const sids = [...policy.matchAll(/"Sid" = "([A-Za-z0-9]+)"/g)].map((m) => m[1]);
+    expect(sids).toEqual(["ItemsInRegionalReplica", "OwnLogGroupOnly", "FunctionStatement1", "Alerts", "XRayTraces"]);
+    expect(policy).toContain('"Action" = ["ssm:GetParameter"], "Resource" = ["arn:aws:ssm:*:*:parameter/notes/*"]');
+    expect(policy).toContain('"Condition" = {"Bool" = {"aws:SecureTransport" = "true"}}');
+    for (const action of FUNCTION_TABLE_ACTIONS) expect(policy).toContain(`"${action}"`);
+  });
+});
+
 describe("RegionalBackend: validation", () => {
   const hc = configWith().healthCheck;
   const fn = configWith().function;

@@ -2,11 +2,11 @@
  * Every command the docs show runs as shown: each `npm run …`, `npm test`, `npx cdktf …` and
  * `GLOBALAPP_CONFIG=… npm run synth` of an `sh`/`console` block in README.md and docs/ names a script
  * that exists, with options its program's own parser accepts (parse only), and config files that
- * exist (or that the page writes with `echo '…' > file`) and load. The quick ones run in full —
+ * the page writes with `echo '…' > file` (or the project has, such as examples/notes/globalapp.json) and load. The quick ones run in full —
  * every `--help`, `npm run cost`, `npm run iam`, and the verbatim `npm run synth` samples (one real
  * synth) — and a sample marked verbatim must be exactly what its command prints.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { loadConfigFromProject } from "../../model/config";
@@ -50,7 +50,12 @@ function resolveAll(): Resolved[] {
 
 const COMMANDS = resolveAll();
 const where = (r: Resolved) => `${r.command.file}:${r.command.line}: ${r.command.source.trim()}`;
-const configFile = (r: Resolved) => (r.command.env.GLOBALAPP_CONFIG === undefined ? undefined : join(r.dir, r.command.env.GLOBALAPP_CONFIG));
+/** A command's GLOBALAPP_CONFIG: the file its page writes, else the project's own (examples/…), as run from the project root. */
+const configFile = (r: Resolved) => {
+  const name = r.command.env.GLOBALAPP_CONFIG;
+  if (name === undefined) return undefined;
+  return existsSync(join(r.dir, name)) ? join(r.dir, name) : join(ROOT, name);
+};
 const runsInFull = (r: Resolved) =>
   r.kind === "npm" && (r.args.includes("--help") || r.args.includes("-h") || QUICK.has(r.name) || (r.name === "synth" && r.command.verbatim !== undefined));
 

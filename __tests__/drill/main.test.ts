@@ -92,6 +92,12 @@ describe("npm run drill usage errors (exit 2)", () => {
     [["--target", "aws", "--seed", "1"], /--seed applies to --target local only/],
     [["--target", "local", "--report", "/nonexistent-dir/drill.html"], /--report \/nonexistent-dir\/drill.html: directory \/nonexistent-dir does not exist/],
     [["--target", "local", "--report", "/tmp"], /--report \/tmp: \/tmp is a directory/],
+    [["--target", "local", "--load", "0"], /--load must be a positive number, got "0"/],
+    [["--target", "local", "--load", "200", "--time-scale", "0.1"], /--load 200 at time scale 0.1 is 2000 requests per real second; at most 1000/],
+    [["--target", "local", "--load", "5", "--routing", "route53"], /--load runs through the accelerator: not with --routing route53 or --compare/],
+    [["--target", "local", "--concurrency", "2.5"], /--concurrency must be a positive integer, got "2.5"/],
+    [["--target", "aws", "--concurrency", "4"], /--concurrency applies to --target local only/],
+    [["--target", "local", "--path", "notes"], /--path must be an absolute URL path such as "\/" or "\/get\/foobar", got "notes"/],
   ];
   let results: Awaited<ReturnType<typeof drillAsync>>[];
   let help: Awaited<ReturnType<typeof drillAsync>>;
@@ -104,8 +110,10 @@ describe("npm run drill usage errors (exit 2)", () => {
     expect(results[i].stderr).toMatch(message);
   });
 
-  it("--help describes --runs, --seed and --report", () => {
+  it("--help describes --runs, --seed, --report, --load and --concurrency", () => {
     expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/--load RPS/);
+    expect(help.stdout).toMatch(/--concurrency N/);
     expect(help.stdout).toMatch(/--runs N/);
     expect(help.stdout).toMatch(/--seed S/);
     expect(help.stdout).toMatch(/--report FILE/);

@@ -145,6 +145,8 @@ describe("deepMerge and GLOBALAPP_CONFIG", () => {
 describe("validation names the key, the value and what is allowed", () => {
   it.each([
     ["unknown region", { regions: ["us-west-2", "mars-north-1"] }, /regions\[1\] = "mars-north-1": unknown AWS region; allowed: .*eu-central-1/],
+    ["misspelt region", { regions: ["us-west-2", "eu-central-l"] }, /regions\[1\] = "eu-central-l": unknown AWS region — did you mean eu-central-1\?; allowed: /],
+    ["misspelt home region", { homeRegion: "US-WEST-2" }, /homeRegion = "US-WEST-2": unknown AWS region — did you mean us-west-2\?/],
     ["empty regions", { regions: [] }, /regions = \[\]: must name at least one region/],
     ["duplicate region", { regions: ["us-west-2", "us-west-2"] }, /regions\[1\] = "us-west-2": duplicate region/],
     ["regions not a list", { regions: "us-west-2" }, /regions = "us-west-2": must be a list/],
@@ -173,6 +175,12 @@ describe("validation names the key, the value and what is allowed", () => {
     ["function memory", { function: { memoryMb: 64 } }, /function.memoryMb = 64: must be between 128 and 10240/],
     ["reserved concurrency 0 (throttles everything)", { function: { reservedConcurrency: 0 } }, /function.reservedConcurrency = 0: must be between 1 and 1000/],
     ["log retention", { function: { logRetentionDays: 10 } }, /function.logRetentionDays = 10: allowed: 1, 3, 5/],
+    ["peak rate 0", { capacity: { peakRequestsPerSecond: 0 } }, /capacity.peakRequestsPerSecond = 0: must be above 0 and at most 10,000,000 requests per second/],
+    ["peak rate negative", { capacity: { peakRequestsPerSecond: -5 } }, /capacity.peakRequestsPerSecond = -5: must be above 0/],
+    ["peak rate as text", { capacity: { peakRequestsPerSecond: "1000" } }, /capacity.peakRequestsPerSecond = "1000": must be a number/],
+    ["function duration 0", { capacity: { functionMilliseconds: 0 } }, /capacity.functionMilliseconds = 0: must be above 0 and at most 900,000 ms/],
+    ["function duration past the timeout", { capacity: { functionMilliseconds: 3001 } }, /capacity.functionMilliseconds = 3001: must be at most function.timeoutSeconds × 1000 \(3000\)/],
+    ["unknown capacity key", { capacity: { peakRps: 10 } }, /capacity.peakRps: unknown key/],
     ["multiValueHeaders", { function: { multiValueHeaders: "yes" } }, /function.multiValueHeaders = "yes": must be true or false/],
     ["health check mode", { function: { healthCheckMode: "full" } }, /function.healthCheckMode = "full": allowed: shallow \| deep/],
     ["vpc cidr", { network: { vpcCidr: "192.168.0.0/16" } }, /network.vpcCidr = "192.168.0.0\/16"/],

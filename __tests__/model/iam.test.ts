@@ -57,6 +57,16 @@ const VARIANTS: Record<string, unknown> = {
   "GitHub delivery": { ci: { github: { repository: "acme/globalapp" } } },
   "Terraform Cloud state": { state: { backend: "cloud", organization: "acme", workspace: "globalapp" } },
   "a region being retired": { retiredRegions: ["ap-northeast-1"] },
+  "your own function with statements, GitHub delivery": {
+    ci: { github: { repository: "acme/globalapp" } },
+    function: {
+      entry: "examples/notes/handler.ts",
+      policyStatements: [
+        { actions: ["ssm:GetParameter"], resources: ["arn:aws:ssm:*:*:parameter/notes/*"], conditions: { Bool: { "aws:SecureTransport": "true" } } },
+        { sid: "NoDeletes", effect: "Deny", actions: ["ssm:DeleteParameter"], resources: ["arn:aws:ssm:*:*:parameter/*"] },
+      ],
+    },
+  },
 };
 const synths: Record<string, SynthResult> = Object.fromEntries(Object.entries(VARIANTS).map(([n, o]) => [n, synthGlobalApp(o)]));
 const inv = (name: string): StackInventory => inventoryOf(synths[name].tf);
@@ -321,10 +331,10 @@ describe("the plan policy writes nothing", () => {
 });
 
 describe("the permissions boundary", () => {
-  /** The actions the stack's own role policies grant (read from the synthesized jsonencode). */
+  /** The actions the stack's own role policies allow (read from the synthesized jsonencode; a denial needs no room in the boundary). */
   const roleActions = (r: SynthResult) =>
     Object.values(r.tf.resource.aws_iam_role_policy ?? {}).flatMap((p) =>
-      [...String(p.policy).matchAll(/"Action" = \[([^\]]*)\]/g)].flatMap((m) => [...m[1].matchAll(/"([^"]+)"/g)].map((x) => x[1])),
+      [...String(p.policy).matchAll(/"Effect" = "Allow", "Action" = \[([^\]]*)\]/g)].flatMap((m) => [...m[1].matchAll(/"([^"]+)"/g)].map((x) => x[1])),
     );
   it.each(Object.keys(VARIANTS))("%s: allows every action the stack's roles grant themselves", (name) => {
     const bounded = actionsOf(policies(name).boundary);
@@ -338,6 +348,14 @@ describe("the permissions boundary", () => {
     }
     for (const role of Object.values(synths.dev.tf.resource.aws_iam_role)) expect(role.permissions_boundary).toBeUndefined();
     expect(synths["GitHub delivery"].tf.data?.aws_caller_identity).toBeDefined();
+  });
+  it("lets your own function's allowing statements through as they are, and needs no room for its denials", () => {
+    const doc = policies("your own function with statements, GitHub delivery").boundary;
+    expect(doc.Statement.filter((s) => s.Sid.startsWith("Own"))).toEqual([
+      { Sid: "OwnFunctionStatement1", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: ["arn:aws:ssm:*:*:parameter/notes/*"], Condition: { Bool: { "aws:SecureTransport": "true" } } },
+    ]);
+    expect(actionsOf(doc).has("ssm:DeleteParameter")).toBe(false);
+    expect(policies("GitHub delivery").boundary.Statement.some((s) => s.Sid.startsWith("Own"))).toBe(false);
   });
   it("lets the tear-down cleanup delete only the security groups Global Accelerator owns", () => {
     const [del] = granting(policies("dev").boundary, "ec2:DeleteSecurityGroup");

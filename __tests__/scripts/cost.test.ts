@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { estimateCost, estimateE2eRun, usageAtMonthlyRate } from "../../model/cost";
-import { formatEstimate, USAGE } from "../../scripts/cost";
+import { capacityTable, erlangB } from "../../model/capacity";
+import { formatCapacity, formatEstimate, USAGE } from "../../scripts/cost";
 import { configWith } from "../support/synth";
 
 const ROOT = join(__dirname, "..", "..");
@@ -32,7 +33,8 @@ describe("npm run cost", () => {
   it("prints the default config's bill, with progress on stderr only", () => {
     const r = cost([]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe(formatEstimate(estimateCost(configWith()), TITLE("globalapp-dev")));
+    const average = 1e6 / (730 * 3600);
+    expect(r.stdout).toBe(`${formatEstimate(estimateCost(configWith()), TITLE("globalapp-dev"))}\n${formatCapacity(capacityTable(configWith(), average))}`);
     expect(r.stderr).toBe("cost: pricing the config from cdktf.json\n");
   });
 
@@ -41,7 +43,7 @@ describe("npm run cost", () => {
     const r = cost(["--requests-per-month", "5000000", "--gb-per-month", "20"], override);
     expect(r.status).toBe(0);
     const expected = estimateCost(configWith(override), usageAtMonthlyRate({ requestsPerMonth: 5e6, gbPerMonth: 20 }));
-    expect(r.stdout).toBe(formatEstimate(expected, TITLE("globalapp-prod")));
+    expect(r.stdout.startsWith(formatEstimate(expected, TITLE("globalapp-prod")))).toBe(true);
     expect(r.stdout).toMatch(/KMS: keys \(table\)\s+ap-northeast-1/);
     expect(r.stderr).toMatch(/from cdktf\.json \+ GLOBALAPP_CONFIG=/);
   });
@@ -58,14 +60,57 @@ describe("npm run cost", () => {
     for (const l of out.lines) expect(["aws", "secondary", "not-read"]).toContain(l.check);
   });
 
+  it("prints the capacity table after the bill: the peak rate, each region normally and without each region, throttling past the reservation", () => {
+    const r = cost([], { capacity: { peakRequestsPerSecond: 1000, functionMilliseconds: 40 }, function: { reservedConcurrency: 30 } });
+    expect(r.status).toBe(0);
+    const table = r.stdout.slice(r.stdout.indexOf("Capacity (model/capacity.ts)"));
+    expect(table.split("\n")).toEqual([
+      "Capacity (model/capacity.ts): 1,000 req/s at peak (capacity.peakRequestsPerSecond) × 40 ms an invocation, clients spread evenly over the regions.",
+      "Each cell: the region's requests per second → its concurrent executions (Little's law), and from 1 % the share",
+      "throttled with requests at random (Erlang's loss formula). Limit per region: 30 (function.reservedConcurrency).",
+      "",
+      "case                  us-west-2                           eu-central-1",
+      "--------------------  ----------------------------------  ----------------------------------",
+      "every region serving  500 req/s → 20                      500 req/s → 20",
+      "without us-west-2     lost                                1,000 req/s → 40  ✗ 30 % throttled",
+      "without eu-central-1  1,000 req/s → 40  ✗ 30 % throttled  lost",
+      "",
+    ]);
+  });
+
+  it("--json includes the capacity table: the rate it assumed, the limit and every case", () => {
+    const r = cost(["--json"], { capacity: { peakRequestsPerSecond: 1000, functionMilliseconds: 40 } });
+    expect(r.status).toBe(0);
+    const { capacity } = JSON.parse(r.stdout);
+    expect(capacity).toEqual({
+      requestsPerSecond: 1000,
+      rate: "peak",
+      functionMilliseconds: 40,
+      concurrencyLimit: 900,
+      limit: "default quota",
+      cases: [
+        { lost: null, regions: [
+          { region: "us-west-2", requestsPerSecond: 500, concurrency: 20, concurrencyLimit: 900, throttledShare: erlangB(900, 20) },
+          { region: "eu-central-1", requestsPerSecond: 500, concurrency: 20, concurrencyLimit: 900, throttledShare: erlangB(900, 20) },
+        ] },
+        { lost: "us-west-2", regions: [{ region: "eu-central-1", requestsPerSecond: 1000, concurrency: 40, concurrencyLimit: 900, throttledShare: erlangB(900, 40) }] },
+        { lost: "eu-central-1", regions: [{ region: "us-west-2", requestsPerSecond: 1000, concurrency: 40, concurrencyLimit: 900, throttledShare: erlangB(900, 40) }] },
+      ],
+    });
+    // Without a peak, the month's average rate: --requests-per-month over 730 h.
+    const average = JSON.parse(cost(["--json", "--requests-per-month", "2628000"]).stdout).capacity;
+    expect([average.rate, average.requestsPerSecond]).toEqual(["average", 1]);
+  });
+
   it.each([
     [["--requests-per-month=-5"], /--requests-per-month must be a non-negative number, got "-5"/],
-    [["--requests-per-month", "-5"], /--requests-per-month.* argument is ambiguous/],
+    [["--requests-per-month", "-5"], /--requests-per-month needs a value; one that starts with "-" is written --requests-per-month=-…/],
     [["--gb-per-month", "lots"], /--gb-per-month must be a non-negative number, got "lots"/],
     [["--hours", "0"], /--hours must be a positive number, got "0"/],
     [["--requests-per-month", ""], /--requests-per-month must be a non-negative number/],
-    [["--regions", "3"], /Unknown option '--regions'/],
-    [["extra"], /Unexpected argument 'extra'/],
+    [["--regions", "3"], /^cost: unknown option --regions \(npm run cost -- --help\)$/m],
+    [["--hour", "3"], /unknown option --hour — did you mean --hours\?/],
+    [["extra"], /unexpected argument "extra"/],
   ])("exits 2 on bad usage %j", (args, message) => {
     const r = cost(args);
     expect(r.status).toBe(2);

@@ -170,6 +170,15 @@ describe("stack outputs", () => {
   it("uses the stack's own name", () => {
     expect(STACK_NAME).toBe(STACK_NAME_OF_THE_STACK);
   });
+  it("gives --load's prediction the config's dials, weights, reservation and duration; clients are where the drill runs", () => {
+    const config = localConfig({ accelerator: { trafficDials: { "eu-central-1": 40 } }, function: { reservedConcurrency: 50 }, capacity: { functionMilliseconds: 25 } });
+    expect(awsTarget({ config, outputs }).capacity).toEqual({
+      groups: [{ region: "us-west-2", dial: 100, weight: 128 }, { region: "eu-central-1", dial: 40, weight: 128 }],
+      concurrencyLimit: 50,
+      functionMilliseconds: 25,
+      durationEmulated: false,
+    });
+  });
   it("refuses a stack without a function for a configured region", () => {
     expect(() => awsTarget({ config: localConfig(), outputs: { ...outputs, functionNames: { "us-west-2": "fn" } } })).toThrow(/no function for eu-central-1/);
   });

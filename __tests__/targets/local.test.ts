@@ -52,3 +52,18 @@ it("watchHealth on a running system sees the target turn unhealthy, then the acc
     await target.close();
   }
 });
+
+it("gives --load's prediction what the running system runs: its dials, its concurrency, and the config's duration, which it does not hold", async () => {
+  const target = await localTarget({ config: localConfig({ capacity: { functionMilliseconds: 25 } }), adminUrl });
+  try {
+    expect(target.capacity).toEqual({
+      groups: [{ region: "us-west-2", dial: 100, weight: 128 }, { region: "eu-central-1", dial: 100, weight: 128 }],
+      concurrencyLimit: 32,
+      functionMilliseconds: 25,
+      durationEmulated: false,
+      clientRegions: ["us-west-2", "eu-central-1"],
+    });
+  } finally {
+    await target.close();
+  }
+});

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { acceleratorRecordName, latencyRecordName, usesAccelerator } from "../../model/config";
+import { acceleratorRecordName, latencyRecordName, loadConfigFromProject, ownFunctionEntry, usesAccelerator } from "../../model/config";
+import { PROJECT_ROOT } from "../../lib/project";
 import { GLOBAL_ACCELERATOR_REGION } from "../../model/regions";
 import { fullSynthDir, resourcesOf, synthGlobalApp, SynthResult } from "../support/synth";
 import { describeWithTerraform, initWorkdir, runTerraform, workdirFor } from "../support/terraform";
@@ -191,6 +192,17 @@ function testFile(r: SynthResult): string {
     assert(`${attach}.target_id == ${fn}.arn && ${attach}.target_group_arn == ${tg}.arn`, `${region}: attachment wires function to target group`);
     assert(`${tg}.health_check[0].enabled && ${tg}.health_check[0].path == "${config.healthCheck.path}"`, `${region}: health check on`);
     assert(`${fn}.environment[0].variables["TABLE_NAME"] == "${config.tableName}"`, `${region}: TABLE_NAME`);
+    if (ownFunctionEntry(config)) {
+      // Your own function gets every path; the ALB itself answers none.
+      const listeners = resourcesOf(r.tf, "aws_lb_listener").filter(([, b]) => b.provider === provider).map(([id]) => `aws_lb_listener.${id}`);
+      assert(
+        `alltrue([for l in [${listeners.join(", ")}] : l.default_action[0].type == "forward" && l.default_action[0].target_group_arn == ${tg}.arn])`,
+        `${region}: every listener forwards every path to the function's target group`,
+      );
+      for (const [name, value] of Object.entries(config.function.environment)) {
+        assert(`${fn}.environment[0].variables["${name}"] == "${value}"`, `${region}: your variable ${name}`);
+      }
+    }
     if (config.ci.github) {
       // Both roles of the region (the item API's and the tear-down helper's) carry the CI boundary.
       const roles = resourcesOf(r.tf, "aws_iam_role").filter(([, b]) => b.provider === provider).map(([id]) => `aws_iam_role.${id}`);
@@ -253,6 +265,8 @@ describeWithTerraform("terraform validate + terraform test on the synthesized st
       domain: DOMAIN,
       regions: ["us-west-2", "eu-central-1", "ap-northeast-1"],
     },
+    // The example loaded from its own config file, as GLOBALAPP_CONFIG=examples/notes/globalapp.json does.
+    "your own function: examples/notes": loadConfigFromProject(PROJECT_ROOT, { GLOBALAPP_CONFIG: join(PROJECT_ROOT, "examples", "notes", "globalapp.json") }),
   };
   const results: Record<
     string,

@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import type { FunctionAsset } from "../function-asset";
 import { logStreamsArn } from "./arn";
 import { assumeRolePolicy, type PolicyStatement, policyDocument } from "./iam";
+import { FUNCTION_ROLE_SIDS } from "../../model/config";
 
 /** The Lambda runtime and architecture every bundle targets (constructs/lib/bundle.ts: node22). */
 export const FUNCTION_RUNTIME = "nodejs22.x";
@@ -67,7 +68,7 @@ export function functionWithOwnRole(scope: Construct, spec: FunctionSpec): Funct
     assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"),
     ...(spec.permissionsBoundary ? { permissionsBoundary: spec.permissionsBoundary } : {}),
   });
-  const ownLogGroup: PolicyStatement = { sid: "OwnLogGroupOnly", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logStreamsArn(logGroup.arn)] };
+  const ownLogGroup: PolicyStatement = { sid: FUNCTION_ROLE_SIDS.logGroup, actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logStreamsArn(logGroup.arn)] };
   const policy = new IamRolePolicy(scope, "policy", {
     provider,
     role: role.id,
@@ -75,7 +76,7 @@ export function functionWithOwnRole(scope: Construct, spec: FunctionSpec): Funct
     policy: policyDocument([
       ...spec.statements(ownLogGroup),
       // X-Ray has no resource-level permissions for these two actions; "*" is the only valid resource.
-      { sid: "XRayTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
+      { sid: FUNCTION_ROLE_SIDS.xray, actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
     ]),
   });
   const fn = new LambdaFunction(scope, "function", {

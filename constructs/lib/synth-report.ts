@@ -4,6 +4,7 @@ import type { App } from "cdktf";
 import { acceleratorRecordName, type AppConfig, backendDescription, deletionProtection, latencyRecordName, overridePath, usesAccelerator } from "../../model/config";
 import { changeImpact, type Impact, sameState, WHAT_IS_LOST } from "../../model/change-impact";
 import type { SynthesizedStack } from "../../model/synthesized";
+import { busiestCases, capacityCases, capacityInputOf, formatConcurrency, formatRate, formatShare } from "../../model/capacity";
 import {
   ALB_ALIAS_TTL_SECONDS,
   GA_PROPAGATION_SECONDS,
@@ -160,6 +161,16 @@ export function synthSummary(
     lines.push(
       `  dns        predicted ${range(failover)}, recovery ${range(recovery)} (${detection}, + up to ${ROUTE53_PROPAGATION_SECONDS} s Route 53 propagation, ` +
         `+ the ${ALB_ALIAS_TTL_SECONDS} s TTL; clients that keep answers longer add that)`,
+    );
+  }
+  const peak = config.capacity.peakRequestsPerSecond;
+  if (peak !== undefined) {
+    const input = capacityInputOf(config, peak);
+    const top = busiestCases(capacityCases(input)).reduce((a, b) => (b.load.concurrency > a.load.concurrency ? b : a));
+    const limit = config.function.reservedConcurrency === undefined ? "what the default quota leaves to reserve" : "function.reservedConcurrency";
+    lines.push(
+      `  capacity   ${formatRate(peak)} req/s × ${input.functionMilliseconds} ms: at most ${formatConcurrency(top.load.concurrency)} concurrent executions in a region ` +
+        `(${top.load.region}${top.lost ? ` after losing ${top.lost}` : ""}, ${formatShare(top.load.throttledShare)} throttled); limit ${input.concurrencyLimit} (${limit})`,
     );
   }
   const warnings = [...new Set([...stacks.flatMap((s) => s.warnings), ...extraWarnings])];

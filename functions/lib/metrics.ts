@@ -8,7 +8,8 @@
  *   Requests (Count, 1 per request) and Latency (Milliseconds, handler time)
  *   dimensions  service      `${appName}-${environment}`        (one value per deployment)
  *               region       the function's own AWS_REGION      (one value per function)
- *               route        health | get | item | unmatched    (the router's route names)
+ *               route        health | get | item | unmatched    (the router's route names; with your
+ *                            own function, health | handler: functions/lib/wrapper.ts)
  *               status_class 1xx | 2xx | 3xx | 4xx | 5xx
  *
  * CloudWatch bills every distinct (namespace, metric, dimension values) as one custom metric, so every
@@ -37,16 +38,20 @@ export const LATENCY_METRIC = "Latency";
 /** Dimension names, as they appear in the EMF dimension set (and in a dashboard's SEARCH schema). */
 export const METRIC_DIMENSIONS = ["service", "region", "route", "status_class"] as const;
 
-/** Every value the `route` dimension can take: the router's routes, plus requests no route matched. */
-export const ROUTE_NAMES = ["health", "get", "item", "unmatched"] as const satisfies ReadonlyArray<Route["name"] | "unmatched">;
-export type RouteName = (typeof ROUTE_NAMES)[number];
+/** The `route` values of the item API (functions/get.ts): the router's routes, plus requests no route matched. */
+export const ITEM_API_ROUTE_NAMES = ["health", "get", "item", "unmatched"] as const satisfies ReadonlyArray<Route["name"] | "unmatched">;
+/** The `route` values of your own function (`function.entry`, functions/wrapper.ts): the health path, and requests handed to your handler. */
+export const HANDLER_ROUTE_NAMES = ["health", "handler"] as const;
+/** Every value the `route` dimension can take. A function publishes one of the two sets above, never both. */
+export const ROUTE_NAMES = [...new Set([...ITEM_API_ROUTE_NAMES, ...HANDLER_ROUTE_NAMES])] as ReadonlyArray<RouteName>;
+export type RouteName = (typeof ITEM_API_ROUTE_NAMES)[number] | (typeof HANDLER_ROUTE_NAMES)[number];
 
 /** Every value the `status_class` dimension can take (an ALB result's status is 100–599). */
 export const STATUS_CLASSES = ["1xx", "2xx", "3xx", "4xx", "5xx"] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
 
 /** The most distinct custom metrics one region's function can publish. */
-export const MAX_METRICS_PER_REGION = ROUTE_NAMES.length * STATUS_CLASSES.length * 2;
+export const MAX_METRICS_PER_REGION = Math.max(ITEM_API_ROUTE_NAMES.length, HANDLER_ROUTE_NAMES.length) * STATUS_CLASSES.length * 2;
 
 /** Environment variables that switch metrics on and name the deployment. */
 export const METRICS_NAMESPACE_VAR = "POWERTOOLS_METRICS_NAMESPACE";
@@ -102,6 +107,8 @@ export interface RequestMetricsDeps {
   readonly metrics?: Metrics;
   /** The target group's health-check path (`HEALTH_CHECK_PATH`), so `/health` counts as the health route. */
   readonly healthPath: string;
+  /** The route of an event. @default {@link routeName} (the item API's routes) */
+  readonly route?: (event: unknown, healthPath: string) => RouteName;
   /** Where a failure to publish is reported (it never fails the request). */
   readonly onError?: (error: unknown) => void;
 }
@@ -114,10 +121,11 @@ const MILLISECONDS: Unit = "Milliseconds";
 export function createRequestMetrics(deps: RequestMetricsDeps): RequestMetrics {
   const { metrics } = deps;
   if (!metrics) return { record: () => undefined };
+  const route = deps.route ?? routeName;
   return {
     record(event, result, latencyMs) {
       try {
-        metrics.addDimension("route", routeName(event, deps.healthPath));
+        metrics.addDimension("route", route(event, deps.healthPath));
         metrics.addDimension("status_class", statusClass(result.statusCode));
         metrics.addMetric(REQUESTS_METRIC, COUNT, 1);
         metrics.addMetric(LATENCY_METRIC, MILLISECONDS, Math.round(Math.max(latencyMs, 0) * 1000) / 1000);

@@ -14,6 +14,7 @@
  * sampling the ALBs' and the accelerator's counters (local/admin/traffic-meter.ts). One serialization per
  * message, whatever the number of clients; slow, vanished and surplus clients are handled by the hub.
  */
+import { probePath } from "../../model/config";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SystemEvent } from "../events";
 import { dashboardPage } from "./dashboard-page";
@@ -108,7 +109,7 @@ export class Dashboard {
   ) {
     this.hub = new SseHub(options.sse);
     this.meter = new TrafficMeter([...system.regions.keys()], options.windowSeconds);
-    this.generator = new TrafficGenerator({ url: system.acceleratorUrl, timeScale: system.timeScale, rate: options.traffic });
+    this.generator = new TrafficGenerator({ url: system.acceleratorUrl, path: probePath(system.config), timeScale: system.timeScale, rate: options.traffic });
     this.unsubscribe = system.subscribe((event) => {
       this.recent.push(event);
       if (this.recent.length > RECENT_EVENTS) this.recent.shift();

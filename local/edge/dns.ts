@@ -4,7 +4,7 @@
  *
  * - the latency name (`domain.name` with routing route53, `latency.<domain.name>` with both): the
  *   region closest to the client among those Route 53 sees healthy (local/edge/dns-health.ts), by the
- *   same distances the accelerator emulation routes by (local/edge/routing.ts byProximity; Route 53
+ *   same distances the accelerator emulation routes by (model/routing.ts byProximity; Route 53
  *   measures latency, distance stands in for it); when none is healthy, the closest of all (Route 53
  *   fails open: "if no record is healthy, all records are healthy");
  * - with routing both, `domain.name`: the accelerator's address, always;
@@ -25,7 +25,7 @@ import { type Route53Health, Route53HealthView, type Route53RegionView } from ".
 import { type DnsServerMetrics, LocalDnsServer } from "./dns-server";
 import { answerQuestion, canonicalName, type NameAnswer, zoneOf } from "./dns-zone";
 import type { Transition, TargetState } from "../region/health-checker";
-import { byProximity } from "./routing";
+import { byProximity } from "../../model/routing";
 import type { TimeScale } from "../../lib/time-scale";
 
 /** Route 53's SOA TTL, which also bounds negative caching (RFC 2308): 900 s. */

@@ -24,8 +24,9 @@ import type { ALBEvent, ALBResult } from "aws-lambda";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { setTimeout as delay } from "node:timers/promises";
 import { join } from "node:path";
-import { bundleHandler } from "../../constructs/lib/bundle";
+import { type Bundle, bundleHandler } from "../../constructs/lib/bundle";
 import { PROJECT_ROOT } from "../../lib/project";
 import { type EnvironmentOptions, type EnvironmentState, ExecutionEnvironment, InvocationError } from "./execution-environment";
 import { DEFAULT_LIMITS } from "../limits";
@@ -33,9 +34,12 @@ import { SerialQueue } from "../runtime/serial-queue";
 
 export { InvocationError, type InvocationErrorKind } from "./execution-environment";
 
-/** Writes the shipped bundle (constructs/lib/bundle.ts, the bytes in the Lambda zip) to .build/local; returns its path. */
-export function writeBundle(): string {
-  const code = bundleHandler().code;
+/**
+ * Writes a shipped bundle (constructs/lib/bundle.ts, the bytes in the Lambda zip: the item API's, or
+ * the config's own function with functionBundle) to .build/local; returns its path.
+ */
+export function writeBundle(bundle: Bundle = bundleHandler()): string {
+  const code = bundle.code;
   const dir = join(PROJECT_ROOT, ".build", "local", createHash("sha256").update(code).digest("hex").slice(0, 16));
   const file = join(dir, "index.js");
   if (!existsSync(file)) {
@@ -58,6 +62,15 @@ export interface FunctionHostOptions extends EnvironmentOptions {
   readonly initTimeoutMs?: number;
   /** Cold starts at once. @default the machine's CPU cores (at least 2) */
   readonly parallelLoads?: number;
+  /**
+   * Real ms every invocation but a health check (`priority`) holds its execution environment at
+   * least: a function's duration, emulated (the capacity model's `capacity.functionMilliseconds`,
+   * scaled to real time). A handler that answers sooner waits out the rest before its answer is
+   * returned, as a slower function would. Locally a handler answers in about a millisecond of real
+   * time, so without it the concurrency a load needs depends on the machine, not on the function.
+   * @default 0 (as long as the handler takes)
+   */
+  readonly minDurationMs?: number;
 }
 
 /** Counts since the host was created. */
@@ -173,8 +186,23 @@ export class FunctionHost {
     // Stopped between being handed the environment and starting on it: the environment is gone.
     if (env.state !== "claimed") throw new InvocationError("the function was stopped before the invocation started", "unavailable");
     this.metrics.invocations += 1;
+    const started = Date.now();
     try {
-      return await abortable(env.invoke(`${this.options.functionName}-${++this.seq}`, event, this.options.timeoutMs), signal, () => void env.close());
+      const result = await abortable(env.invoke(`${this.options.functionName}-${++this.seq}`, event, this.options.timeoutMs), signal, () => void env.close());
+      // Health checks (priority) run as long as the handler takes: a `/health` answer is quick on AWS too.
+      const rest = options.priority ? 0 : (this.options.minDurationMs ?? 0) - (Date.now() - started);
+      if (rest > 0) {
+        // Busy for the rest of the emulated duration: counted against the cap, handed to no one. A
+        // caller that gives up meanwhile only stops waiting (the function has answered already).
+        // (`state` changed under TypeScript's narrowing: the invocation's end set it to idle.)
+        if ((env.state as EnvironmentState) === "idle") env.state = "busy";
+        try {
+          await abortable(delay(rest, undefined, { signal }), signal);
+        } finally {
+          if (env.state === "busy") env.state = "idle";
+        }
+      }
+      return result;
     } catch (err) {
       if (err instanceof InvocationError) this.count(err);
       throw err;

@@ -1,4 +1,5 @@
 import { DEFAULT_REPLICATION_LAG } from "../replication";
+import { BENCH_FUNCTION_P99_MILLISECONDS } from "../capacity";
 import type { AppConfig } from "./schema";
 
 /**
@@ -21,11 +22,15 @@ export const BUILTIN_DEFAULTS: AppConfig = {
     matcher: "200",
   },
   function: {
+    entry: "functions/get.ts",
+    environment: {},
+    policyStatements: [],
     memoryMb: 256,
     timeoutSeconds: 3,
     logRetentionDays: 365,
     multiValueHeaders: false,
   },
+  capacity: { functionMilliseconds: BENCH_FUNCTION_P99_MILLISECONDS },
   network: { vpcCidr: "10.0.0.0/16", availabilityZones: {} },
   accelerator: {
     clientAffinity: "NONE",

@@ -2,11 +2,12 @@
  * Loading: built-in defaults ← cdktf.json `context.globalapp` ← the JSON file named by
  * GLOBALAPP_CONFIG (later wins, objects deep-merged, arrays replaced), validated once.
  */
-import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { BUILTIN_DEFAULTS } from "./defaults";
 import { CONFIG_SCHEMA } from "./rules";
 import { type AppConfig, CONFIG_SHAPE, STATE_FIELDS } from "./schema";
+import { closestKey } from "./suggest";
 
 /** A configuration that fails validation; the message names every bad key and value. */
 export class ConfigError extends Error {
@@ -78,10 +79,15 @@ export function parseConfig(raw: unknown): AppConfig {
     const key = formatPath(issue.path) || "(config)";
     if (byKey.has(key)) continue; // one message per key: the first problem, not a cascade of follow-ups
     const value = valueAt(raw, issue.path);
-    const shown = value === undefined ? "missing" : JSON.stringify(value);
+    const shown = value === undefined ? "missing" : shortened(JSON.stringify(value));
     byKey.set(key, `${key} = ${shown}: ${issue.code === "invalid_type" && value !== undefined ? typeMessage(issue.expected) : issue.message}`);
   }
   return failWith([...byKey.values()]);
+}
+
+/** A value as a problem line quotes it: whole up to 120 characters, else its start and its length (one readable line). */
+function shortened(json: string): string {
+  return json.length <= 120 ? json : `${json.slice(0, 100)}… (${json.length} characters)`;
 }
 
 /** Paths of every own key named "__proto__" in the raw config (JSON.parse makes them own keys). */
@@ -124,47 +130,14 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
   let schema: unknown = CONFIG_SHAPE;
   for (const p of path) {
     const shape = (schema as { shape?: Record<string, unknown> }).shape;
+    // A list's items (function.policyStatements[0]): the list was unwrapped to its element below.
+    if (typeof p === "number") continue;
     if (!shape || typeof p !== "string" || !(p in shape)) return [];
     schema = shape[p];
-    // optional(...) wraps the object schema
+    // optional(...) wraps the object schema, a list its items
     while ((schema as { unwrap?: () => unknown }).unwrap && !(schema as { shape?: unknown }).shape) schema = (schema as { unwrap: () => unknown }).unwrap();
   }
   return Object.keys((schema as { shape?: Record<string, unknown> }).shape ?? {});
-}
-
-/**
- * The known key a misspelt one most likely meant: same letters in another case, one a prefix of the
- * other, all but the last two letters in common ("intervall" → intervalSeconds), or ≤ 2 edits.
- */
-export function closestKey(key: string, known: readonly string[]): string | undefined {
-  const k = key.toLowerCase();
-  const exact = known.find((c) => c.toLowerCase() === k);
-  if (exact) return exact;
-  const common = (c: string) => {
-    let n = 0;
-    while (n < k.length && n < c.length && k[n] === c[n]) n++;
-    return n;
-  };
-  const prefix =
-    k.length >= 4 ? known.find((c) => c.toLowerCase().startsWith(k) || k.startsWith(c.toLowerCase()) || common(c.toLowerCase()) >= k.length - 2) : undefined;
-  if (prefix) return prefix;
-  let best: { key: string; distance: number } | undefined;
-  for (const c of known) {
-    const d = editDistance(k, c.toLowerCase());
-    if (d <= 2 && (!best || d < best.distance)) best = { key: c, distance: d };
-  }
-  return best?.key;
-}
-
-/** Levenshtein distance (insertions, deletions, substitutions). */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
 }
 
 function failWith(problems: string[]): never {
@@ -177,6 +150,31 @@ export interface ConfigSources {
   readonly context?: unknown;
   /** Path of a JSON file deep-merged over the context (the GLOBALAPP_CONFIG env var). @default none */
   readonly overridePath?: string;
+  /**
+   * The project root: where cdktf.json's paths (`function.entry`) are relative to, and the second
+   * place a path in the override file is looked for. @default the current directory
+   */
+  readonly projectRoot?: string;
+}
+
+/**
+ * `function.entry` as the override file means it: relative to the file's own directory, else (when
+ * nothing is there) to the project; an absolute path as it is. The result is relative to the project
+ * when it lies inside it (so messages and caches name `examples/notes/handler.ts`), else absolute.
+ * A path that exists in neither place stays the file-relative one: bundling then names it missing.
+ */
+export function resolveEntry(entry: string, configFile: string, projectRoot: string): string {
+  const candidates = isAbsolute(entry) ? [entry] : [resolve(dirname(configFile), entry), resolve(projectRoot, entry)];
+  const found = candidates.find((c) => existsSync(c)) ?? candidates[0];
+  const inProject = relative(projectRoot, found);
+  return inProject.startsWith("..") || isAbsolute(inProject) ? found : inProject.split(sep).join("/");
+}
+
+/** The override with a relative `function.entry` resolved against the file ({@link resolveEntry}). */
+function withEntryResolved(override: Record<string, unknown>, configFile: string, projectRoot: string): Record<string, unknown> {
+  const fn = override.function;
+  if (!isPlainObject(fn) || typeof fn.entry !== "string" || fn.entry === "") return override;
+  return { ...override, function: { ...fn, entry: resolveEntry(fn.entry, configFile, projectRoot) } };
 }
 
 /** Reads a JSON override file, failing with a message that names the file. */
@@ -209,13 +207,31 @@ function withoutSchemaKey(raw: Record<string, unknown>, where: string): Record<s
   return rest;
 }
 
+/** Any part of a config: objects may leave out keys (they keep their built-in defaults), lists are given whole. */
+export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+/** A config as written in code: any subset of the keys of docs/configuration.md. */
+export type ConfigInput = DeepPartial<AppConfig>;
+
+/**
+ * A config for code that builds the stack itself (GlobalApp as a library): `input` deep-merged over
+ * the built-in defaults and validated, as a config file is. A relative `function.entry` is relative to
+ * the GlobalApp package: pass an absolute path for a handler of your own.
+ * @throws ConfigError naming every bad key
+ */
+export function globalAppConfig(input: ConfigInput = {}): AppConfig {
+  return parseConfig(deepMerge(BUILTIN_DEFAULTS, input));
+}
+
 /** Merges built-in defaults, the cdktf.json context and the override file, then validates once. */
 export function loadConfig(sources: ConfigSources = {}): AppConfig {
   if (sources.context !== undefined && !isPlainObject(sources.context)) {
     failWith([`context.globalapp = ${JSON.stringify(sources.context)}: must be a JSON object`]);
   }
   const context = withoutSchemaKey(sources.context ?? {}, "context.globalapp.");
-  const override = sources.overridePath ? withoutSchemaKey(readOverrideFile(sources.overridePath) as Record<string, unknown>, "") : {};
+  const override = sources.overridePath
+    ? withEntryResolved(withoutSchemaKey(readOverrideFile(sources.overridePath) as Record<string, unknown>, ""), sources.overridePath, sources.projectRoot ?? process.cwd())
+    : {};
   return parseConfig(deepMerge(deepMerge(BUILTIN_DEFAULTS, context), override));
 }
 
@@ -227,7 +243,7 @@ export function loadConfig(sources: ConfigSources = {}): AppConfig {
  */
 export function loadConfigFromProject(projectRoot: string, env: Readonly<Record<string, string | undefined>>): AppConfig {
   const cdktfJson = JSON.parse(readFileSync(join(projectRoot, "cdktf.json"), "utf8")) as { context?: { globalapp?: unknown } };
-  return loadConfig({ context: cdktfJson.context?.globalapp, overridePath: overridePath(env) });
+  return loadConfig({ context: cdktfJson.context?.globalapp, overridePath: overridePath(env), projectRoot });
 }
 
 /**

@@ -4,7 +4,9 @@
  */
 import { ITEM_ROUTE } from "../../functions/lib/env";
 import { AWS_REGIONS, azIdsOf, gaExcludedAzId, gaSupportsRegion, isAzId, latencyRoutingSupports, zoneInRegion } from "../regions";
+import { functionRules } from "./function";
 import { ACM_ARN, MATCHER } from "./patterns";
+import { healthCheckMode } from "./resolve";
 import { type AppConfig, CONFIG_SHAPE } from "./schema";
 
 /** Reports one problem: the path of the key to change and what is allowed. */
@@ -58,6 +60,9 @@ export function relationRules(c: AppConfig, issue: ReportIssue): void {
       ["function", "timeoutSeconds"],
       `must be below healthCheck.timeoutSeconds (${c.healthCheck.timeoutSeconds}) so a slow /health fails as a timeout, not a hung check`,
     );
+  }
+  if (c.capacity.functionMilliseconds > c.function.timeoutSeconds * 1000) {
+    issue(["capacity", "functionMilliseconds"], `must be at most function.timeoutSeconds × 1000 (${c.function.timeoutSeconds * 1000}): an invocation ends at the function's timeout`);
   }
   for (const key of ["trafficDials", "endpointWeights"] as const) {
     for (const r of Object.keys(c.accelerator[key])) {
@@ -115,6 +120,7 @@ export function relationRules(c: AppConfig, issue: ReportIssue): void {
       else if (isAzId(az) && gaExcludedAzId(r, az)) issue(path, `Global Accelerator does not support endpoints in ${az}; choose another of ${azIdsOf(r).join(", ")}`);
     });
   }
+  functionRules(c, healthCheckMode(c), issue);
   if (c.ci.github !== undefined && c.state.backend !== "s3") {
     // The roles come from the bootstrap stack, which exists only for S3 state.
     issue(["ci", "github", "repository"], `needs state.backend "s3" (the globalapp-state bootstrap stack creates the roles; it is not synthesized for "${c.state.backend}")`);

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { HEALTH_PATH } from "../../functions/lib/env";
 import { AWS_REGIONS } from "../regions";
 import { ACM_ARN, DOMAIN_NAME, HOSTED_ZONE_ID, MATCHER, VPC_CIDR } from "./patterns";
+import { closestKey } from "./suggest";
 
 declare module "zod" {
   interface GlobalMeta {
@@ -43,7 +44,10 @@ const oneOf = <T extends string>(values: readonly [T, ...T[]]) =>
 const region = z
   .string({ error: "must be an AWS region code" })
   .refine((r) => AWS_REGIONS.includes(r), {
-    error: `unknown AWS region; allowed: ${AWS_REGIONS.join(", ")}`,
+    error: (issue) => {
+      const guess = typeof issue.input === "string" ? closestKey(issue.input, AWS_REGIONS) : undefined;
+      return `unknown AWS region${guess ? ` — did you mean ${guess}?` : ""}; allowed: ${AWS_REGIONS.join(", ")}`;
+    },
   })
   .meta({ allowed: "AWS region code", enum: [...AWS_REGIONS] });
 
@@ -74,7 +78,71 @@ const healthCheckSchema = z.strictObject({
     }),
 }).describe("The ALB target group's health check. Global Accelerator follows this health for ALB endpoints, so it decides how fast a failing region is drained.");
 
+/**
+ * One IAM statement for the function's role (`function.policyStatements`). The shape is checked here;
+ * what the statement means (explicit actions that exist, no iam:, ARNs that fit them, condition keys)
+ * is checked by ./function.ts against AWS's Service Authorization Reference.
+ */
+const policyStatementSchema = z.strictObject({
+  sid: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,128}$/, { error: "must be 1-128 letters and digits (IAM's Sid)" })
+    .optional()
+    .meta({ allowed: "letters and digits", defaultText: "`FunctionStatement<n>` (n counts from 1)", description: "The statement's id in the role's policy." }),
+  effect: oneOf(["Allow", "Deny"]).optional().meta({ defaultText: "`Allow`", description: "Whether the statement allows or denies its actions." }),
+  actions: z
+    .array(z.string({ error: "must be an IAM action such as \"ssm:GetParameter\"" }), { error: "must be a list of IAM actions" })
+    .min(1, { error: "must name at least one action" })
+    .meta({
+      allowed: '`"service:Action"` names that exist in AWS\'s Service Authorization Reference; no wildcards, no `iam:` actions',
+      description: "The actions, each spelled out.",
+    }),
+  resources: z
+    .array(z.string({ error: 'must be an ARN such as "arn:aws:ssm:*:*:parameter/notes/*"' }), { error: "must be a list of ARNs" })
+    .min(1, { error: "must name at least one resource" })
+    .meta({
+      allowed: '`arn:partition:service:region:account:resource` with `*` and `?` wildcards; `"*"` only for actions without resource-level permissions',
+      description: "The resources the actions apply to; each must fit a resource type of one of the actions.",
+    }),
+  conditions: z
+    .record(
+      z.string(),
+      z.record(z.string(), z.union([z.string(), z.array(z.string())], { error: "must be a string or a list of strings" }), {
+        error: 'must map condition keys to values, e.g. {"aws:RequestedRegion": "eu-central-1"}',
+      }),
+      { error: 'must map condition operators to keys and values, e.g. {"StringEquals": {"aws:RequestedRegion": "eu-central-1"}}' },
+    )
+    .optional()
+    .meta({
+      allowed: "IAM condition operators → condition keys that exist for the actions → a value or a list of values",
+      defaultText: "none",
+      description: "When the statement applies.",
+    }),
+});
+
 const functionSchema = z.strictObject({
+  entry: z
+    .string({ error: "must be the path of a .ts, .mts, .js or .mjs file" })
+    .regex(/\.(ts|mts|js|mjs)$/, { error: "must be the path of a .ts, .mts, .js or .mjs file" })
+    .meta({
+      allowed: "a `.ts`, `.mts`, `.js` or `.mjs` ES module, relative to the config file that sets it (or the project), or absolute",
+      description:
+        "The function's code: a module that exports `handler(event: ALBEvent, context)` returning an `ALBResult`. Bundled with esbuild into the same package for every region; the default is the article's item API. Any other entry is wrapped: GlobalApp answers `healthCheck.path` (STATUS, shallow or deep) and hands every other request to your handler, and the ALBs forward every path to it (docs/your-own-function.md).",
+    }),
+  environment: z
+    .record(z.string(), z.string({ error: "must be a string" }), { error: "must be a JSON object of names to string values" })
+    .meta({
+      allowed: "names of letters, digits and `_` starting with a letter → string values; not `AWS_…`, `HEALTH_CHECK_…` or a name GlobalApp sets; 4 KB in all, GlobalApp's own included",
+      description: "Extra environment variables of the function in every region.",
+    }),
+  policyStatements: z
+    .array(policyStatementSchema, { error: "must be a list of IAM statements" })
+    .meta({
+      allowed:
+        "statements `{sid?, effect?, actions, resources, conditions?}`: `actions` named one by one (`\"ssm:GetParameter\"`: no wildcards, no `iam:`), `resources` ARNs or ARN patterns that fit them (`\"*\"` only for actions without resource-level permissions), `effect` `Allow` (default) or `Deny`, `sid` letters and digits",
+      description:
+        "Extra IAM statements for the function's role in every region, beside its own (its replica, its log group, X-Ray). Checked against AWS's Service Authorization Reference: every action exists and is spelled out, no `iam:` actions, every resource an ARN (pattern) that fits one of the actions.",
+    }),
   memoryMb: intRange(128, 10240, " MB").describe("Memory of the function in every region, MB (Lambda sizes CPU with it)."),
   timeoutSeconds: intRange(1, 900, " s").describe(
     "Function timeout, seconds; must be below `healthCheck.timeoutSeconds`, so a hung `/health` fails as a timeout.",
@@ -105,6 +173,28 @@ const functionSchema = z.strictObject({
       "Reserved concurrent executions per region, a hard cap. AWS also requires 100 unreserved executions left in the account, so a new account with a low concurrency quota may refuse it.",
   }),
 }).describe("The Lambda function in every region (nodejs22.x, arm64).");
+
+/** A number in (0, `max`], with one error naming the range. */
+const positiveUpTo = (max: number, unit: string) =>
+  z
+    .number({ error: `must be a number above 0 and at most ${max.toLocaleString("en-US")}${unit}` })
+    .gt(0, { error: `must be above 0 and at most ${max.toLocaleString("en-US")}${unit}` })
+    .max(max, { error: `must be above 0 and at most ${max.toLocaleString("en-US")}${unit}` });
+
+/** What the capacity model (model/capacity.ts) predicts from: the peak load and the function's duration. */
+const capacitySchema = z.strictObject({
+  peakRequestsPerSecond: positiveUpTo(10_000_000, " requests per second").optional().meta({
+    allowed: "above 0, at most 10,000,000",
+    defaultText: "none: no capacity warnings (`npm run cost` prices the table at the month's average rate)",
+    description:
+      "Client requests per second at peak, all regions together. Clients are taken to be spread evenly over the regions, each routed as the accelerator routes it (closest healthy region, traffic dials, endpoint weights). Synth then warns when a region, normally or left after losing any one other, would have at least 1 % of its requests throttled at `function.reservedConcurrency` or at the 900 executions the account's default quota leaves to reserve, or would take more than Lambda's 10,000 requests per second (docs/failover.md, \"Capacity\").",
+  }),
+  functionMilliseconds: positiveUpTo(900_000, " ms").meta({
+    allowed: "above 0, at most `function.timeoutSeconds` × 1000",
+    description:
+      "How long one invocation takes, ms: the capacity model's duration (concurrency = requests per second × duration). The default is the warm p99 of the shipped handler's `GET /get/{id}` in the function benchmark (docs/benchmarks.md, 2026-12-01, 2 cores, against a local DynamoDB); on AWS a GetItem adds its network round trip, and your own function (`function.entry`) takes what it takes: put its CloudWatch `Duration` p99 here.",
+  }),
+}).describe("The load the regions must carry, also after losing one: what the capacity model predicts from (docs/failover.md, \"Capacity\").");
 
 const networkSchema = z.strictObject({
   // The public subnets are 10.N.0.0/24 and 10.N.1.0/24: N is the only free part, written canonically
@@ -422,6 +512,7 @@ export const CONFIG_SHAPE = z
     }),
     healthCheck: healthCheckSchema,
     function: functionSchema,
+    capacity: capacitySchema,
     network: networkSchema,
     accelerator: acceleratorSchema,
     https: httpsSchema,
@@ -442,6 +533,10 @@ export const CONFIG_SHAPE = z
 export type HealthCheckSettings = z.infer<typeof healthCheckSchema>;
 /** Lambda function settings. */
 export type FunctionSettings = z.infer<typeof functionSchema>;
+/** The peak load and the function's duration the capacity model predicts from. */
+export type CapacitySettings = z.infer<typeof capacitySchema>;
+/** One extra IAM statement for the function's role (`function.policyStatements`). */
+export type FunctionPolicyStatement = z.infer<typeof policyStatementSchema>;
 /** Per-region network settings. */
 export type NetworkSettings = z.infer<typeof networkSchema>;
 /** Global Accelerator settings. */

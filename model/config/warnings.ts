@@ -3,6 +3,7 @@
  * that an operator should make knowingly. `npm run synth` prints them on stderr; the stack also adds
  * them as cdktf annotations, so `cdktf synth|diff|deploy` print them too.
  */
+import { capacityWarnings } from "../capacity";
 import { isOptInRegion } from "../regions";
 import { httpsEnabled, usesAccelerator } from "./resolve";
 import type { AppConfig } from "./schema";
@@ -39,5 +40,6 @@ export function configWarnings(config: AppConfig): ConfigWarning[] {
       }
     }
   }
+  warnings.push(...capacityWarnings(config));
   return warnings;
 }

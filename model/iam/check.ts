@@ -110,9 +110,13 @@ type Step = { readonly lit: string } | { readonly one: string } | { readonly any
 
 /**
  * Variables of ARN formats whose values may hold "/" (IAM paths, S3 object keys, log group names,
- * KMS alias names). Every other variable is one path segment.
+ * KMS alias names, Systems Manager parameter hierarchies such as `parameter/notes/limits`:
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-hierarchies.html,
+ * Secrets Manager names such as `secret:prod/notes/db-AbCdEf`:
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html).
+ * Every other variable is one path segment.
  */
-const PATH_VARIABLE = /Path$|^ObjectName$|^LogGroupName$|^Alias$|^RelativeId$|^ResourcePath$|^Key$/;
+const PATH_VARIABLE = /Path$|^ObjectName$|^LogGroupName$|^Alias$|^RelativeId$|^ResourcePath$|^Key$|^ParameterNameWithoutLeadingSlash$|^SecretId$/;
 
 /** An ARN format of the reference as steps: `${Var}` is one or more characters (no ":"; no "/" unless a path). */
 function formatSteps(format: string): Step[] {

@@ -9,7 +9,7 @@
  * https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services
  * https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims
  */
-import { type AppConfig, stateKey } from "../config";
+import { type AppConfig, functionStatementSid, stateKey } from "../config";
 import type { IamContext } from "./scopes";
 
 /** GitHub's OIDC issuer. */
@@ -63,11 +63,16 @@ export const PRINCIPAL_ACCOUNT = "${aws:PrincipalAccount}";
 
 /** Where the policies point for a config: the account, the boundary and (S3 state) the state object. */
 export function iamContext(config: AppConfig, account: string = PRINCIPAL_ACCOUNT): IamContext {
+  // Denials need no room in the boundary: only what your function's statements allow.
+  const functionGrants = config.function.policyStatements.flatMap((s, i) =>
+    (s.effect ?? "Allow") === "Allow" ? [{ sid: functionStatementSid(s, i), actions: s.actions, resources: s.resources, ...(s.conditions ? { conditions: s.conditions } : {}) }] : [],
+  );
   return {
     account,
     permissionsBoundaryArn: boundaryArn(config, account),
     ...(config.retiredRegions.length > 0 ? { retiredRegions: config.retiredRegions } : {}),
     ...(config.state.backend === "s3" ? { state: { bucket: config.state.bucket, key: stateKey(config) } } : {}),
+    ...(functionGrants.length > 0 ? { functionGrants } : {}),
   };
 }
 

@@ -169,9 +169,10 @@ export const FUNCTION_ITEM_ACTIONS = ["dynamodb:DeleteItem", "dynamodb:GetItem",
 /**
  * The permissions boundary of every role the deploy role creates: the most any GlobalApp function may
  * do, whatever its own policy says. The item API on the table, its own log streams, X-Ray, the table
- * keys only through DynamoDB, and for the tear-down cleanup function the lookups and the deletion of
+ * keys only through DynamoDB, for the tear-down cleanup function the lookups and the deletion of
  * the security group Global Accelerator leaves in each VPC (GA tags it AWSServiceName=GlobalAccelerator;
- * AWS's AWSGlobalAcceleratorSLRPolicy deletes it under that same condition).
+ * AWS's AWSGlobalAcceleratorSLRPolicy deletes it under that same condition), and what your own
+ * function's statements allow (`function.policyStatements`, checked like every policy).
  */
 export function boundaryPolicy(inv: StackInventory, ctx: IamContext): PolicyDocument {
   const grants: Grant[] = [
@@ -189,7 +190,16 @@ export function boundaryPolicy(inv: StackInventory, ctx: IamContext): PolicyDocu
       conditions: { StringEquals: { "kms:ViaService": tableRegions(inv).map((r) => `dynamodb.${r}.amazonaws.com`) } },
     });
   }
-  return document(statements(grants, inv, ctx));
+  const own = statements(grants, inv, ctx);
+  // Your own function's statements (function.policyStatements) as they are: else the boundary would deny them.
+  const taken = new Set(own.map((s) => s.Sid));
+  for (const g of ctx.functionGrants ?? []) {
+    let sid = `Own${g.sid}`;
+    for (let n = 2; taken.has(sid); n++) sid = `Own${g.sid}${n}`;
+    taken.add(sid);
+    own.push({ Sid: sid, Effect: "Allow", Action: [...g.actions], Resource: [...g.resources], ...(g.conditions ? { Condition: g.conditions } : {}) });
+  }
+  return document(own);
 }
 
 /** The policy of one role. */

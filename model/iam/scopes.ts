@@ -27,6 +27,16 @@ export interface IamContext {
    * under the same names. @default none
    */
   readonly retiredRegions?: readonly string[];
+  /**
+   * What your own function's role may do beyond GlobalApp's statements (config
+   * `function.policyStatements` that allow): the permissions boundary lets it through. @default none
+   */
+  readonly functionGrants?: readonly {
+    readonly sid: string;
+    readonly actions: readonly string[];
+    readonly resources: readonly string[];
+    readonly conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+  }[];
 }
 
 /** The scopes a grant can name; each resolves to a list of ARN patterns. */

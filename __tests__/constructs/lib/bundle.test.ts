@@ -1,7 +1,9 @@
-import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundleHandler, bundleWithCache } from "../../../constructs/lib/bundle";
+import type { ALBResult } from "aws-lambda";
+import { bundleHandler, bundleWithCache, functionBundle } from "../../../constructs/lib/bundle";
+import { ConfigError, FUNCTION_WRAPPER } from "../../../model/config";
 
 /**
  * The on-disk bundle cache: same inputs → the cached bytes; any change to a file the bundle was
@@ -130,5 +132,83 @@ describe("bundleHandler", () => {
   });
   it("memoizes per process: the same Bundle object for the same options", () => {
     expect(bundleHandler()).toBe(bundleHandler());
+  });
+});
+
+describe("your own function (function.entry) inside the wrapper", () => {
+  /** The wrapped bundle's handler, loaded as Lambda loads index.js, with the variables Lambda and the stack set. */
+  const load = (code: Buffer) => {
+    const mod: { exports: { handler?: (e: unknown, c: unknown) => Promise<ALBResult> } } = { exports: {} };
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_REGION: "eu-west-1", TABLE_NAME: "GlobalApp", STATUS: "200" });
+    try {
+      new Function("module", "exports", "require", code.toString())(mod, mod.exports, require);
+    } finally {
+      process.env = saved;
+    }
+    return mod.exports.handler!;
+  };
+  const event = (path: string) => ({ httpMethod: "GET", path, headers: {}, body: "", isBase64Encoded: false });
+
+  it("bundles your handler inside GlobalApp's wrapper, rebuilding when your files or your own node_modules change", async () => {
+    const p = project();
+    mkdirSync(join(p.dir, "node_modules", "greeting"), { recursive: true });
+    const pkg = p.write("node_modules/greeting/index.js", `exports.greeting = "hello";`);
+    p.write("node_modules/greeting/package.json", `{"name":"greeting","main":"index.js"}`);
+    p.write("handler.ts", `import { greeting } from "greeting";\nexport async function handler(e: { path: string }) { return { statusCode: 200, body: greeting + " " + e.path }; }`);
+    const wrapped = () => bundleWithCache({ entry: p.entry, wrapper: FUNCTION_WRAPPER, cacheDir: p.cacheDir, minify: false });
+    const first = wrapped();
+    expect(first.cache).toBe("built");
+    const answer = await load(first.bundle.code)(event("/notes/1"), { awsRequestId: "r" });
+    expect(answer).toMatchObject({ statusCode: 200, body: "hello /notes/1", headers: { "x-served-by-region": "eu-west-1" } });
+    expect(wrapped().cache).toBe("hit");
+    // Your own dependency is an input: it lives outside the project's node_modules, which the lockfiles stand for.
+    writeFileSync(pkg, `exports.greeting = "hej";`);
+    utimesSync(pkg, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const changed = wrapped();
+    expect(changed.cache).toBe("built");
+    expect((await load(changed.bundle.code)(event("/"), { awsRequestId: "r" })).body).toBe("hej /");
+    // The unwrapped build of the same entry has a slot of its own.
+    expect(bundleWithCache({ entry: p.entry, cacheDir: p.cacheDir, minify: false }).cache).toBe("built");
+  });
+
+  describe("refuses, in one line naming function.entry,", () => {
+    const dir = mkdtempSync(join(tmpdir(), "globalapp-entry-"));
+    const file = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const refusal = (entry: string): string => {
+      try {
+        functionBundle({ function: { entry, environment: {}, policyStatements: [], memoryMb: 256, timeoutSeconds: 3, logRetentionDays: 1, multiValueHeaders: false } });
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        expect((err as ConfigError).problems).toEqual([(err as Error).message]);
+        return (err as Error).message;
+      }
+      throw new Error(`${entry} bundled`);
+    };
+
+    it.each<[string, () => string, (entry: string) => RegExp]>([
+      ["a missing entry", () => join(dir, "missing.ts"), (e) => new RegExp(`^function\\.entry = "${e}": no such file$`)],
+      ["a directory", () => dir, (e) => new RegExp(`^function\\.entry = "${e}": no such file$`)],
+      ["a module without handler", () => file("other.ts", "export const other = 1;\n"), () => /: exports no function named handler \(export async function handler\(event, context\) \{ … \}\)$/],
+      ["a module without exports", () => file("none.mjs", "console.log(1);\n"), () => /: exports no function named handler .*: it has no exports$/],
+      ["a CommonJS module", () => file("cjs.js", "exports.handler = async () => ({ statusCode: 200 });\n"), () => /: is a CommonJS module \(exports\.handler \/ module\.exports\); export the handler as an ES module/],
+      ["code that does not parse, quoting esbuild's first error", () => file("broken.ts", "export async function handler( {\n  return 1;\n}\n"), (e) => new RegExp(`: does not bundle: ${e}:2:9: Expected "}" but found "1"$`)],
+      ["a relative import that is missing", () => file("rel.ts", 'import { x } from "./nope";\nexport const handler = async () => x;\n'), (e) => new RegExp(`: does not bundle: ${e}:1:18: Could not resolve "\\./nope"$`)],
+      ["a package missing from node_modules", () => file("pkg.ts", 'import leftPad from "left-pad-not-installed";\nexport const handler = async () => leftPad;\n'), (e) => new RegExp(`: imports "left-pad-not-installed", which is not in node_modules \\(npm install it\\): ${e}:1:20: Could not resolve`)],
+    ])("%s", (_name, make, expected) => {
+      const entry = make();
+      const message = refusal(entry);
+      expect(message).toMatch(new RegExp(`^function\\.entry = ${JSON.stringify(entry).replace(/[.]/g, "\\.")}: `));
+      expect(message).toMatch(expected(entry.replace(/[.]/g, "\\.")));
+      expect(message).not.toContain("\n");
+    });
+  });
+
+  it("builds the article's item API without the wrapper, exactly as before", () => {
+    const config = { function: { entry: "functions/get.ts", environment: {}, policyStatements: [], memoryMb: 256, timeoutSeconds: 3, logRetentionDays: 1, multiValueHeaders: false } };
+    expect(functionBundle(config)).toBe(bundleHandler());
   });
 });

@@ -17,12 +17,13 @@ export type Handler = (event: ALBEvent, context?: Context) => Promise<ALBResult>
 
 const sources = new Map<string, string>();
 
-/** The shipped bundle's source (of `entry`, default the item API), built once per test file. */
-export function bundleSource(entry = "functions/get.ts"): string {
-  let code = sources.get(entry);
+/** The shipped bundle's source (of `entry`, default the item API; inside `wrapper` when given), built once per test file. */
+export function bundleSource(entry = "functions/get.ts", wrapper?: string): string {
+  const key = `${entry}|${wrapper ?? ""}`;
+  let code = sources.get(key);
   if (code === undefined) {
-    code = bundleHandler({ entry }).code.toString("utf8");
-    sources.set(entry, code);
+    code = bundleHandler({ entry, wrapper }).code.toString("utf8");
+    sources.set(key, code);
   }
   return code;
 }
@@ -64,18 +65,27 @@ export function captureStdout(): CapturedStdout {
 /**
  * Evaluates a fresh copy of the bundle as a CommonJS module whose `process.env` is `env` (merged over
  * {@link BASE_ENV}; a key set to undefined is removed). Returns its `handler`. With `stdout`, the copy's
- * `process.stdout` (where Powertools writes logs and EMF metrics) is that stream instead of the test's.
+ * `process.stdout` (where Powertools writes logs and EMF metrics) is that stream instead of the test's;
+ * with `stderr`, its `process.stderr` (Powertools' warnings and errors).
  */
 export function loadBundledHandler(env: Record<string, string | undefined> = {}, options: { stdout?: Writable } = {}): Handler {
   return loadBundle<Handler>("functions/get.ts", env, options);
 }
 
-/** {@link loadBundledHandler} for any bundled entry (e.g. the tear-down function): its `handler`. */
-export function loadBundle<H>(entry: string, env: Record<string, string | undefined> = {}, options: { stdout?: Writable } = {}): H {
+/**
+ * {@link loadBundledHandler} for any bundled entry (e.g. the tear-down function, or your own function
+ * inside `options.wrapper`): its `handler`.
+ */
+export function loadBundle<H>(
+  entry: string,
+  env: Record<string, string | undefined> = {},
+  options: { stdout?: Writable; stderr?: Writable; wrapper?: string } = {},
+): H {
   const ownEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...BASE_ENV, ...env })) if (v !== undefined) ownEnv[k] = v;
   const ownProcess = new Proxy(process, {
-    get: (target, prop) => (prop === "env" ? ownEnv : prop === "stdout" && options.stdout ? options.stdout : Reflect.get(target, prop)),
+    get: (target, prop) =>
+      prop === "env" ? ownEnv : prop === "stdout" && options.stdout ? options.stdout : prop === "stderr" && options.stderr ? options.stderr : Reflect.get(target, prop),
   });
   const file = join(PROJECT_ROOT, ".build", "test-bundle", "index.js");
   const realRequire = createRequire(file);
@@ -84,7 +94,7 @@ export function loadBundle<H>(entry: string, env: Record<string, string | undefi
   // runInThisContext, not new Function: jest runs tests in a vm context of its own, and errors raised
   // by Node's net module (ECONNREFUSED, …) must be instances of the same Error as the bundle's, as in Lambda.
   const evaluate = runInThisContext(
-    `(function (exports, require, module, __filename, __dirname, process) {${bundleSource(entry)}\n})`,
+    `(function (exports, require, module, __filename, __dirname, process) {${bundleSource(entry, options.wrapper)}\n})`,
     { filename: file },
   ) as (...args: unknown[]) => void;
   evaluate(module.exports, ownRequire, module, file, join(file, ".."), ownProcess);

@@ -57,6 +57,26 @@ describe("FunctionHost: Lambda concurrency", () => {
     expect(h.environments.live).toBeLessThanOrEqual(2);
   });
 
+  it("holds the environment for the emulated duration (minDurationMs) after the handler answered: the cap counts it", async () => {
+    const h = host({ concurrency: 1, minDurationMs: 60_000 });
+    await h.start();
+    const marker = join(dir, "held");
+    const held = new AbortController();
+    const first = kindOf(h.invoke(event({ marker, id: "first" }), { signal: held.signal }));
+    // The handler has answered (its marker is written), yet the invocation still holds the only environment…
+    await waitFor("the handler to answer", () => markers(marker).length === 1);
+    expect(await kindOf(h.invoke(event(), { signal: AbortSignal.timeout(5000) }))).toBe("throttled");
+    // …until its duration is over, or, here, its caller gives up: then the environment serves again.
+    held.abort();
+    expect(await first).toBe("aborted");
+    expect(h.metrics).toMatchObject({ invocations: 1, throttles: 1, timeouts: 0, errors: 0 });
+    const next = new AbortController();
+    const second = kindOf(h.invoke(event(), { signal: next.signal }));
+    await waitFor("the second invocation to start", () => h.metrics.invocations === 2);
+    next.abort();
+    expect(await second).toBe("aborted");
+  });
+
   it("does not queue an invocation behind a busy one (a health check is an invocation of its own)", async () => {
     const h = host({ concurrency: 2, timeoutMs: 3000 });
     await h.start();

@@ -77,6 +77,11 @@ describe("resources", () => {
     expect(arnPatternMatchesFormat("arn:aws:s3:::bucket/*", "arn:${Partition}:s3:::${BucketName}/${ObjectName}")).toBe(true);
     expect(arnPatternMatchesFormat("arn:aws:iam::1:role/path/to/r", "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}")).toBe(true);
   });
+  it("take hierarchical names where the service allows them: SSM parameters and Secrets Manager secrets", () => {
+    expect(resourceTypesMatching("ssm:GetParameter", "arn:aws:ssm:*:*:parameter/notes/limits/*")).toEqual(["parameter"]);
+    expect(resourceTypesMatching("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/notes/db-*")).toEqual(["Secret"]);
+    expect(resourceTypesMatching("dynamodb:GetItem", "arn:aws:dynamodb:*:*:table/a/b")).toEqual([]);
+  });
   it("name the resource types an entry can match", () => {
     expect(resourceTypesMatching("dynamodb:Query", `${A}/index/*`)).toEqual(["index"]);
     expect(resourceTypesMatching("s3:ListBucket", "arn:aws:s3:::bucket")).toEqual(["bucket"]);

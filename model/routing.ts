@@ -1,5 +1,7 @@
 /**
- * Global Accelerator's choice of endpoint for a new connection, as AWS documents it, without I/O:
+ * Global Accelerator's choice of endpoint for a new connection, as AWS documents it, without I/O
+ * (the local accelerator routes every connection by it; the capacity model, model/capacity.ts,
+ * takes its expected shares):
  *
  * - endpoint groups are tried closest first (to the client's location);
  * - a group with a traffic dial of d% takes d% of the connections that reach it; the rest go on to
@@ -12,8 +14,10 @@
  *   while health and settings stay the same.
  */
 import { createHash } from "node:crypto";
-import { regionDistanceKm } from "../../model/regions";
-import type { TargetState } from "../region/health-checker";
+import { regionDistanceKm } from "./regions";
+
+/** An endpoint's health as the accelerator last heard of it: `initial` (not checked yet) counts as not healthy. */
+export type EndpointHealth = "initial" | "healthy" | "unhealthy";
 
 /** One endpoint (here: a region's ALB) as the accelerator sees it. */
 export interface EndpointView {
@@ -21,7 +25,7 @@ export interface EndpointView {
   /** 0–255; 0 sends it nothing. */
   readonly weight: number;
   /** Health as last propagated to the accelerator. */
-  readonly health: TargetState;
+  readonly health: EndpointHealth;
 }
 
 /** One endpoint group (one per region). */
@@ -64,6 +68,20 @@ export function byProximity<T extends { region: string }>(groups: readonly T[], 
     .map((x) => x.g);
 }
 
+const usable = (e: EndpointView, failOpen: boolean) => e.weight > 0 && (failOpen || e.health === "healthy");
+
+/**
+ * The groups a new connection from `clientRegion` may go to, closest first: those with a dial above 0
+ * and a usable endpoint (healthy, weight above 0); when no endpoint is healthy, the same as if all
+ * were (fail-open). Empty when every dial or every weight is 0.
+ */
+function candidatesFor(groups: readonly EndpointGroupView[], clientRegion: string): { readonly groups: EndpointGroupView[]; readonly failOpen: boolean } {
+  const eligible = (failOpen: boolean) =>
+    byProximity(groups, clientRegion).filter((g) => g.dial > 0 && g.endpoints.some((e) => usable(e, failOpen)));
+  const healthy = eligible(false);
+  return healthy.length > 0 ? { groups: healthy, failOpen: false } : { groups: eligible(true), failOpen: true };
+}
+
 /**
  * Chooses the endpoint for a new connection, or undefined when no endpoint can take traffic at all
  * (every dial at 0 or every weight at 0).
@@ -73,15 +91,7 @@ export function routeConnection(
   clientRegion: string,
   draw: (salt: string) => number,
 ): RouteDecision | undefined {
-  const usable = (e: EndpointView, failOpen: boolean) => e.weight > 0 && (failOpen || e.health === "healthy");
-  const eligible = (failOpen: boolean) =>
-    byProximity(groups, clientRegion).filter((g) => g.dial > 0 && g.endpoints.some((e) => usable(e, failOpen)));
-  let failOpen = false;
-  let candidates = eligible(false);
-  if (candidates.length === 0) {
-    failOpen = true;
-    candidates = eligible(true);
-  }
+  const { groups: candidates, failOpen } = candidatesFor(groups, clientRegion);
   if (candidates.length === 0) return undefined;
   const group = candidates.find((g) => draw(`dial|${g.region}`) < g.dial / 100) ?? candidates[0];
   const endpoints = group.endpoints.filter((e) => usable(e, failOpen));
@@ -89,4 +99,26 @@ export function routeConnection(
   let point = draw(`weight|${group.region}`) * total;
   const endpoint = endpoints.find((e) => (point -= e.weight) < 0) ?? endpoints[endpoints.length - 1];
   return { region: group.region, endpointId: endpoint.id, failOpen };
+}
+
+/**
+ * The share of a client location's new connections each region gets, in expectation: what
+ * {@link routeConnection} does with independent uniform draws, as arithmetic. Walking the candidates
+ * closest first, a group keeps its dial's share of what reaches it and passes the rest on; what every
+ * dial passed on goes to the closest candidate. Shares sum to 1 over the regions that get any, or
+ * the result is empty when no group can take traffic. Endpoints within a group (one ALB per region
+ * here) share its part by weight, so a region's share is its group's.
+ */
+export function routeShares(groups: readonly EndpointGroupView[], clientRegion: string): Record<string, number> {
+  const { groups: candidates } = candidatesFor(groups, clientRegion);
+  const shares: Record<string, number> = {};
+  let reaching = 1;
+  for (const g of candidates) {
+    const kept = reaching * (g.dial / 100);
+    shares[g.region] = kept;
+    reaching -= kept;
+  }
+  if (candidates.length > 0) shares[candidates[0].region] += reaching;
+  // Groups past a 100 % dial get nothing: leave them out, as routeConnection never picks them.
+  return Object.fromEntries(Object.entries(shares).filter(([, share]) => share > 0));
 }

@@ -1,5 +1,5 @@
-import { clientRegionOf } from "../../../local/edge/accelerator";
-import { byProximity, type EndpointGroupView, flowDraw, routeConnection } from "../../../local/edge/routing";
+import { seededRandom } from "../../local/runtime/random";
+import { byProximity, type EndpointGroupView, flowDraw, routeConnection, routeShares } from "../../model/routing";
 
 const group = (region: string, health: "initial" | "healthy" | "unhealthy" = "healthy", dial = 100, weight = 128): EndpointGroupView => ({
   region,
@@ -72,7 +72,7 @@ describe("flowDraw (affinity)", () => {
   });
 });
 
-describe("proximity and client location", () => {
+describe("proximity", () => {
   it("orders groups closest first", () => {
     expect(byProximity([{ region: "us-west-2" }, { region: "eu-central-1" }, { region: "ap-northeast-1" }], "eu-west-1").map((g) => g.region)).toEqual([
       "eu-central-1",
@@ -80,9 +80,35 @@ describe("proximity and client location", () => {
       "ap-northeast-1",
     ]);
   });
-  it("reads the x-client-region header of the first request, any case, known regions only", () => {
-    expect(clientRegionOf(Buffer.from("GET / HTTP/1.1\r\nHost: x\r\nX-Client-Region: eu-central-1\r\n\r\n"))).toBe("eu-central-1");
-    expect(clientRegionOf(Buffer.from("GET / HTTP/1.1\r\nx-client-region: mars-1\r\n\r\n"))).toBeUndefined();
-    expect(clientRegionOf(Buffer.from("GET / HTTP/1.1\r\nHost: x\r\n\r\nx-client-region: eu-central-1\r\n"))).toBeUndefined();
+});
+
+describe("routeShares (the expected split of a client location's connections)", () => {
+  it.each([
+    ["the closest healthy group takes everything", [group("us-west-2"), group("eu-central-1")], "us-west-1", { "us-west-2": 1 }],
+    ["a dial keeps its share and passes the rest on", [group("us-west-2", "healthy", 30), group("eu-central-1")], "us-west-1", { "us-west-2": 0.3, "eu-central-1": 0.7 }],
+    ["what every dial passed on returns to the closest", [group("us-west-2", "healthy", 50), group("eu-central-1", "healthy", 50)], "us-west-1", { "us-west-2": 0.75, "eu-central-1": 0.25 }],
+    ["an unhealthy group is skipped", [group("us-west-2", "unhealthy"), group("eu-central-1")], "us-west-1", { "eu-central-1": 1 }],
+    ["with none healthy it fails open to the closest", [group("us-west-2", "unhealthy"), group("eu-central-1", "unhealthy")], "us-west-1", { "us-west-2": 1 }],
+    ["nothing can take traffic", [group("us-west-2", "healthy", 0)], "us-west-2", {}],
+  ])("%s", (_name, groups, client, expected) => {
+    const shares = routeShares(groups, client);
+    expect(Object.keys(shares)).toEqual(Object.keys(expected));
+    for (const [region, share] of Object.entries(expected)) expect(shares[region]).toBeCloseTo(share, 12);
+  });
+
+  it("is what routeConnection does with independent draws, counted over many connections", () => {
+    const groups = [group("us-west-2", "healthy", 40), group("eu-central-1", "healthy", 70), group("ap-northeast-1", "healthy", 50)];
+    const random = seededRandom(7);
+    const counts: Record<string, number> = {};
+    const n = 20_000;
+    for (let i = 0; i < n; i++) {
+      const region = routeConnection(groups, "us-west-1", () => random())!.region;
+      counts[region] = (counts[region] ?? 0) + 1;
+    }
+    const shares = routeShares(groups, "us-west-1");
+    // us-west-1 is closest to us-west-2, then ap-northeast-1, then eu-central-1: 0.4, 0.6 × 0.5, 0.3 × 0.7, and the 0.09 left to us-west-2.
+    expect(shares).toEqual({ "us-west-2": expect.closeTo(0.49, 12), "ap-northeast-1": expect.closeTo(0.3, 12), "eu-central-1": expect.closeTo(0.21, 12) });
+    expect(Object.keys(shares).sort()).toEqual(Object.keys(counts).sort());
+    for (const region of Object.keys(shares)) expect(Math.abs(counts[region] / n - shares[region])).toBeLessThan(0.015);
   });
 });
