@@ -77,11 +77,11 @@ Options:
                        via another's) and the writer that measures replication lag, writes not yet
                        replicated at the failover, stale reads and conflicts (JSON "data"); skipped
                        anyway with your own function.entry, which has no /items/{id}
-  --load RPS           hold RPS requests per model second through the accelerator for the whole
-                       drill (open-loop Poisson arrivals, each on a new connection; locally clients
-                       spread over the regions, and a system the drill starts holds each invocation
-                       capacity.functionMilliseconds) and report 5xx and throttles per phase against
-                       the capacity model
+  --load RPS           hold RPS requests per second (real seconds, whatever the time scale) through
+                       the accelerator for the whole drill (open-loop Poisson arrivals, each on a new
+                       connection; locally clients spread over the regions, and a system the drill
+                       starts holds each invocation capacity.functionMilliseconds) and report 5xx
+                       and throttles per phase against the capacity model
   --concurrency N      local: execution environments per region of a system the drill starts
                        (default function.reservedConcurrency, else 32); past it requests get 502
   --report FILE        also write the drill as one self-contained HTML page (no network needed):
@@ -154,7 +154,7 @@ async function main(run: CliRun): Promise<number> {
   const replication = !values["no-replication"] && ownFunctionEntry(config) === undefined;
   if (!values["no-replication"] && !replication) log("note: no replication check and no data measurement: they write through the article's /items/{id}, and function.entry is your own function");
   const { drills, client } = routingOptions(values, config.routing);
-  const load = loadOptions(values, drills, scale?.factor ?? 1);
+  const load = loadOptions(values, drills);
   const compare = drills.length > 1;
   if (choice.kind === "local" && (values["latency-url"] !== undefined || values["dns-server"] !== undefined)) {
     throw new UsageError("--latency-url and --dns-server apply to --target aws only: locally the drill asks the system's own DNS server");
@@ -276,18 +276,17 @@ const AWS_UNDO_GRACE_SECONDS = 150;
 
 /**
  * `--load RPS` and `--concurrency N`. @throws UsageError for a bad value, a rate the machine cannot
- * offer (RPS ÷ time scale past MAX_LOAD_REAL_REQUESTS_PER_SECOND), a load through Route 53, or
+ * offer (past MAX_LOAD_REAL_REQUESTS_PER_SECOND), a load through Route 53, or
  * --concurrency against AWS
  */
-function loadOptions(values: { load?: string; concurrency?: string; target?: string }, drills: readonly DrillRouting[], factor: number): { requestsPerSecond?: number; concurrency?: number } {
+function loadOptions(values: { load?: string; concurrency?: string; target?: string }, drills: readonly DrillRouting[]): { requestsPerSecond?: number; concurrency?: number } {
   const requestsPerSecond = values.load === undefined ? undefined : positive("load", values.load, 0);
   const concurrency = values.concurrency === undefined ? undefined : positive("concurrency", values.concurrency, 0, true);
   if (concurrency !== undefined && values.target === "aws") throw new UsageError("--concurrency applies to --target local only: on AWS it is function.reservedConcurrency");
   if (requestsPerSecond !== undefined) {
     if (drills.includes("route53")) throw new UsageError("--load runs through the accelerator: not with --routing route53 or --compare");
-    const real = requestsPerSecond / factor;
-    if (real > MAX_LOAD_REAL_REQUESTS_PER_SECOND) {
-      throw new UsageError(`--load ${values.load} at time scale ${factor} is ${Math.round(real)} requests per real second; at most ${MAX_LOAD_REAL_REQUESTS_PER_SECOND} (lower --load or slow the time scale)`);
+    if (requestsPerSecond > MAX_LOAD_REAL_REQUESTS_PER_SECOND) {
+      throw new UsageError(`--load ${values.load}: at most ${MAX_LOAD_REAL_REQUESTS_PER_SECOND} requests per second (past it this machine is the bottleneck the drill would measure)`);
     }
   }
   return { requestsPerSecond, concurrency };

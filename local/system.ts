@@ -59,10 +59,11 @@ export interface LocalSystemOptions {
    */
   readonly concurrency?: number;
   /**
-   * Model milliseconds every invocation holds its execution environment at least: the function's
-   * duration, emulated (a local handler answers in about a millisecond of real time, whatever the
-   * time scale), so the concurrency a load needs is what the capacity model predicts for a function
-   * of that duration (`npm run drill -- --load` sets it to capacity.functionMilliseconds).
+   * Milliseconds every invocation holds its execution environment at least: the function's
+   * duration, emulated (a local handler answers in about a millisecond), so the concurrency a load
+   * needs is what the capacity model predicts for a function of that duration (`npm run drill --
+   * --load` sets it to capacity.functionMilliseconds). Real milliseconds, like the function's
+   * timeout: the time scale compresses the control plane's timeline, not the requests.
    * @default none: as long as the handler takes
    */
   readonly functionMilliseconds?: number;
@@ -229,7 +230,7 @@ async function startRegions(
         memoryMb: config.function.memoryMb,
         concurrency: s.concurrency,
         initTimeoutMs: s.limits.functionInitTimeoutMs,
-        ...(s.functionMilliseconds !== undefined ? { minDurationMs: s.scale.toRealMs(s.functionMilliseconds / 1000) } : {}),
+        ...(s.functionMilliseconds !== undefined ? { minDurationMs: s.functionMilliseconds } : {}),
       },
       healthCheck: config.healthCheck,
       healthCheckPhaseSeconds: s.random() * config.healthCheck.intervalSeconds,

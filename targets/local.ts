@@ -67,7 +67,7 @@ export interface LocalTargetOptions {
   readonly propagationSeconds?: number;
   /** Execution environments per region of a system started here. @default config.function.reservedConcurrency, else the local default */
   readonly concurrency?: number;
-  /** Model ms every invocation of a system started here holds its environment at least (the function's duration, emulated). @default none */
+  /** Ms every invocation of a system started here holds its environment at least (the function's duration, emulated; real time, as requests are). @default none */
   readonly functionMilliseconds?: number;
   /** Seed of the health-check phases of a system started here. @default random */
   readonly seed?: number;
