@@ -6,7 +6,7 @@ import { join } from "node:path";
 /**
  * `npm run synth` end to end: main.ts in a child process (tests never import it), with
  * GLOBALAPP_CONFIG files, writing into a temp CDKTF_OUTDIR. The bad configs from the issue
- * must exit non-zero and name the offending key or value.
+ * must exit 2 (a config error, as every program exits: docs/programs.md) and name the offending key or value.
  */
 const ROOT = join(__dirname, "..");
 /** The exact command of `npm run synth` (package.json), run with this node. */
@@ -35,7 +35,8 @@ function synth(config?: unknown, options: { dir?: string; env?: NodeJS.ProcessEn
 }
 
 const BAD: Array<[unknown, RegExp]> = [
-  [{ regions: ["us-west-2", "mars-north-1"] }, /regions\[1\] = "mars-north-1": unknown AWS region/],
+  [{ regions: ["us-west-2", "mars-north-1"] }, /regions\[1\] = "mars-north-1": unknown AWS region; allowed/],
+  [{ regions: ["us-west-2", "eu-central-l"] }, /regions\[1\] = "eu-central-l": unknown AWS region — did you mean eu-central-1\?; allowed/],
   [{ regions: [] }, /regions = \[\]: must name at least one region/],
   [{ homeRegion: "ap-south-1" }, /homeRegion = "ap-south-1": must be one of regions/],
   [{ healthCheck: { intervalSeconds: 5, timeoutSeconds: 5 } }, /healthCheck.timeoutSeconds = 5: must be below healthCheck.intervalSeconds/],
@@ -76,8 +77,8 @@ describe("npm run synth (main.ts)", () => {
     expect(table.replica).toHaveLength(2);
     expect(Object.keys(tf.resource.aws_lb)).toHaveLength(3);
   });
-  it.each(BAD.map(([c, m], i) => [JSON.stringify(c), m, i] as const))("rejects %s with a non-zero exit naming the key", (_c, message, i) => {
-    expect(results[i].code).toBe(1);
+  it.each(BAD.map(([c, m], i) => [JSON.stringify(c), m, i] as const))("rejects %s with exit 2 naming the key", (_c, message, i) => {
+    expect(results[i].code).toBe(2);
     expect(results[i].stderr).toMatch(/^globalapp: invalid GlobalApp config:/);
     expect(results[i].stderr).toMatch(message);
     expect(results[i].stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -147,7 +148,8 @@ describe("npm run synth (main.ts)", () => {
     const dir = mkdtempSync(join(tmpdir(), "globalapp-main-"));
     writeFileSync(join(dir, "api.ts"), 'import pad from "left-pad-not-installed";\nexport async function handler() { return { statusCode: 200, body: pad }; }\n');
     const r = await synth({ function: { entry: "api.ts" } }, { dir });
-    expect(r.code).toBe(1);
+    // A config error, as in every program: exit 2.
+    expect(r.code).toBe(2);
     const entry = join(dir, "api.ts");
     expect(r.stderr).toBe(`globalapp: function.entry = ${JSON.stringify(entry)}: imports "left-pad-not-installed", which is not in node_modules (npm install it): ${entry}:1:16: Could not resolve "left-pad-not-installed"\n`);
     expect(existsSync(join(r.outdir, "stacks", "globalapp", "cdk.tf.json"))).toBe(false);

@@ -16,7 +16,9 @@ import { Agent } from "node:http";
 import { loadProjectConfig } from "../lib/project";
 import { startLocal } from "../local/start";
 import { timeScale } from "../lib/time-scale";
+import { runCli } from "../lib/cli";
 import { drive, httpGet } from "./lib/load";
+import { type BenchPorts, benchSystemArgs, endAtOnce } from "./lib/system-options";
 import { median, percentile, renderMarkdownTable } from "../lib/stats";
 
 export const PAGES = [0, 10, 50] as const;
@@ -90,10 +92,12 @@ async function load(url: string, count: number, connections: number): Promise<{ 
 }
 
 /** Runs the benchmark. */
-export async function measureDashboard(options: { rounds: number; requests: number; log?: (line: string) => void }): Promise<Measurement[]> {
+export async function measureDashboard(options: { rounds: number; requests: number; ports?: Partial<BenchPorts>; log?: (line: string) => void }): Promise<Measurement[]> {
   const log = options.log ?? (() => undefined);
-  const local = await startLocal({ config: loadProjectConfig(), timeScale: timeScale(0.1), port: 0, logLevel: "SILENT", admin: { port: 0 } });
+  const ports = options.ports ?? {};
+  const local = await startLocal({ config: loadProjectConfig(), timeScale: timeScale(0.1), port: ports.port ?? 0, dnsPort: ports.dnsPort ?? 0, logLevel: "SILENT", admin: { port: ports.adminPort ?? 0 } });
   const { system, admin } = local;
+  log(`local system: accelerator ${system.acceleratorUrl}, admin ${admin.url}${system.snapshot().dns ? `, DNS 127.0.0.1:${system.snapshot().dns!.port}` : ""}`);
   const cells = new Map<string, { latencies: number[]; rounds: number[]; bytes: number[] }>();
   try {
     const url = `${system.acceleratorUrl}/get/foobar`;
@@ -165,17 +169,13 @@ export function formatDashboardReport(measurements: readonly Measurement[], roun
 }
 
 if (require.main === module) {
-  const quick = process.argv.includes("--quick");
-  const rounds = quick ? 2 : 5;
-  const requests = quick ? 200 : 600;
-  measureDashboard({ rounds, requests, log: (l) => process.stderr.write(`[bench/dashboard] ${l}\n`) }).then(
-    (measurements) => {
-      console.log(formatDashboardReport(measurements, rounds, requests));
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
+  runCli("bench/dashboard", async (run) => {
+    const { quick, ports } = benchSystemArgs();
+    endAtOnce(run);
+    const rounds = quick ? 2 : 5;
+    const requests = quick ? 200 : 600;
+    const measurements = await measureDashboard({ rounds, requests, ports, log: (l) => process.stderr.write(`[bench/dashboard] ${l}\n`) });
+    console.log(formatDashboardReport(measurements, rounds, requests));
+    return 0;
+  });
 }

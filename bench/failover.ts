@@ -18,6 +18,7 @@ import {
   ROUTE53_PROPAGATION_SECONDS,
   SecondsRange,
 } from "../model/failover";
+import { runCli } from "../lib/cli";
 import { BenchReport, formatReport, renderTable } from "../lib/stats";
 
 /** One preset's row. */
@@ -111,6 +112,9 @@ export function routingReport(): BenchReport {
 }
 
 if (require.main === module) {
-  console.log(formatReport(failoverReport()));
-  console.log(formatReport(routingReport()));
+  runCli("bench/failover", async () => {
+    console.log(formatReport(failoverReport()));
+    console.log(formatReport(routingReport()));
+    return 0;
+  });
 }

@@ -25,6 +25,7 @@ import { PROJECT_ROOT } from "../lib/project";
 import { createZip } from "../constructs/lib/zip";
 import { METRICS_NAMESPACE, metricsEnvironment } from "../functions/lib/metrics";
 import { startDynalite } from "../local/store/dynalite";
+import { runCli } from "../lib/cli";
 import { percentile, renderMarkdownTable } from "../lib/stats";
 
 const QUICK = process.argv.includes("--quick");
@@ -269,9 +270,11 @@ async function main(): Promise<void> {
 
 if (process.argv.includes("--serve-dynalite")) {
   void serveDynalite();
-} else {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
+} else if (require.main === module) {
+  runCli("bench/function", async (run) => {
+    // Nothing to undo: stopped, it ends at once, and its dynalite child ends with its stdin.
+    run.onStop("stopping", 0);
+    await main();
+    return 0;
   });
 }

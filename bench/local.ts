@@ -12,7 +12,7 @@
  * for `GET /health` (no DynamoDB) and `GET /get/foobar` (a read from dynalite, in this process as in
  * `npm run local`). HTTP clients keep their connections alive, `connections` of them at once.
  *
- * Run: node -r ./scripts/ts-register.cjs bench/local.ts [--quick]   (npm run bench runs it)
+ * Run: node -r ./scripts/ts-register.cjs bench/local.ts [--quick] [--port N] [--dns-port N]   (npm run bench runs it)
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -22,7 +22,9 @@ import { toALBEvent } from "../local/region/alb-event";
 import { loadProjectConfig } from "../lib/project";
 import { writeBundle } from "../local/region/function-host";
 import { type LocalSystem, startLocalSystem } from "../local/system";
+import { runCli } from "../lib/cli";
 import { drive, httpGet, type Send } from "./lib/load";
+import { type BenchPorts, benchSystemArgs, endAtOnce } from "./lib/system-options";
 import { median, percentile, renderMarkdownTable } from "../lib/stats";
 
 /** The layers, bottom up. */
@@ -63,11 +65,14 @@ export async function measureLocal(options: {
   requests: number;
   /** Unmeasured requests per connection before each cell. @default 20 */
   warmup?: number;
+  /** Ports of the system it starts (it has no admin API). @default free ones */
+  ports?: Partial<BenchPorts>;
   log?: (line: string) => void;
 }): Promise<{ measurements: Measurement[]; environments: number }> {
   const log = options.log ?? (() => undefined);
   const config = loadProjectConfig();
-  const system = await startLocalSystem({ config, port: 0, logLevel: "SILENT" });
+  const system = await startLocalSystem({ config, port: options.ports?.port ?? 0, dnsPort: options.ports?.dnsPort ?? 0, logLevel: "SILENT" });
+  log(`local system: accelerator ${system.acceleratorUrl}${system.snapshot().dns ? `, DNS 127.0.0.1:${system.snapshot().dns!.port}` : ""}`);
   try {
     // The handler in this thread reads the same env at load as the function's environments do.
     const region = config.regions[0];
@@ -155,17 +160,13 @@ export function formatLocalReport(measurements: readonly Measurement[], environm
 }
 
 if (require.main === module) {
-  const quick = process.argv.includes("--quick");
-  const rounds = quick ? 2 : 5;
-  const requests = quick ? 100 : 400;
-  measureLocal({ rounds, requests, log: (l) => process.stderr.write(`[bench/local] ${l}\n`) }).then(
-    ({ measurements, environments }) => {
-      console.log(formatLocalReport(measurements, environments, rounds, requests));
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
+  runCli("bench/local", async (run) => {
+    const { quick, ports } = benchSystemArgs();
+    endAtOnce(run);
+    const rounds = quick ? 2 : 5;
+    const requests = quick ? 100 : 400;
+    const { measurements, environments } = await measureLocal({ rounds, requests, ports, log: (l) => process.stderr.write(`[bench/local] ${l}\n`) });
+    console.log(formatLocalReport(measurements, environments, rounds, requests));
+    return 0;
+  });
 }

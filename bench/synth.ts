@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { machineDescription, measure, memoryMethod, Sample } from "./lib/measure";
 import { PROJECT_ROOT } from "../lib/project";
+import { runCli, usage } from "../lib/cli";
 import { BenchReport, formatMemory, formatRatio, formatReport, formatSeconds, median, ratio, renderTable } from "../lib/stats";
 
 
@@ -56,10 +57,11 @@ export function parseArgs(argv: readonly string[]): { runs: number; slowRuns: nu
   return { runs: get("--runs", 5), slowRuns: get("--slow-runs", 3) };
 }
 
-async function runOnce(c: Contender): Promise<{ sample: Sample; stackJson?: string }> {
+async function runOnce(c: Contender, signal?: AbortSignal): Promise<{ sample: Sample; stackJson?: string }> {
+  if (signal?.aborted) throw signal.reason;
   const out = join(mkdtempSync(join(tmpdir(), "globalapp-bench-")), "out");
   const env = { ...process.env, CDKTF_OUTDIR: out, CHECKPOINT_DISABLE: "1", GLOBALAPP_CONFIG: "" };
-  const sample = await measure(c.argv(out), { cwd: PROJECT_ROOT, env });
+  const sample = await measure(c.argv(out), { cwd: PROJECT_ROOT, env, signal });
   if (sample.code !== 0) throw new Error(`"${c.name}" exited with ${sample.code}:\n${sample.stderr}`);
   const stackFile = join(out, "stacks", "globalapp", "cdk.tf.json");
   if (!c.synthesizes) return { sample };
@@ -68,19 +70,19 @@ async function runOnce(c: Contender): Promise<{ sample: Sample; stackJson?: stri
 }
 
 /** Runs every contender round-robin and returns the comparison. */
-export async function synthReport(options: { runs: number; slowRuns: number; log?: (line: string) => void }): Promise<BenchReport> {
+export async function synthReport(options: { runs: number; slowRuns: number; log?: (line: string) => void; signal?: AbortSignal }): Promise<BenchReport> {
   const log = options.log ?? (() => undefined);
   const samples = new Map<string, Sample[]>(CONTENDERS.map((c) => [c.name, []]));
   const stacks = new Set<string>();
   for (const c of CONTENDERS.filter((c) => !c.slow)) {
     log(`warm-up: ${c.name}`);
-    await runOnce(c);
+    await runOnce(c, options.signal);
   }
   const rounds = Math.max(options.runs, options.slowRuns);
   for (let round = 0; round < rounds; round++) {
     for (const c of CONTENDERS) {
       if (round >= (c.slow ? options.slowRuns : options.runs)) continue;
-      const { sample, stackJson } = await runOnce(c);
+      const { sample, stackJson } = await runOnce(c, options.signal);
       if (stackJson !== undefined) stacks.add(stackJson);
       samples.get(c.name)?.push(sample);
       log(`round ${round + 1}/${rounds}: ${c.name}: ${formatSeconds(sample.wallMs)}`);
@@ -119,10 +121,9 @@ export async function synthReport(options: { runs: number; slowRuns: number; log
 }
 
 if (require.main === module) {
-  synthReport({ ...parseArgs(process.argv.slice(2)), log: (l) => process.stderr.write(`${l}\n`) })
-    .then((r) => console.log(formatReport(r)))
-    .catch((err: Error) => {
-      console.error(err.message);
-      process.exit(1);
-    });
+  runCli("bench/synth", async (run) => {
+    run.onStop("stopping the command being measured");
+    console.log(formatReport(await synthReport({ ...usage(() => parseArgs(process.argv.slice(2))), log: (l) => process.stderr.write(`${l}\n`), signal: run.signal })));
+    return 0;
+  });
 }

@@ -16,6 +16,9 @@
  * failover and after the recovery; the result's `load` has its 5xx and throttles per phase beside
  * what the capacity model predicts (drill/load.ts).
  *
+ * Meanwhile (unless the replication check is off) a writer keeps writing through the same routing and
+ * watchers read each region's ALB: the data side of the failover (drill/data.ts).
+ *
  * `STATUS` is restored whatever happens (error, Ctrl-C through `signal`). Times are model seconds.
  */
 import { dnsCacheSeconds, type DnsFailoverSettings, predictDnsFailover, predictDnsRecovery, predictFailover, predictRecovery, type SecondsRange } from "../model/failover";
@@ -23,6 +26,7 @@ import type { TimeScale } from "../lib/time-scale";
 import { type ClientModel, clientModelName, DnsClient, type DnsProbeResult, probeThroughDns } from "../lib/dns-probe";
 import { probe } from "../lib/probe";
 import type { DrillRouting, DrillTarget, HealthChange } from "../targets/target";
+import { DataExperiment, type DataResult, type DataWorkload } from "./data";
 import { DrillLoad, LOAD_STEADY_SECONDS, LOAD_WARMUP_SECONDS, type LoadResult, summarizeLoad } from "./load";
 
 /** One request of the timeline. */
@@ -114,6 +118,8 @@ export interface DrillResult {
   /** The random waits before the failure and before the restore, model seconds (see DrillOptions.random). */
   readonly phaseWaitSeconds?: { readonly failover: number; readonly recovery: number };
   readonly replication?: ReplicationResult;
+  /** The data side: replication lag, writes not yet replicated at the takeover, stale reads, conflicts (drill/data.ts). */
+  readonly data?: DataResult;
   /** `--load`: the constant request rate's figures per phase, with the capacity model's prediction. */
   readonly load?: LoadResult;
   /** When STATUS=400 and the restore were applied, model seconds on the timeline's clock (the failover and recovery clocks start there). */
@@ -139,8 +145,13 @@ export interface DrillOptions {
   readonly originSamples?: number;
   /** Asked before anything changes; false aborts. @default always yes */
   readonly confirm?: (lines: readonly string[]) => Promise<boolean>;
-  /** Run the replication check. @default true */
+  /**
+   * Measure the data side: the replication check, and a writer through the routing with watchers on
+   * every region's ALB during the whole experiment (drill/data.ts). Both use the item API. @default true
+   */
   readonly replication?: boolean;
+  /** The data measurement's workload (writes per second, items, lag poll). @default drill/data.ts's defaults */
+  readonly data?: DataWorkload;
   /** Poll through the accelerator or the latency records (the target's `dns`). @default "accelerator" */
   readonly routing?: DrillRouting;
   /** Routing route53: how the client keeps DNS answers. @default honour-ttl */
@@ -318,6 +329,27 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
     const clients = target.capacity.clientRegions ? `clients spread over ${target.capacity.clientRegions.join(", ")}` : "from here";
     note(`load: ${rps} requests per second through the accelerator, each on a new connection, ${clients}`);
   }
+  const timeoutMs = options.requestTimeoutMs ?? 5000;
+  const data =
+    (options.replication ?? true)
+      ? new DataExperiment({
+          ...options.data,
+          albUrls: target.albUrls,
+          send: (p, init) => (routing === "route53" ? probeThroughDns(client!, `${dns!.url}${p}`, { timeoutMs, ...init }) : probe(`${target.acceleratorUrl}${p}`, { timeoutMs, ...init })),
+          now,
+          timeScale: scale,
+          id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+          requestTimeoutMs: timeoutMs,
+          signal,
+          note,
+        })
+      : undefined;
+  const dataWindow = { start: new Date(), end: new Date() };
+  if (data) {
+    data.start();
+    note(`data: writing ${data.itemId(0)}… through the ${routing === "route53" ? "latency records" : "accelerator"}, watching ${Object.keys(target.albUrls).length} region(s)' ALBs`);
+  }
+  let dataResult: DataResult | undefined;
   let changed = false;
   let loadResult: LoadResult | undefined;
   let failAskedAt = 0;
@@ -386,6 +418,19 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
         capacity: target.capacity,
       });
     }
+    if (data) {
+      note("data: writer stopped; waiting for every write to show in every region");
+      dataResult = await data.finish(failedAt);
+      dataWindow.end = new Date();
+      if (target.replicationLatency) {
+        const metric = await target.replicationLatency(dataWindow).catch((err: Error) => {
+          note(`data: CloudWatch ReplicationLatency not read: ${err.message}`);
+          return undefined;
+        });
+        if (metric) dataResult = { ...dataResult, replicationLatencyMetric: metric };
+      }
+      note(`data: ${dataSummary(dataResult)}`);
+    }
   } finally {
     if (changed) {
       // Error or Ctrl-C while the region was failed: put STATUS back before anything else.
@@ -393,6 +438,8 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
       note(`STATUS=${original} restored in ${origin}`);
     }
     await load?.stop();
+    // An error or Ctrl-C before the data was summarized: stop writing and delete the drill's items.
+    if (data && !dataResult) await data.abandon();
   }
 
   let replication: ReplicationResult | undefined;
@@ -447,9 +494,10 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
     ...(target.healthCheckPhaseSeconds ? { healthCheckPhaseSeconds: target.healthCheckPhaseSeconds } : {}),
     ...(phaseWaitSeconds ? { phaseWaitSeconds } : {}),
     ...(replication ? { replication } : {}),
+    ...(dataResult ? { data: dataResult } : {}),
     ...(loadResult ? { load: loadResult } : {}),
     statusChangedAt: { failure: failedAt, restore: restoredAt },
-    ok: failoverInRange && recoveryInRange && errors === 0 && (replication === undefined || replication.lagSeconds !== null),
+    ok: failoverInRange && recoveryInRange && errors === 0 && (replication === undefined || replication.lagSeconds !== null) && dataResult?.converged !== false,
     events,
     timeline,
   };
@@ -483,6 +531,12 @@ export async function replicationCheck(target: DrillTarget, writeRegion: string,
   } finally {
     await probe(writeUrl, { method: "DELETE" });
   }
+}
+
+/** One line of what the data side measured. */
+function dataSummary(d: DataResult): string {
+  const lag = d.replicationLagSeconds ? `lag p50 ${d.replicationLagSeconds.p50} s, p99 ${d.replicationLagSeconds.p99} s, max ${d.replicationLagSeconds.max} s` : "lag not measured";
+  return `${d.writes} writes, ${lag}; ${d.notYetReplicatedAtFailover ?? "—"} not yet replicated at the failover; ${d.staleReads} stale reads; ${d.conflicts ?? "—"} conflicts; ${d.converged === null ? "convergence not checked" : d.converged ? "every region converged" : "regions DISAGREE"}`;
 }
 
 function mostFrequent(values: readonly string[]): string {

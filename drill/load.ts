@@ -2,6 +2,11 @@
  * `npm run drill -- --load RPS`: a constant request rate through the accelerator for the whole drill,
  * and what became of it in each phase against what the capacity model predicts (model/capacity.ts).
  *
+ * - RPS counts real seconds, whatever the time scale. The time scale compresses the control plane's
+ *   timeline (health checks, propagation, the drill's waits); requests, function durations and
+ *   concurrency happen at real speed, so RPS × the function's duration is the concurrency the
+ *   capacity model predicts at any time scale, and `--time-scale 0.1 --load 50` offers 50 requests a
+ *   second, not 500. Phases are still marked on the drill's model clock.
  * - The load is open-loop (lib/open-loop.ts): each request starts when it is due whatever the earlier
  *   ones are doing, each on a new connection (lib/probe.ts), so a slow or throttled region cannot
  *   slow it down and the accelerator routes every request afresh. The schedule is a Poisson stream
@@ -28,8 +33,11 @@
 import { type CapacityInput, capacityCase, type CapacityCase, evenClientShares } from "../model/capacity";
 import { OpenLoop } from "../lib/open-loop";
 import { probe } from "../lib/probe";
-import type { TimeScale } from "../lib/time-scale";
+import { type TimeScale, timeScale } from "../lib/time-scale";
 import type { TargetCapacity } from "../targets/target";
+
+/** The load's schedule runs on real seconds. */
+const REAL_TIME = timeScale(1);
 
 /** The header that tells the local accelerator where a client is (local/edge/accelerator.ts CLIENT_REGION_HEADER). */
 const CLIENT_REGION_HEADER = "x-client-region";
@@ -40,7 +48,7 @@ export const LOAD_WARMUP_SECONDS = 10;
 /** Model seconds the drill holds the load steady before the failure, after the failover and after the recovery. */
 export const LOAD_STEADY_SECONDS = 20;
 
-/** The most requests per real second `--load` may ask for (RPS ÷ time scale): past it the drill's own machine is the bottleneck it would measure. */
+/** The most requests per second `--load` may ask for: past it the drill's own machine is the bottleneck it would measure. */
 export const MAX_LOAD_REAL_REQUESTS_PER_SECOND = 1000;
 
 /** One request of the load. */
@@ -62,8 +70,9 @@ export interface DrillLoadOptions {
   /** Base URL of the accelerator. */
   readonly url: string;
   readonly path: string;
-  /** Requests per model second. */
+  /** Requests per real second (the data plane runs at real speed, whatever the time scale). */
   readonly requestsPerSecond: number;
+  /** The drill's time scale: only to mark each request on the drill's model clock. */
   readonly timeScale: TimeScale;
   /** The drill's clock, model seconds. */
   readonly now: () => number;
@@ -89,12 +98,13 @@ export class DrillLoad {
     const clients = options.clientRegions;
     this.loop = new OpenLoop({
       rate: options.requestsPerSecond,
-      timeScale: options.timeScale,
+      timeScale: REAL_TIME,
       ...(options.arrivals === "even" ? {} : { random: options.random ?? Math.random }),
       start: (index, dueSeconds) => {
         const clientRegion = clients && clients.length > 0 ? clients[index % clients.length] : undefined;
-        const t = round(this.startedAt + dueSeconds);
-        const lateSeconds = round(options.now() - (this.startedAt + dueSeconds));
+        const due = this.startedAt + options.timeScale.toModelSeconds(dueSeconds * 1000);
+        const t = round(due);
+        const lateSeconds = round(options.now() - due);
         const sent = probe(`${options.url}${options.path}`, {
           timeoutMs: options.timeoutMs ?? 5000,
           ...(clientRegion ? { headers: { [CLIENT_REGION_HEADER]: clientRegion } } : {}),
@@ -189,7 +199,7 @@ export interface LoadPhase {
 
 /** `--json`'s `load`: the rate, what the prediction assumed, and each phase. */
 export interface LoadResult {
-  /** Requests per model second. */
+  /** Requests per (real) second. */
   readonly requestsPerSecond: number;
   /** Where the clients were: the locations taken in turn, or the region serving the drill (AWS). */
   readonly clients: readonly string[];

@@ -4,16 +4,16 @@
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-import { parseArgs } from "node:util";
-import { confirmOnTerminal, positive, requireTerminal, runCli, UsageError } from "../lib/cli";
+import { type CliRun, confirmOnTerminal, parseOptions, positive, requireTerminal, runCli, usage, UsageError } from "../lib/cli";
+import { EXIT } from "../lib/stop";
 import { type ClientModel, parseClientModel, parseDnsServer } from "../lib/dns-probe";
 import { loadProjectConfig } from "../lib/project";
-import { parseTimeScale } from "../lib/time-scale";
 import { installLastResortHandlers } from "../local/runtime/last-resort";
 import { parseSeed, randomSeed, seededRandom } from "../local/runtime/random";
 import { awsTarget, readStackOutputs } from "../targets/aws";
 import { localTarget } from "../targets/local";
-import { probePathOption, TARGET_OPTIONS, targetKind } from "../targets/options";
+import { mustAnswer } from "../targets/answer";
+import { httpUrl, probePathOption, TARGET_OPTIONS, targetChoice } from "../targets/options";
 import { ownFunctionEntry, probePath } from "../model/config";
 import type { DrillRouting, DrillTarget } from "../targets/target";
 import { combineCompare, formatCompareSummary } from "./compare";
@@ -29,7 +29,8 @@ export const USAGE = `Usage: npm run drill -- --target local|aws [options]
 Sets STATUS=400 in the region serving you, measures how long until traffic moves away
 (through Global Accelerator, or through Route 53's latency records as a DNS client sees
 them), restores STATUS and measures the way back; compares both with what the config
-predicts. STATUS is restored on exit, Ctrl-C included.
+predicts. Meanwhile it keeps writing, and reports what the failover cost the data.
+STATUS is restored on exit, Ctrl-C included.
 
 Options:
   --target local|aws   local: a running \`npm run local\` (admin on local.adminPort), else one started
@@ -55,23 +56,32 @@ Options:
                        each STATUS change and of --load's arrivals (0-4294967295; run i uses S + i).
                        The summary and --json name the seed, so a run can be repeated
   --yes                aws: do not ask before changing anything
-  --outputs FILE       aws: outputs file from \`npx cdktf deploy --outputs-file FILE\` instead of terraform output
-  --url URL            aws: poll this base URL (e.g. http://<accelerator static IP>) instead of its DNS name
+  --outputs FILE       aws: outputs file from \`npx cdktf deploy globalapp --outputs-file FILE\`
+                       instead of terraform output
+  --url URL            aws: poll this base URL (e.g. http://<accelerator static IP>) instead of its DNS name;
+                       it must answer, else exit 2
   --latency-url URL    aws, route53: poll this URL instead of http(s)://<latency_record_name>; its host
                        is resolved through the drill's DNS client
   --dns-server H[:P]   aws, route53: ask this resolver (e.g. 1.1.1.1) instead of the zone's
                        authoritative name servers
-  --admin URL          local: admin API of a running system (default http://127.0.0.1:<local.adminPort>)
+  --admin URL          local: admin API of a running system (default http://127.0.0.1:<local.adminPort>,
+                       else a system started for the drill); a URL given must answer, else exit 2
   --fresh              local: always start a new system for the drill
+  --port N             local: accelerator port of a system the drill starts (default: a free port; the
+                       ports are printed on stderr); implies --fresh
+  --admin-port N       local: admin API port of a system the drill starts (default: a free port); implies --fresh
+  --dns-port N         local: DNS port of a system the drill starts (default: a free port); implies --fresh
   --path P             what to request, 2xx counting as served (default: /get/foobar, the article's
                        seeded item; / when function.entry is your own function)
-  --no-replication     skip the replication check (write via one region's ALB, read via another's;
-                       skipped anyway with your own function.entry, which has no /items/{id})
-  --load RPS           hold RPS requests per model second through the accelerator for the whole
-                       drill (open-loop Poisson arrivals, each on a new connection; locally clients
-                       spread over the regions, and a system the drill starts holds each invocation
-                       capacity.functionMilliseconds) and report 5xx and throttles per phase against
-                       the capacity model
+  --no-replication     skip the data side: the replication check (write via one region's ALB, read
+                       via another's) and the writer that measures replication lag, writes not yet
+                       replicated at the failover, stale reads and conflicts (JSON "data"); skipped
+                       anyway with your own function.entry, which has no /items/{id}
+  --load RPS           hold RPS requests per second (real seconds, whatever the time scale) through
+                       the accelerator for the whole drill (open-loop Poisson arrivals, each on a new
+                       connection; locally clients spread over the regions, and a system the drill
+                       starts holds each invocation capacity.functionMilliseconds) and report 5xx
+                       and throttles per phase against the capacity model
   --concurrency N      local: execution environments per region of a system the drill starts
                        (default function.reservedConcurrency, else 32); past it requests get 502
   --report FILE        also write the drill as one self-contained HTML page (no network needed):
@@ -100,38 +110,27 @@ export const OPTIONS = {
 } as const;
 
 /** Asks before the drill changes a deployment; without a terminal, --yes is required. */
-function ask(lines: readonly string[]): Promise<boolean> {
-  requireTerminal("the drill changes your AWS deployment");
-  return confirmOnTerminal("The drill will:", lines);
+function ask(lines: readonly string[], signal: AbortSignal): Promise<boolean> {
+  return confirmOnTerminal("The drill will:", lines, signal);
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: OPTIONS,
-    strict: true,
-  });
+async function main(run: CliRun): Promise<number> {
+  const values = parseOptions(OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
-  targetKind(values.target); // local or aws, else a usage error
+  // Every option is checked before anything starts or changes.
+  const choice = targetChoice(values);
   const json = values.json ?? false;
   const out = json ? process.stderr : process.stdout;
   const log = (m: string) => out.write(`${m}\n`);
+  // What the target does (a system found or started, its ports) is progress: always on stderr.
+  const targetLog = (m: string) => process.stderr.write(`${m}\n`);
   const config = loadProjectConfig();
-  let scale;
-  try {
-    scale = values["time-scale"] === undefined ? undefined : parseTimeScale(values["time-scale"]);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const scale = choice.scale;
 
-  let reportFile: string | undefined;
-  try {
-    reportFile = values.report === undefined ? undefined : resolveReportPath(values.report);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const reportFile = values.report === undefined ? undefined : usage(() => resolveReportPath(values.report!));
   /** Writes the HTML report of `source` and says where. */
   // Written after the result is printed: a report that cannot be written never costs the result.
   // Returns false (and says why) when it could not be written.
@@ -148,81 +147,70 @@ async function main(): Promise<number> {
   const runs = positive("runs", values.runs, 1, true);
   const pollSeconds = positive("poll", values.poll, 1);
   const settle = positive("settle", values.settle, 5, true);
-  let seed: number | undefined;
-  try {
-    seed = values.seed === undefined ? undefined : parseSeed(values.seed);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (values.target === "aws" && seed !== undefined) throw new UsageError("--seed applies to --target local only: AWS's health-check phase is not ours to set");
+  const seed = values.seed === undefined ? undefined : usage(() => parseSeed(values.seed!));
+  if (choice.kind === "aws" && seed !== undefined) throw new UsageError("--seed applies to --target local only: AWS's health-check phase is not ours to set");
   const path = probePathOption(values.path, probePath(config));
-  // The replication check writes and reads through the item API (/items/{id}); your own function has its own routes.
+  // The replication check and the data measurement write and read through the item API (/items/{id}); your own function has its own routes.
   const replication = !values["no-replication"] && ownFunctionEntry(config) === undefined;
-  if (!values["no-replication"] && !replication) log("note: no replication check: it writes through the article's /items/{id}, and function.entry is your own function");
+  if (!values["no-replication"] && !replication) log("note: no replication check and no data measurement: they write through the article's /items/{id}, and function.entry is your own function");
   const { drills, client } = routingOptions(values, config.routing);
-  const load = loadOptions(values, drills, scale?.factor ?? 1);
+  const load = loadOptions(values, drills);
   const compare = drills.length > 1;
-  if (values.target === "local" && (values["latency-url"] !== undefined || values["dns-server"] !== undefined)) {
+  if (choice.kind === "local" && (values["latency-url"] !== undefined || values["dns-server"] !== undefined)) {
     throw new UsageError("--latency-url and --dns-server apply to --target aws only: locally the drill asks the system's own DNS server");
   }
-  let dnsServer;
-  try {
-    dnsServer = values["dns-server"] === undefined ? undefined : parseDnsServer(values["dns-server"]);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const dnsServer = values["dns-server"] === undefined ? undefined : usage(() => parseDnsServer(values["dns-server"]!));
+  const latencyUrl = values["latency-url"] === undefined ? undefined : httpUrl("latency-url", values["latency-url"]);
+  if (choice.kind === "aws" && !values.yes) requireTerminal("the drill changes your AWS deployment");
 
   // One target per run: on AWS the same deployment every time, locally a fresh system per run
   // (unless one is running already: then every run uses it, and its own phase).
   let aws: DrillTarget | undefined;
-  if (values.target === "aws") {
-    if (scale && scale.factor !== 1) throw new UsageError("--time-scale applies to --target local only: AWS runs in real time");
+  if (choice.kind === "aws") {
+    // A URL named explicitly must answer before anything changes.
+    if (choice.url) await mustAnswer("url", choice.url, run.signal);
     const outputs = await readStackOutputs(values.outputs);
-    aws = awsTarget({ config, outputs, acceleratorUrl: values.url, latencyUrl: values["latency-url"], dnsServer });
+    aws = awsTarget({ config, outputs, acceleratorUrl: choice.url, latencyUrl, dnsServer });
+    // Restoring STATUS on AWS takes as long as Lambda takes to apply it (a second signal quits at once).
+    run.onStop("restoring STATUS", AWS_UNDO_GRACE_SECONDS);
   } else {
     // The local system may run in this process: a failure nothing caught there is logged, not fatal.
     installLastResortHandlers((line) => process.stderr.write(`${line}\n`));
+    run.onStop("restoring STATUS, stopping the local system");
   }
-  const firstSeed = values.target === "local" ? (seed ?? randomSeed()) : undefined;
-  const targetFor = async (run: number): Promise<DrillTarget> =>
+  const firstSeed = choice.kind === "local" ? (seed ?? randomSeed()) : undefined;
+  const targetFor = async (index: number): Promise<DrillTarget> =>
     aws ??
     localTarget({
       config,
       timeScale: scale,
-      adminUrl: values.admin,
-      fresh: values.fresh,
-      seed: runSeed(firstSeed as number, run),
+      adminUrl: choice.adminUrl,
+      fresh: choice.fresh,
+      port: choice.ports.port,
+      adminPort: choice.ports.adminPort,
+      dnsPort: choice.ports.dnsPort,
+      seed: runSeed(firstSeed as number, index),
       concurrency: load.concurrency,
       // Under load the drill's own system runs the function as long as the capacity model says it takes.
       ...(load.requestsPerSecond !== undefined ? { functionMilliseconds: config.capacity.functionMilliseconds } : {}),
       needsDns: drills.includes("route53"),
-      log,
+      log: targetLog,
     });
-
-  const controller = new AbortController();
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130); // second Ctrl-C: give up at once
-    interrupted = true;
-    process.stderr.write("\ninterrupted: restoring STATUS… (Ctrl-C again to quit at once)\n");
-    controller.abort(new Error("interrupted"));
-  };
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigint);
 
   const results: Record<DrillRouting, DrillResult[]> = { accelerator: [], route53: [] };
   let target: DrillTarget | undefined;
   try {
-    for (let run = 0; run < runs; run++) {
-      target = await targetFor(run);
-      if (run === 0 && seed !== undefined && target.seed !== seed) log(`note: --seed ${seed} does not apply to the running system (its seed is ${target.seed}); --fresh starts one that uses it`);
-      if (run === 0 && target.kind === "local" && load.concurrency !== undefined && target.capacity.concurrencyLimit !== load.concurrency) {
+    for (let i = 0; i < runs; i++) {
+      target = await targetFor(i);
+      if (run.signal.aborted) throw run.signal.reason;
+      if (i === 0 && seed !== undefined && target.seed !== seed) log(`note: --seed ${seed} does not apply to the running system (its seed is ${target.seed}); --fresh starts one that uses it`);
+      if (i === 0 && target.kind === "local" && load.concurrency !== undefined && target.capacity.concurrencyLimit !== load.concurrency) {
         log(`note: --concurrency ${load.concurrency} does not apply to the running system (it runs ${target.capacity.concurrencyLimit} per region); --fresh starts one that uses it`);
       }
       for (const [k, routing] of drills.entries()) {
         const progress = new ProgressPrinter((t) => out.write(t));
         const through = routing === "route53" ? `Route 53 latency records ${target.dns?.name ?? "(none)"}` : `accelerator ${target.acceleratorUrl ?? "(none)"}`;
-        const which = `${runs > 1 ? `Run ${run + 1} of ${runs}: ` : ""}${compare ? `${k + 1} of 2: ` : ""}`;
+        const which = `${runs > 1 ? `Run ${i + 1} of ${runs}: ` : ""}${compare ? `${k + 1} of 2: ` : ""}`;
         log(`${which}${which ? "drill" : "Drill"} against ${target.kind} through ${through}, regions ${target.regions.join(", ")}`);
         try {
           results[routing].push(
@@ -233,14 +221,14 @@ async function main(): Promise<number> {
               pollSeconds,
               settle,
               // Asked once, before the first change to the deployment.
-              confirm: target.kind === "aws" && !values.yes && run === 0 && k === 0 ? ask : undefined,
+              confirm: target.kind === "aws" && !values.yes && i === 0 && k === 0 ? (lines) => ask(lines, run.signal) : undefined,
               path,
               replication,
               loadRequestsPerSecond: load.requestsPerSecond,
-              ...(target.kind === "local" ? { loadRandom: seededRandom(loadSeed(runSeed(firstSeed as number, run))) } : {}),
+              ...(target.kind === "local" ? { loadRandom: seededRandom(loadSeed(runSeed(firstSeed as number, i))) } : {}),
               // Locally the drill starts in step with the system's checks: start at a random point of the cycle.
-              random: target.kind === "local" ? seededRandom(drillSeed(runSeed(firstSeed as number, run), routing)) : undefined,
-              signal: controller.signal,
+              random: target.kind === "local" ? seededRandom(drillSeed(runSeed(firstSeed as number, i), routing)) : undefined,
+              signal: run.signal,
               onSample: (s) => progress.sample(s),
               onEvent: (e) => progress.event(e),
             }),
@@ -249,7 +237,7 @@ async function main(): Promise<number> {
           progress.end();
         }
         const last = results[routing][results[routing].length - 1];
-        if (runs > 1 || compare) log(`  ${runs > 1 ? `run ${run + 1} ` : ""}${routing}: failover ${last.failoverSeconds ?? "—"} s, recovery ${last.recoverySeconds ?? "—"} s${last.ok ? "" : " (NOT OK)"}\n`);
+        if (runs > 1 || compare) log(`  ${runs > 1 ? `run ${i + 1} ` : ""}${routing}: failover ${last.failoverSeconds ?? "—"} s, recovery ${last.recoverySeconds ?? "—"} s${last.ok ? "" : " (NOT OK)"}\n`);
       }
       if (target !== aws) await target.close();
       target = undefined;
@@ -267,9 +255,10 @@ async function main(): Promise<number> {
     const written = reportFile ? report(reportFile, runs > 1 ? result : results[drills[0]][0]) : true;
     return result.ok && written ? 0 : 1;
   } catch (err) {
-    if (interrupted) {
-      process.stderr.write("drill interrupted; STATUS restored.\n");
-      return 130;
+    if (run.signal.aborted) {
+      // Said after a signal; a closed output ends the drill quietly.
+      if (run.open("stdout") && run.open("stderr")) process.stderr.write("drill interrupted; STATUS restored.\n");
+      return EXIT.interrupted;
     }
     if (err instanceof DrillDeclinedError) {
       process.stderr.write(`drill: ${err.message}\n`);
@@ -277,27 +266,27 @@ async function main(): Promise<number> {
     }
     throw err;
   } finally {
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigint);
     if (target && target !== aws) await target.close();
     await aws?.close();
   }
 }
 
+/** Real seconds a stopped drill against AWS gets to restore STATUS (Lambda applies a change in seconds, at most minutes). */
+const AWS_UNDO_GRACE_SECONDS = 150;
+
 /**
  * `--load RPS` and `--concurrency N`. @throws UsageError for a bad value, a rate the machine cannot
- * offer (RPS ÷ time scale past MAX_LOAD_REAL_REQUESTS_PER_SECOND), a load through Route 53, or
+ * offer (past MAX_LOAD_REAL_REQUESTS_PER_SECOND), a load through Route 53, or
  * --concurrency against AWS
  */
-function loadOptions(values: { load?: string; concurrency?: string; target?: string }, drills: readonly DrillRouting[], factor: number): { requestsPerSecond?: number; concurrency?: number } {
+function loadOptions(values: { load?: string; concurrency?: string; target?: string }, drills: readonly DrillRouting[]): { requestsPerSecond?: number; concurrency?: number } {
   const requestsPerSecond = values.load === undefined ? undefined : positive("load", values.load, 0);
   const concurrency = values.concurrency === undefined ? undefined : positive("concurrency", values.concurrency, 0, true);
   if (concurrency !== undefined && values.target === "aws") throw new UsageError("--concurrency applies to --target local only: on AWS it is function.reservedConcurrency");
   if (requestsPerSecond !== undefined) {
     if (drills.includes("route53")) throw new UsageError("--load runs through the accelerator: not with --routing route53 or --compare");
-    const real = requestsPerSecond / factor;
-    if (real > MAX_LOAD_REAL_REQUESTS_PER_SECOND) {
-      throw new UsageError(`--load ${values.load} at time scale ${factor} is ${Math.round(real)} requests per real second; at most ${MAX_LOAD_REAL_REQUESTS_PER_SECOND} (lower --load or slow the time scale)`);
+    if (requestsPerSecond > MAX_LOAD_REAL_REQUESTS_PER_SECOND) {
+      throw new UsageError(`--load ${values.load}: at most ${MAX_LOAD_REAL_REQUESTS_PER_SECOND} requests per second (past it this machine is the bottleneck the drill would measure)`);
     }
   }
   return { requestsPerSecond, concurrency };

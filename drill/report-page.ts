@@ -12,6 +12,7 @@
  */
 import { regionColor } from "../lib/region-colors";
 import type { DrillResult } from "./drill";
+import { renderDataPanel } from "./report-data";
 import { loadTable } from "./load-report";
 import { escapeHtml, extentOf, lanesOf, renderTimeline } from "./report-timeline";
 import type { DrillDistribution, MultiDrillResult, Spread } from "./runs";
@@ -154,6 +155,8 @@ svg .phase-note, svg .phase-key { fill: #57606a; }
 svg .probe.error { stroke: #cf222e; stroke-width: 2; }
 svg .axis, svg .tick { stroke: #8c959f; }
 svg .tick-label, svg .axis-label { fill: #57606a; }
+h4 { font-size: 14px; margin: 10px 0 2px; }
+.data-panel { border-left: 3px solid #8250df; padding-left: 10px; margin: 8px 0; }
 footer { margin-top: 24px; color: #8c959f; font-size: 12px; }
 `;
 
@@ -179,7 +182,10 @@ export function renderReport(report: DrillReport): string {
       const spread = s.distribution ? distributionTable(s.distribution) : "";
       const body = s.panels
         // A section of one drill is headed already: its drill needs no heading of its own.
-        .map((p) => `<section class="drill">${p.label === s.heading ? "" : `<h3>${escapeHtml(p.label)} ${verdict(p.result.ok)}</h3>`}${facts(p.result)}${renderTimeline(p.result, colors, axis)}${p.result.load ? loadTable(p.result.load) : ""}</section>`)
+        .map(
+          (p) =>
+            `<section class="drill">${p.label === s.heading ? "" : `<h3>${escapeHtml(p.label)} ${verdict(p.result.ok)}</h3>`}${facts(p.result)}${renderTimeline(p.result, colors, axis)}${p.result.data ? renderDataPanel(p.result.data) : ""}${p.result.load ? loadTable(p.result.load) : ""}</section>`,
+        )
         .join("");
       return `${head}${spread}${body}`;
     })

@@ -1,5 +1,6 @@
 /** How the drill shows itself: a live progress timeline and the closing summary (text or JSON). */
 import type { DrillEvent, DrillResult, Sample } from "./drill";
+import { formatDataLines } from "./report-data";
 import { formatLoad } from "./load-report";
 import type { MultiDrillResult, Spread } from "./runs";
 
@@ -76,6 +77,7 @@ export function formatSummary(r: DrillResult): string {
     const rep = r.replication;
     lines.push(`  replication        ${rep.writeRegion} → ${rep.readRegion}: ${rep.lagSeconds === null ? `FAILED (${rep.error})` : `${rep.lagSeconds} s (${rep.reads} read${rep.reads === 1 ? "" : "s"})`}`);
   }
+  if (r.data) lines.push(...formatDataLines(r.data));
   if (r.load) lines.push(...formatLoad(r.load));
   lines.push(`  result             ${r.ok ? "OK" : "NOT OK"}`, "");
   return lines.join("\n");

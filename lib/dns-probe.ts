@@ -264,11 +264,12 @@ export interface DnsProbeResult extends ProbeResult {
 }
 
 /**
- * One poll: resolves `url`'s host through `client`, then GETs `url` on a new connection to that
+ * One poll: resolves `url`'s host through `client`, then requests `url` (GET unless `method` says
+ * otherwise; the drill's writer PUTs) on a new connection to that
  * address (the port noted in the answer, if any, else the URL's). The host name stays in the URL, so
  * `Host` and TLS SNI name it, as for a real client.
  */
-export async function probeThroughDns(client: DnsClient, url: string, options: { timeoutMs?: number } = {}): Promise<DnsProbeResult> {
+export async function probeThroughDns(client: DnsClient, url: string, options: { timeoutMs?: number; method?: string; body?: string } = {}): Promise<DnsProbeResult> {
   const target = new URL(url);
   let resolution: Resolution;
   try {
@@ -282,6 +283,6 @@ export async function probeThroughDns(client: DnsClient, url: string, options: {
     if (opts?.all) cb(null, [{ address, family: 4 }]);
     else cb(null, address, 4);
   };
-  const result = await probe(target.toString(), { timeoutMs: options.timeoutMs, lookup });
+  const result = await probe(target.toString(), { timeoutMs: options.timeoutMs, method: options.method, body: options.body, lookup });
   return { ...result, address, answerAgeSeconds: resolution.ageSeconds };
 }

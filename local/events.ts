@@ -4,6 +4,7 @@
  */
 import type { Route53Health } from "./edge/dns-health";
 import type { TargetState } from "./region/health-checker";
+import type { ReplicationConflict } from "./store/replicator";
 
 /** Something that happened in the local system. `t` is model seconds since the system started. */
 export type SystemEvent =
@@ -13,6 +14,10 @@ export type SystemEvent =
   | { readonly t: number; readonly type: "status"; readonly region: string; readonly status: string; readonly error?: string }
   | { readonly t: number; readonly type: "kill" | "restore"; readonly region: string }
   | { readonly t: number; readonly type: "dial" | "weight"; readonly region: string; readonly value: number }
+  /** Replication to and from the region was paused or resumed through the admin API. */
+  | { readonly t: number; readonly type: "replication"; readonly region: string; readonly paused: boolean }
+  /** Two writes to one item in different regions, each made without the other: last writer wins kept the later (`kept.region`'s). */
+  | ({ readonly type: "conflict"; readonly region: string } & ReplicationConflict)
   /** A local Route 53 health check changed status (route53.healthChecks "route53"); its answers follow after the DNS propagation delay. */
   | { readonly t: number; readonly type: "route53-check"; readonly region: string; readonly from: TargetState; readonly to: TargetState; readonly reason: string }
   /**

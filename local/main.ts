@@ -4,8 +4,7 @@
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-import { parseArgs } from "node:util";
-import { runCli } from "../lib/cli";
+import { type CliRun, parseOptions, portOption, regionOption, runCli, usage, UsageError } from "../lib/cli";
 import { loadProjectConfig } from "../lib/project";
 import { probePath } from "../model/config";
 import { parseTimeScale } from "../lib/time-scale";
@@ -29,8 +28,9 @@ Options:
   --port N              accelerator port (default local.port, 8080)
   --admin-port N        admin API port (default local.adminPort, 8081)
   --propagation S       accelerator propagation delay, model seconds (default local.propagationSeconds)
-  --client-region R     the simulated client's location (default local.clientRegion, else regions[0]);
-                        per request: header "x-client-region: R"; per DNS query: EDNS option 65001
+  --client-region R     the simulated client's location, an AWS region code (default local.clientRegion,
+                        else regions[0]); per request: header "x-client-region: R"; per DNS query: EDNS
+                        option 65001
   --dns-port N          routing route53/both: the DNS server's UDP and TCP port (default local.dnsPort, 8053)
   --dns-propagation S   routing route53/both: Route 53's propagation delay, model seconds
                         (default: the accelerator's, --propagation / local.propagationSeconds)
@@ -40,7 +40,8 @@ Options:
   --seed S              seed of the random health-check phases (0-4294967295; default random)
   --traffic R           demo traffic for the dashboard: R requests per model second (0-${MAX_TRAFFIC_RATE}) through
                         the accelerator, each on a new connection. Default 0 (off; the dashboard can start it)
-  --log-level L         the functions' POWERTOOLS_LOG_LEVEL (default WARN)
+  --log-level L         the functions' POWERTOOLS_LOG_LEVEL: TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL
+                        or SILENT (default WARN)
   -h, --help            this text
 
 Limits (as AWS documents them; docs/local.md "Limits"): request body 1 MB (413), request line 16 K (414),
@@ -84,50 +85,56 @@ export const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-function intOption(name: string, value: string | undefined): number | undefined {
+/** The log levels the functions' logger (Powertools for AWS Lambda) takes. */
+const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
+
+/** A seconds option >= 0. @throws UsageError naming it */
+function secondsOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new RangeError(`--${name} must be a port number, got "${value}"`);
+  if (value.trim() === "" || !(n >= 0)) throw new UsageError(`--${name} must be seconds >= 0, got "${value}"`);
   return n;
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: OPTIONS,
-    strict: true,
-  });
+async function main(run: CliRun): Promise<number> {
+  const values = parseOptions(OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
+  // Every option is checked before anything starts.
   const config = loadProjectConfig();
-  const propagation = values.propagation === undefined ? undefined : Number(values.propagation);
-  if (propagation !== undefined && !(propagation >= 0)) throw new RangeError(`--propagation must be seconds >= 0, got "${values.propagation}"`);
-  const dnsPropagation = values["dns-propagation"] === undefined ? undefined : Number(values["dns-propagation"]);
-  if (dnsPropagation !== undefined && !(dnsPropagation >= 0)) throw new RangeError(`--dns-propagation must be seconds >= 0, got "${values["dns-propagation"]}"`);
-  const scale = parseTimeScale(values["time-scale"] ?? "1");
+  const propagation = secondsOption("propagation", values.propagation);
+  const dnsPropagation = secondsOption("dns-propagation", values["dns-propagation"]);
+  const scale = usage(() => parseTimeScale(values["time-scale"] ?? "1"));
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
-    throw new RangeError(`--concurrency must be a whole number >= 1, got "${values.concurrency}"`);
+    throw new UsageError(`--concurrency must be a whole number >= 1, got "${values.concurrency}"`);
   }
-  const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
-  const traffic = values.traffic === undefined ? undefined : parseTrafficRate(values.traffic, "--traffic");
+  const seed = values.seed === undefined ? undefined : usage(() => parseSeed(values.seed!));
+  const traffic = values.traffic === undefined ? undefined : usage(() => parseTrafficRate(values.traffic!, "--traffic"));
+  const clientRegion = values["client-region"] === undefined ? undefined : regionOption("client-region", values["client-region"]);
+  const logLevel = values["log-level"]?.toUpperCase();
+  if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${values["log-level"]}"`);
+  }
+  const ports = { port: portOption("port", values.port), adminPort: portOption("admin-port", values["admin-port"]), dnsPort: portOption("dns-port", values["dns-port"]) };
   const view = new LiveView(process.stdout);
   // From here on no single failure ends the process: it is logged and every region keeps serving.
   installLastResortHandlers((line) => view.line(line));
   const local = await startLocal({
     config,
     timeScale: scale,
-    port: intOption("port", values.port),
-    dnsPort: intOption("dns-port", values["dns-port"]),
+    port: ports.port,
+    dnsPort: ports.dnsPort,
     dnsPropagationSeconds: dnsPropagation,
     propagationSeconds: propagation,
-    clientRegion: values["client-region"],
-    logLevel: values["log-level"],
+    clientRegion,
+    logLevel,
     concurrency,
     seed,
     onEvent: (e) => view.line(formatEvent(e)),
-    admin: { port: intOption("admin-port", values["admin-port"]), dashboard: { traffic } },
+    admin: { port: ports.adminPort, dashboard: { traffic } },
   }).catch((err: unknown) => {
     if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
     throw new Error(`${(err as Error).message} — is another \`npm run local\` running? Use --port/--admin-port (and --dns-port with routing route53/both).`);
@@ -150,18 +157,18 @@ async function main(): Promise<number> {
       view.line(`        For an address per region: sudo ifconfig lo0 alias 127.0.0.2 up (… one per region), then restart.`);
     }
   }
-  view.line(`  DynamoDB     ${system.dynamo.endpoint} (dynalite, in memory, shared by all regions)`);
+  for (const [region, store] of system.stores) view.line(`  DynamoDB ${region.padEnd(15)} ${store.endpoint} (dynalite, in memory)`);
+  const lag = s.replication.lagSeconds;
+  view.line(`  replication  between the regions' stores, lag median ${lag.median} s, p99 ${lag.p99} s, last writer wins; pause: curl -X POST ${admin.url}/regions/${s.regions[0].region}/replication/pause`);
   view.line("Ctrl-C stops.");
   view.start(() => system.snapshot());
 
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  // Runs until a signal (Ctrl-C, SIGTERM, SIGHUP) or a closed output stops it: then stops every part.
+  run.onStop("stopping the local system");
+  if (!run.signal.aborted) await new Promise((resolve) => run.signal.addEventListener("abort", resolve, { once: true }));
   view.stop();
-  process.stdout.write("\nstopping…\n");
   await local.close();
-  process.stdout.write("stopped.\n");
+  view.line("stopped.");
   return 0;
 }
 

@@ -2,8 +2,9 @@
  * The composition root of the whole GlobalApp on one machine, on loopback only: it starts the parts
  * in order and hands back the running system (local/types.ts):
  *
- * 1. the store: an in-memory DynamoDB shared by every region (local/store/);
- * 2. the regions: an emulated ALB + Lambda each (local/region/);
+ * 1. the stores: one in-memory DynamoDB per region, joined by a replicator that behaves like a
+ *    global table (local/store/);
+ * 2. the regions: an emulated ALB + Lambda each, each function on its own region's store (local/region/);
  * 3. the edge: the accelerator in front, and with routing route53 or both the Route 53 emulation
  *    (local/edge/).
  *
@@ -28,7 +29,9 @@ import { LocalRegion } from "./region/region";
 import { type AddressMode, type AddressPlan, planAddresses } from "./runtime/loopback";
 import { Parts } from "./runtime/parts";
 import { randomSeed, seededRandom } from "./runtime/random";
-import { type LocalDynamo, startDynalite } from "./store/dynalite";
+import type { LagDistribution } from "../model/replication";
+import { type RegionStore, startRegionStore } from "./store/region-store";
+import { Replicator } from "./store/replicator";
 import type { LocalSystem } from "./types";
 
 export type { LocalSystem, RegionSnapshot, SystemSnapshot } from "./types";
@@ -56,10 +59,11 @@ export interface LocalSystemOptions {
    */
   readonly concurrency?: number;
   /**
-   * Model milliseconds every invocation holds its execution environment at least: the function's
-   * duration, emulated (a local handler answers in about a millisecond of real time, whatever the
-   * time scale), so the concurrency a load needs is what the capacity model predicts for a function
-   * of that duration (`npm run drill -- --load` sets it to capacity.functionMilliseconds).
+   * Milliseconds every invocation holds its execution environment at least: the function's
+   * duration, emulated (a local handler answers in about a millisecond), so the concurrency a load
+   * needs is what the capacity model predicts for a function of that duration (`npm run drill --
+   * --load` sets it to capacity.functionMilliseconds). Real milliseconds, like the function's
+   * timeout: the time scale compresses the control plane's timeline, not the requests.
    * @default none: as long as the handler takes
    */
   readonly functionMilliseconds?: number;
@@ -81,6 +85,8 @@ export interface LocalSystemOptions {
    * (`shared`, where only that address exists, e.g. macOS). @default detected (local/runtime/loopback.ts)
    */
   readonly addressMode?: AddressMode;
+  /** The replication lag between the regions' stores, model seconds. @default config.local.replication.lagSeconds */
+  readonly replicationLag?: LagDistribution;
   /** Timeouts and connection caps (local/limits.ts); tests shorten them. @default DEFAULT_LIMITS */
   readonly limits?: Partial<LocalLimits>;
   /** Told of every state change (the same as `subscribe` right after start). */
@@ -99,6 +105,7 @@ interface Settings {
   readonly seed: number;
   /** Draws the regions' health-check phases, then Route 53's, in that order. */
   readonly random: () => number;
+  readonly replicationLag: LagDistribution;
   /** Model seconds since start. */
   readonly now: () => number;
   readonly emit: (e: SystemEvent) => void;
@@ -134,14 +141,15 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const bundleFile = writeBundle(functionBundle(config));
   const parts = new Parts();
   try {
-    const dynamo = parts.add(await startDynalite({ tableName: config.tableName, items: [LOCAL_SEED_ITEM] }));
+    const stores = await startStores(settings, parts);
+    const replicator = parts.add(startReplicator(settings, stores));
     const servesDns = config.routing !== "accelerator";
     const addresses = await planAddresses(config.regions.length, { servesDns, mode: options.addressMode, acceleratorPort: options.port ?? config.local.port });
     const health = new TargetHealth();
-    const regions = await startRegions(settings, parts, { bundleFile, dynamo, addresses, health, logLevel: options.logLevel ?? "WARN" });
+    const regions = await startRegions(settings, parts, { bundleFile, stores, addresses, health, logLevel: options.logLevel ?? "WARN" });
     const accelerator = parts.add(await startAccelerator(settings, regions, addresses, health));
     const dns = servesDns ? parts.add(await startDns(settings, regions, accelerator, addresses, health, options)) : undefined;
-    return runningSystem(settings, { dynamo, regions, accelerator, dns, addressNote: addresses.note, close: () => parts.close() }, events);
+    return runningSystem(settings, { stores, replicator, regions, accelerator, dns, addressNote: addresses.note, close: () => parts.close() }, events);
   } catch (err) {
     await parts.close();
     throw err;
@@ -163,16 +171,42 @@ function settingsOf(options: LocalSystemOptions, emit: (e: SystemEvent) => void)
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     seed,
     random: seededRandom(seed),
+    replicationLag: options.replicationLag ?? config.local.replication.lagSeconds,
     now: () => scale.toModelSeconds(Date.now() - started),
     emit,
   };
+}
+
+/** Salt of the replication lags' seed: the same system seed, a stream of its own (the health-check phases stay as they were). */
+const REPLICATION_SALT = 0x2545f491;
+
+/** One store per region, each its own part, all with the seed item. */
+async function startStores(s: Settings, parts: Parts): Promise<ReadonlyMap<string, RegionStore>> {
+  const stores = new Map<string, RegionStore>();
+  const started = await Promise.allSettled(s.config.regions.map((region) => startRegionStore({ region, tableName: s.config.tableName, items: [LOCAL_SEED_ITEM], now: s.now })));
+  for (const [i, r] of started.entries()) if (r.status === "fulfilled") stores.set(s.config.regions[i], parts.add(r.value));
+  const failed = started.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+  return stores;
+}
+
+/** The replicator between the stores; conflicts become events. */
+function startReplicator(s: Settings, stores: ReadonlyMap<string, RegionStore>): Replicator {
+  return new Replicator({
+    stores: [...stores.values()],
+    lag: s.replicationLag,
+    random: seededRandom((s.seed ^ REPLICATION_SALT) >>> 0),
+    timeScale: s.scale,
+    now: s.now,
+    onConflict: (c) => s.emit({ type: "conflict", region: c.kept.region, ...c }),
+  });
 }
 
 /** One region per configured region, each its own part; every function loads at once (each a cold start of the bundle). */
 async function startRegions(
   s: Settings,
   parts: Parts,
-  wiring: { readonly bundleFile: string; readonly dynamo: LocalDynamo; readonly addresses: AddressPlan; readonly health: TargetHealth; readonly logLevel: string },
+  wiring: { readonly bundleFile: string; readonly stores: ReadonlyMap<string, RegionStore>; readonly addresses: AddressPlan; readonly health: TargetHealth; readonly logLevel: string },
 ): Promise<ReadonlyMap<string, LocalRegion>> {
   const { config } = s;
   const file = wiring.bundleFile;
@@ -186,7 +220,8 @@ async function startRegions(
         functionName: `${config.appName}-${config.environment}-${region}-get`,
         env: {
           ...functionEnvironment({ tableName: config.tableName, healthCheckMode: healthCheckMode(config), healthPath: config.healthCheck.path }),
-          [LOCAL_DYNAMODB_ENDPOINT_VAR]: wiring.dynamo.endpoint,
+          // Each region's function on its own region's replica, as on AWS.
+          [LOCAL_DYNAMODB_ENDPOINT_VAR]: wiring.stores.get(region)!.endpoint,
           [LOG_LEVEL_VAR]: wiring.logLevel,
           // Your own function's variables (function.environment); the config's rules keep them off the names above.
           ...config.function.environment,
@@ -195,7 +230,7 @@ async function startRegions(
         memoryMb: config.function.memoryMb,
         concurrency: s.concurrency,
         initTimeoutMs: s.limits.functionInitTimeoutMs,
-        ...(s.functionMilliseconds !== undefined ? { minDurationMs: s.scale.toRealMs(s.functionMilliseconds / 1000) } : {}),
+        ...(s.functionMilliseconds !== undefined ? { minDurationMs: s.functionMilliseconds } : {}),
       },
       healthCheck: config.healthCheck,
       healthCheckPhaseSeconds: s.random() * config.healthCheck.intervalSeconds,
@@ -278,7 +313,8 @@ async function startDns(
 function runningSystem(
   s: Settings,
   parts: {
-    readonly dynamo: LocalDynamo;
+    readonly stores: ReadonlyMap<string, RegionStore>;
+    readonly replicator: Replicator;
     readonly regions: ReadonlyMap<string, LocalRegion>;
     readonly accelerator: LocalAccelerator;
     readonly dns?: LocalDns;
@@ -288,7 +324,7 @@ function runningSystem(
   events: { subscribe(listener: SystemEventListener): () => void },
 ): LocalSystem {
   const { config, now, emit } = s;
-  const { regions, accelerator: acc, dns } = parts;
+  const { regions, accelerator: acc, dns, replicator } = parts;
   const regionOf = (name: string): LocalRegion => {
     const r = regions.get(name);
     if (!r) throw new RangeError(`unknown region "${name}"; regions: ${[...regions.keys()].join(", ")}`);
@@ -297,7 +333,7 @@ function runningSystem(
   return {
     config,
     timeScale: s.scale,
-    dynamo: parts.dynamo,
+    stores: parts.stores,
     accelerator: acc,
     regions,
     acceleratorUrl: acc.url,
@@ -316,11 +352,24 @@ function runningSystem(
     },
     async kill(region) {
       await regionOf(region).kill();
+      // The region's store stays (nothing acknowledged is lost), cut off from the others until restored.
+      replicator.setKilled(region, true);
       emit({ t: now(), type: "kill", region });
     },
     async restore(region) {
       await regionOf(region).restore();
+      replicator.setKilled(region, false);
       emit({ t: now(), type: "restore", region });
+    },
+    pauseReplication(region) {
+      regionOf(region);
+      replicator.pause(region);
+      emit({ t: now(), type: "replication", region, paused: true });
+    },
+    resumeReplication(region) {
+      regionOf(region);
+      replicator.resume(region);
+      emit({ t: now(), type: "replication", region, paused: false });
     },
     setDial(region, dial) {
       regionOf(region);
@@ -350,8 +399,17 @@ function runningSystem(
         pendingConnections: acc.pendingConnections,
         regions: [...regions.values()].map((r) => {
           const g = groups.find((x) => x.region === r.region)!;
-          return { ...r.state(), acceleratorHealth: g.health, dial: g.dial, weight: g.weight, connections: g.connections, refusedConnections: g.refused };
+          return {
+            ...r.state(),
+            acceleratorHealth: g.health,
+            dial: g.dial,
+            weight: g.weight,
+            connections: g.connections,
+            refusedConnections: g.refused,
+            replication: replicator.state(r.region),
+          };
         }),
+        replication: { lagSeconds: s.replicationLag, backlog: replicator.backlog, conflicts: replicator.conflicts },
         ...(dns ? { dns: dns.snapshot() } : {}),
       };
     },

@@ -12,7 +12,9 @@ import type { SystemEventListener } from "./events";
 import type { LocalLimits } from "./limits";
 import type { TargetState } from "./region/health-checker";
 import type { LocalRegion, RegionState } from "./region/region";
-import type { LocalDynamo } from "./store/dynalite";
+import type { LagDistribution } from "../model/replication";
+import type { RegionStore } from "./store/region-store";
+import type { RegionReplication } from "./store/replicator";
 
 export type { SystemEvent, SystemEventListener, SystemEventType } from "./events";
 export type { LocalRegion } from "./region/region";
@@ -27,6 +29,8 @@ export interface RegionSnapshot extends RegionState {
   readonly connections: number;
   /** Connections the accelerator sent here that the region's ALB refused (the region was killed). */
   readonly refusedConnections: number;
+  /** The region's store in the global table's replication: paused, backlog, lag. */
+  readonly replication: RegionReplication;
 }
 
 /** The whole system's state: what `GET /` of the admin API answers. */
@@ -50,6 +54,14 @@ export interface SystemSnapshot {
   /** Connections waiting at the accelerator for their first request headers. */
   readonly pendingConnections: number;
   readonly regions: readonly RegionSnapshot[];
+  /** The replication between the regions' stores: the lag's distribution, changes on their way, conflicts so far. */
+  readonly replication: {
+    readonly lagSeconds: LagDistribution;
+    /** Changes not yet applied in every region (0: every store holds the same items). */
+    readonly backlog: number;
+    /** Conflicting writes since start, each counted once (last writer wins resolved them). */
+    readonly conflicts: number;
+  };
   /** Routing route53 or both: the DNS server, Route 53's view of each region and the current answer. */
   readonly dns?: DnsSnapshot;
 }
@@ -58,7 +70,8 @@ export interface SystemSnapshot {
 export interface LocalSystem {
   readonly config: AppConfig;
   readonly timeScale: TimeScale;
-  readonly dynamo: LocalDynamo;
+  /** Each region's store (its own DynamoDB-compatible server), by region. */
+  readonly stores: ReadonlyMap<string, RegionStore>;
   readonly accelerator: LocalAccelerator;
   readonly regions: ReadonlyMap<string, LocalRegion>;
   readonly acceleratorUrl: string;
@@ -73,6 +86,10 @@ export interface LocalSystem {
   kill(region: string): Promise<void>;
   /** Ends the outage. */
   restore(region: string): Promise<void>;
+  /** Stops replication to and from the region's store (like AWS FIS `aws:dynamodb:global-table-pause-replication`). */
+  pauseReplication(region: string): void;
+  /** Resumes it; what waited is applied at once. */
+  resumeReplication(region: string): void;
   setDial(region: string, dial: number): void;
   setWeight(region: string, weight: number): void;
   /** Tells `listener` of every event from now on; returns the function that stops it. */

@@ -10,6 +10,7 @@
  *   ./config/function.ts  your own function: its entry, environment and role statements
  *   ./config/defaults.ts  built-in defaults
  *   ./config/load.ts      merging, validation, ConfigError
+ *   ./config/suggest.ts   "did you mean" for misspelt keys and values
  *   ./config/resolve.ts   settings derived from a valid config (prod/dev defaults, per region)
  *   ./config/warnings.ts  what a valid config still deserves a warning for
  */
@@ -17,6 +18,7 @@ export * from "./config/schema";
 export { CONFIG_SCHEMA } from "./config/rules";
 export * from "./config/defaults";
 export * from "./config/load";
+export { closestKey } from "./config/suggest";
 export * from "./config/resolve";
 export * from "./config/warnings";
 export * from "./config/function";

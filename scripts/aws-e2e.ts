@@ -22,11 +22,14 @@
  * (resources destroyed unless it says otherwise).
  */
 import { spawn } from "node:child_process";
+import { EventEmitter } from "node:events";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { constants } from "node:os";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { ConfigError, deepMerge, loadConfigFromProject, readOverrideFile } from "../model/config";
+import { closestKey } from "../model/config/suggest";
 // No construct imports at the top: the refusal path stays instant, the constructs load after it.
 
 const ROOT = resolve(__dirname, "..");
@@ -55,7 +58,11 @@ const set = (v: string | undefined) => v !== undefined && v.trim() !== "";
 export function refusalReasons(argv: readonly string[], env: Env): string[] {
   const reasons: string[] = [];
   const unknown = argv.filter((a) => a !== CONFIRM_FLAG);
-  if (unknown.length > 0) reasons.push(`unknown argument(s): ${unknown.join(" ")} (the only one is ${CONFIRM_FLAG})`);
+  if (unknown.length > 0) {
+    const guess = unknown.length === 1 ? closestKey(unknown[0].replace(/^-+/, ""), [CONFIRM_FLAG.slice(2), "help"]) : undefined;
+    const hint = guess ? ` — did you mean --${guess}?` : "";
+    reasons.push(`unknown argument(s): ${unknown.join(" ")}${hint} (the only one is ${CONFIRM_FLAG}; npm run test:aws -- --help)`);
+  }
   if (!set(env.AWS_PROFILE) && !set(env.AWS_ACCESS_KEY_ID)) {
     reasons.push("no explicit AWS credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
   } else if (!set(env.AWS_PROFILE) && !set(env.AWS_SECRET_ACCESS_KEY)) {
@@ -77,7 +84,6 @@ export function uniquePrefix(bytes: Buffer = randomBytes(3)): string {
  * make every physical name unique, drop deletion protection, and keep state local in `workdir`.
  */
 export async function e2eConfig(prefix: string, workdir: string, userOverride: unknown = {}): Promise<Record<string, unknown>> {
-  const { deepMerge } = await import("../model/config");
   return deepMerge(userOverride, {
     appName: prefix,
     environment: "dev",
@@ -305,17 +311,32 @@ async function main(): Promise<number> {
     process.stderr.write(`globalapp e2e: refusing to start:\n${reasons.map((r) => `  - ${r}`).join("\n")}\n\n${USAGE}`);
     return 2;
   }
-  const { readOverrideFile } = await import("../model/config");
-  const { STACK_NAME } = await import("../constructs/global-app-stack");
-  // A closed terminal makes writes to it fail asynchronously; the run (and its destroy) goes on.
+  const workdir = mkdtempSync(join(tmpdir(), "globalapp-e2e-"));
+  const prefix = uniquePrefix();
+  const configFile = join(workdir, "globalapp-e2e.json");
+  try {
+    // The config the deploy will use, checked before anything is deployed: an invalid one is exit 2.
+    const userOverride = process.env.GLOBALAPP_CONFIG ? readOverrideFile(process.env.GLOBALAPP_CONFIG) : {};
+    writeFileSync(configFile, JSON.stringify(await e2eConfig(prefix, workdir, userOverride), null, 2));
+    loadConfigFromProject(ROOT, { ...process.env, GLOBALAPP_CONFIG: configFile });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`globalapp e2e: refusing to start: ${err.message}\n`);
+    return 2;
+  }
+  // Loaded here, not at the top: the refusal paths above stay fast. (A require: under the synth
+  // runner a dynamic import() goes through Node's ESM resolver, which finds no extensionless path.)
+  const { STACK_NAME } = require("../constructs/global-app-stack") as typeof import("../constructs/global-app-stack");
+  // A closed terminal or pipe (writes to it fail asynchronously) is a hang-up: stop the deploy or the
+  // drill, then destroy, as after SIGHUP. Later writes fail quietly; the log file keeps everything.
+  const signals = new EventEmitter();
+  for (const s of SIGNALS) process.on(s, () => signals.emit(s, s));
+  const closed = (stream: string) => () => signals.emit("SIGHUP", `${stream} closed`);
+  process.stderr.once("error", closed("stderr"));
+  process.stdout.once("error", closed("stdout"));
   process.stderr.on("error", () => undefined);
   process.stdout.on("error", () => undefined);
-  const workdir = mkdtempSync(join(tmpdir(), "globalapp-e2e-"));
   const log = join(workdir, "e2e.log");
-  const prefix = uniquePrefix();
-  const userOverride = process.env.GLOBALAPP_CONFIG ? readOverrideFile(process.env.GLOBALAPP_CONFIG) : {};
-  const configFile = join(workdir, "globalapp-e2e.json");
-  writeFileSync(configFile, JSON.stringify(await e2eConfig(prefix, workdir, userOverride), null, 2));
   const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts?: Record<string, string> }).scripts ?? {};
   process.stderr.write(`globalapp e2e: "${prefix}" in ${workdir}; everything is also logged to ${log}\n`);
   const { exitCode, results, leftovers } = await runE2E({
@@ -326,7 +347,7 @@ async function main(): Promise<number> {
     env: { ...process.env, GLOBALAPP_CONFIG: configFile, CHECKPOINT_DISABLE: "1" },
     drillAvailable: existsSync(join(ROOT, "drill", "main.ts")) && typeof scripts.drill === "string",
     waitForServing: (file, signal) => waitForAccelerator(STACK_NAME, file, signal),
-    signals: process,
+    signals,
     log: (line) => {
       writeQuietly(process.stderr, `${line}\n`);
       appendFileSync(log, `${line}\n`);

@@ -2,9 +2,8 @@
  * `npm run cost [-- --requests-per-month N --gb-per-month G --hours H --json]`: the monthly bill of
  * the current config (cdktf.json, then GLOBALAPP_CONFIG) before deploying, one line per item, from
  * model/cost.ts and the prices in model/prices.ts. See docs/deploying.md, "What it costs".
- * Exit status: 0 printed, 2 bad usage or config.
+ * Exit status (docs/programs.md): 0 printed, 2 bad usage or config.
  */
-import { parseArgs } from "node:util";
 import {
   type CapacityTable,
   capacityTable,
@@ -17,7 +16,7 @@ import {
 } from "../model/capacity";
 import { type Estimate, estimateCost, HOURS_PER_MONTH, usageAtMonthlyRate } from "../model/cost";
 import { FREE_TIERS, type PriceCheck } from "../model/prices";
-import { runCli, UsageError } from "../lib/cli";
+import { parseOptions, runCli, UsageError } from "../lib/cli";
 import { renderTable } from "../lib/stats";
 import { loadProjectConfig } from "../lib/project";
 
@@ -118,7 +117,7 @@ export const OPTIONS = {
 } as const;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true });
+  const values = parseOptions(OPTIONS, argv);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

@@ -5,9 +5,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { DOCS_COMMAND, GENERATED_DOCS, generatedFiles, staleFiles } from "./docs/generated";
-import { runCli } from "../lib/cli";
+import { parseOptions, runCli } from "../lib/cli";
 
 const ROOT = resolve(__dirname, "..");
 
@@ -28,7 +27,7 @@ export const OPTIONS = {
 } as const;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true });
+  const values = parseOptions(OPTIONS, argv);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

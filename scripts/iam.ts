@@ -15,13 +15,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { App } from "cdktf";
 import { GlobalAppStack, STACK_NAME } from "../constructs/global-app-stack";
 import { stateBucketStackFor } from "../constructs/state-bucket-stack";
 import { PROJECT_ROOT } from "../constructs/lib/bundle";
-import { type AppConfig, ConfigError, loadConfigFromProject } from "../model/config";
-import { UsageError } from "../lib/cli";
+import { type AppConfig, loadConfigFromProject } from "../model/config";
+import { parseOptions, runCli, UsageError } from "../lib/cli";
 import {
   actionsNamed,
   authorizationReference,
@@ -176,7 +175,7 @@ export const OPTIONS = {
 
 /** Runs the CLI against a loaded config; pure apart from synthesizing the stack. */
 export function runIam(argv: readonly string[], config: AppConfig): IamOutput {
-  const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true });
+  const values = parseOptions(OPTIONS, argv);
   if (values.help) return { stdout: USAGE, stderr: [], exitCode: 0 };
   if (values.check) {
     const extra = (["role", "account", "split"] as const).filter((k) => values[k] !== undefined);
@@ -220,19 +219,12 @@ export function runIam(argv: readonly string[], config: AppConfig): IamOutput {
   return { stdout: `${JSON.stringify(out, null, 2)}\n`, stderr, exitCode: 0 };
 }
 
-function main(): number {
-  try {
-    const config = loadConfigFromProject(PROJECT_ROOT, process.env);
-    const result = runIam(process.argv.slice(2), config);
-    for (const line of result.stderr) process.stderr.write(`${line}\n`);
-    process.stdout.write(result.stdout);
-    return result.exitCode;
-  } catch (err) {
-    const usage = err instanceof UsageError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-    if (!usage) throw err;
-    process.stderr.write(`iam: ${(err as Error).message}${err instanceof ConfigError ? "" : " (npm run iam -- --help)"}\n`);
-    return 2;
-  }
+async function main(): Promise<number> {
+  const config = loadConfigFromProject(PROJECT_ROOT, process.env);
+  const result = runIam(process.argv.slice(2), config);
+  for (const line of result.stderr) process.stderr.write(`${line}\n`);
+  process.stdout.write(result.stdout);
+  return result.exitCode;
 }
 
-if (require.main === module) process.exit(main());
+if (require.main === module) runCli("iam", main);

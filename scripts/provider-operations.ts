@@ -29,7 +29,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseOptions, runCli, UsageError } from "../lib/cli";
 import { GoBinary, type GoFunction } from "./provider-operations/go-binary";
 
 /** Where the fixture goes. */
@@ -284,32 +284,18 @@ Options:
 Exit status: 0 written, 1 the binary is not the expected provider, 2 bad usage or no binary.
 `;
 
-function main(): number {
-  let values: { binary?: string; out?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args: process.argv.slice(2), options: OPTIONS, strict: true }));
-  } catch (err) {
-    process.stderr.write(`iam:operations: ${(err as Error).message} (npm run iam:operations -- --help)\n`);
-    return 2;
-  }
+async function main(): Promise<number> {
+  const values = parseOptions(OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
   const binary = values.binary ?? defaultBinary(process.env);
-  if (!existsSync(binary)) {
-    process.stderr.write(`iam:operations: no provider binary at ${binary} (--binary FILE)\n`);
-    return 2;
-  }
-  try {
-    const result = extract(binary, (line) => process.stderr.write(`${line}\n`));
-    writeFileSync(values.out ?? FIXTURE, `${JSON.stringify(result, null, 2)}\n`);
-    process.stderr.write(`iam:operations: wrote ${values.out ?? FIXTURE} (commit ${result.commit})\n`);
-    return 0;
-  } catch (err) {
-    process.stderr.write(`iam:operations: ${(err as Error).message}\n`);
-    return 1;
-  }
+  if (!existsSync(binary)) throw new UsageError(`no provider binary at ${binary} (--binary FILE)`);
+  const result = extract(binary, (line) => process.stderr.write(`${line}\n`));
+  writeFileSync(values.out ?? FIXTURE, `${JSON.stringify(result, null, 2)}\n`);
+  process.stderr.write(`iam:operations: wrote ${values.out ?? FIXTURE} (commit ${result.commit})\n`);
+  return 0;
 }
 
-if (require.main === module) process.exit(main());
+if (require.main === module) runCli("iam:operations", main);

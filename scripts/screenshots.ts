@@ -15,14 +15,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { runDrill } from "../drill/drill";
 import { configWithDns, localTarget } from "../targets/local";
 import { renderReport, reportOf } from "../drill/report-page";
 import { loadProjectConfig } from "../lib/project";
 import { startLocal } from "../local/start";
 import { timeScale } from "../lib/time-scale";
-import { launchBrowser } from "./lib/browser";
+import { type CliRun, parseOptions, runCli } from "../lib/cli";
+import { type Browser, launchBrowser } from "./lib/browser";
 
 export const USAGE = `Usage: npm run screenshots -- [--out DIR]
 
@@ -42,7 +42,7 @@ export const OPTIONS = {
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
-async function dashboard(path: string): Promise<void> {
+async function dashboard(path: string, signal: AbortSignal): Promise<void> {
   log("dashboard: starting a local system at 10x speed with demo traffic, routing both (so the DNS panel shows)…");
   const local = await startLocal({
     config: configWithDns(loadProjectConfig()),
@@ -53,8 +53,11 @@ async function dashboard(path: string): Promise<void> {
     seed: 42,
     admin: { port: 0, dashboard: { traffic: 5 } },
   });
-  const browser = await launchBrowser({ viewport: { width: 1360, height: 860 } });
+  let browser: Browser | undefined;
   try {
+    browser = await launchBrowser({ viewport: { width: 1360, height: 860 } });
+    // A stop closes the browser: whatever the page was waiting for fails, and the finally below cleans up.
+    untilStopped(signal, browser);
     const page = await browser.context.newPage();
     await page.goto(local.admin.url);
     const servedBy = (region: string) =>
@@ -79,23 +82,30 @@ async function dashboard(path: string): Promise<void> {
     await page.waitForTimeout(1500);
     await page.screenshot({ path, fullPage: true });
   } finally {
-    await browser.close();
+    await browser?.close();
     await local.close();
   }
 }
 
-async function report(path: string): Promise<void> {
+/** Closes `browser` when `signal` aborts (a signal or a closed output stops the program). */
+function untilStopped(signal: AbortSignal, browser: Browser): void {
+  if (signal.aborted) void browser.close();
+  else signal.addEventListener("abort", () => void browser.close().catch(() => undefined), { once: true });
+}
+
+async function report(path: string, signal: AbortSignal): Promise<void> {
   log("drill report: one drill against a fresh local system at 20x speed…");
   const target = await localTarget({ config: loadProjectConfig(), timeScale: timeScale(0.05), fresh: true, seed: 7 });
   let html: string;
   try {
-    html = renderReport(reportOf(await runDrill({ target }), new Date()));
+    html = renderReport(reportOf(await runDrill({ target, signal }), new Date()));
   } finally {
     await target.close();
   }
   const file = join(mkdtempSync(join(tmpdir(), "globalapp-screenshot-")), "drill.html");
   writeFileSync(file, html);
   const browser = await launchBrowser({ viewport: { width: 1200, height: 700 } });
+  untilStopped(signal, browser);
   try {
     const page = await browser.context.newPage();
     await page.goto(pathToFileURL(file).href);
@@ -105,28 +115,22 @@ async function report(path: string): Promise<void> {
   }
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({ options: OPTIONS, strict: true });
+async function main(run: CliRun): Promise<number> {
+  const values = parseOptions(OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
   // The project's docs/ by default; a given --out is taken from where npm was started.
   const out = values.out === undefined ? join(__dirname, "..", "docs") : resolve(process.env.INIT_CWD || process.cwd(), values.out);
+  loadProjectConfig(); // an invalid config is a usage error before anything starts
+  run.onStop("closing the browser and the local system");
   mkdirSync(out, { recursive: true });
   const files = [join(out, "dashboard.png"), join(out, "drill-report.png")];
-  await dashboard(files[0]);
-  await report(files[1]);
+  await dashboard(files[0], run.signal);
+  await report(files[1], run.signal);
   process.stdout.write(`${files.join("\n")}\n`);
   return 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(`screenshots: ${(err as Error).message}`);
-      process.exit((err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ? 2 : 1);
-    },
-  );
-}
+if (require.main === module) runCli("screenshots", main);

@@ -24,7 +24,7 @@ import {
 import { type AppConfig, endpointWeight, trafficDial } from "../model/config";
 import { GLOBAL_ACCELERATOR_REGION } from "../model/regions";
 import { sleep, timeScale } from "../lib/time-scale";
-import { awsTarget, type StackOutputs } from "../targets/aws";
+import { awsTarget, STACK_NAME, type StackOutputs } from "../targets/aws";
 import type { GroupState, ShiftSetting, ShiftTarget } from "./shift";
 
 /** Settings of {@link awsShiftTarget}. */
@@ -105,7 +105,7 @@ export async function awsShiftTarget(options: AwsShiftTargetOptions): Promise<Sh
 
   let arns = outputs.endpointGroupArns;
   if (!arns) {
-    if (!outputs.acceleratorDnsName) throw new Error("the stack outputs name neither endpoint_group_arns nor accelerator_dns_name: deploy the stack first");
+    if (!outputs.acceleratorDnsName) throw new Error(`the stack outputs name neither endpoint_group_arns nor accelerator_dns_name: deploy the stack first (npx cdktf deploy ${STACK_NAME})`);
     arns = await findEndpointGroups(client, outputs.acceleratorDnsName);
   }
   const missing = config.regions.filter((r) => !arns[r]);
@@ -171,7 +171,7 @@ export async function awsShiftTarget(options: AwsShiftTargetOptions): Promise<Sh
         `set the ${name} of ${region}'s endpoint group ${values.join(" → ")} with UpdateEndpointGroup`,
         `(${groupArns[region]}), waiting for the accelerator to be DEPLOYED after each step, then holding;`,
         `roll back to ${values[0]} if errors pass the limit or a region in the path turns unhealthy, Ctrl-C included.`,
-        `Terraform sees the new value as drift: the next \`cdktf deploy\` sets it back to ${configured(region, setting)} unless ${key} says otherwise.`,
+        `Terraform sees the new value as drift: the next \`npx cdktf deploy ${STACK_NAME}\` sets it back to ${configured(region, setting)} unless ${key} says otherwise.`,
       ];
     },
     async close() {

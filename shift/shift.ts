@@ -15,6 +15,15 @@
  *    Ctrl-C (`signal`) rolls back too. A value changed by someone else meanwhile stops the shift
  *    without rolling back: whoever changed it is in charge now.
  *
+ * Safety rails, as a health-gated controller needs them:
+ * - the last healthy region (no other healthy group takes traffic) is never taken below full traffic
+ *   (dial 100; weight above 0): refused up front, and a shift that lowers a region stops and rolls
+ *   back when the region becomes the last healthy one meanwhile;
+ * - `minDial`: a floor the dial is never set below;
+ * - a hold whose probes brought no data (no answer naming a region) does not step on: it holds on,
+ *   up to {@link NO_DATA_HOLDS} holds, then stops and rolls back, since it cannot tell where traffic went;
+ * - `dryRun`: every check and the plan, nothing changed and no request sent.
+ *
  * Times are model seconds (lib/time-scale.ts), as in the drill.
  */
 import { sleep, type TimeScale } from "../lib/time-scale";
@@ -114,8 +123,14 @@ export interface ShiftResult {
   readonly stopped?: string;
   /** The rollback failed: the value is `final`, not `from`. */
   readonly rollbackError?: string;
-  /** Reached `to` with every gate passed. */
+  /** Reached `to` with every gate passed (a dry run: would start). */
   readonly ok: boolean;
+  /** The values the shift sets (or would set), in order, after `from`. */
+  readonly plan: readonly number[];
+  /** Nothing was changed: the plan only. */
+  readonly dryRun: boolean;
+  /** The lowest dial the shift may set (`--min-dial`); 0 without one. */
+  readonly minDial: number;
   readonly stepSize: number;
   readonly holdSeconds: number;
   readonly pollSeconds: number;
@@ -146,6 +161,10 @@ export interface ShiftOptions {
   readonly pollSeconds?: number;
   /** Fraction of a step's requests that may fail (0-1). @default 0.01 */
   readonly maxErrorRate?: number;
+  /** The lowest dial the shift may set on the region (setting "dial"). @default 0 */
+  readonly minDial?: number;
+  /** Check and plan only: nothing is changed and no request is sent. @default false */
+  readonly dryRun?: boolean;
   /** What to request. @default "/get/foobar" */
   readonly path?: string;
   /** Asked before anything changes; false aborts. @default always yes */
@@ -190,6 +209,27 @@ export function planSteps(from: number, to: number, step: number): number[] {
 export function pathOf(groups: readonly GroupState[], region: string): string[] {
   return groups.filter((g) => g.region === region || (g.dial > 0 && g.weight > 0)).map((g) => g.region);
 }
+
+/**
+ * Whether `region` is the last healthy one: healthy itself, and no other group is healthy and takes
+ * traffic (dial and weight above 0). Lowering it then sends its traffic nowhere healthy.
+ */
+export function isLastHealthy(groups: readonly GroupState[], region: string): boolean {
+  const own = groups.find((g) => g.region === region);
+  return own !== undefined && own.healthy && !groups.some((g) => g.region !== region && g.healthy && g.dial > 0 && g.weight > 0);
+}
+
+/**
+ * The lowest value a shift may set: for the last healthy region full traffic (dial 100, weight 1),
+ * else `minDial` for the dial and 0 for the weight.
+ */
+export function floorOf(setting: ShiftSetting, lastHealthy: boolean, minDial = 0): number {
+  if (setting === "weight") return lastHealthy ? 1 : 0;
+  return lastHealthy ? SETTING_RANGE.dial.max : minDial;
+}
+
+/** Holds a step makes, at most, while its probes bring no data, before it stops and rolls back. */
+export const NO_DATA_HOLDS = 4;
 
 /**
  * `--max-error-rate`: a fraction (`0.01`) or a percentage (`1%`), 0 to 1. @throws RangeError naming the value
@@ -272,6 +312,10 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
   if (!(holdSeconds > 0)) throw new RangeError(`--hold must be positive seconds, got ${holdSeconds}`);
   if (!(pollSeconds > 0)) throw new RangeError(`--poll must be positive seconds, got ${pollSeconds}`);
   if (!(maxErrorRate >= 0 && maxErrorRate <= 1)) throw new RangeError(`max error rate must be 0-1, got ${maxErrorRate}`);
+  const minDial = options.minDial ?? 0;
+  if (!Number.isInteger(minDial) || minDial < 0 || minDial > 100) throw new RangeError(`--min-dial must be an integer 0-100, got ${minDial}`);
+  if (minDial > 0 && setting !== "dial") throw new RangeError("--min-dial applies to --dial only");
+  if (setting === "dial" && options.value < minDial) throw new RangeError(`--dial ${options.value} is below --min-dial ${minDial}`);
 
   const scale = target.timeScale;
   const started = Date.now();
@@ -294,6 +338,16 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
     );
   }
   const from = group[setting];
+  const lowering = options.value < from;
+  const last = isLastHealthy(initial, region);
+  const floor = floorOf(setting, last, minDial);
+  if (lowering && options.value < floor) {
+    const others = initial.filter((g) => g.region !== region).map((g) => `${g.region} ${g.healthy ? `${setting === "dial" ? `dial ${g.dial}` : `weight ${g.weight}`}` : "unhealthy"}`);
+    throw new Error(
+      `not shifting: ${region} is the last healthy region taking traffic (${others.join(", ") || "no other region"}); ` +
+        `its ${setting} stays at ${floor} or above, or its traffic has nowhere healthy to go`,
+    );
+  }
   const plan = planSteps(from, options.value, stepSize);
   const steps: StepResult[] = [];
   let current = from;
@@ -318,7 +372,10 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
     interrupted,
     ...(stopped !== undefined ? { stopped } : {}),
     ...(rollbackError !== undefined ? { rollbackError } : {}),
-    ok: stopped === undefined && !interrupted && current === options.value,
+    ok: stopped === undefined && !interrupted && (options.dryRun === true || current === options.value),
+    plan,
+    dryRun: options.dryRun ?? false,
+    minDial,
     stepSize,
     holdSeconds,
     pollSeconds,
@@ -331,6 +388,10 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
     return result();
   }
   note(`${region} ${setting} ${[from, ...plan].join(" → ")}; path ${path.join(", ")}`);
+  if (options.dryRun) {
+    note("dry run: nothing changed");
+    return result();
+  }
   if (options.confirm && !(await options.confirm(target.describeChange(region, setting, [from, ...plan])))) throw new ShiftDeclinedError();
 
   const prober = new Prober(`${target.acceleratorUrl}${options.path ?? "/get/foobar"}`, scale.toRealMs(pollSeconds), options.requestTimeoutMs ?? 5000);
@@ -353,6 +414,8 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
     let heldSeconds = 0;
     /** Requests sent during the hold and answered, errors included. */
     let holdAnswers = 0;
+    /** Of those, the 2xx answers naming a region: the hold's data. */
+    let withData = 0;
     const served = new Map<string, number>();
     prober.onResult = (r, sentAt) => {
       requests += 1;
@@ -365,6 +428,7 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
       if (sentAt < holdFrom) return;
       holdAnswers += 1;
       if (isOk(r) && r.region) {
+        withData += 1;
         served.set(r.region, (served.get(r.region) ?? 0) + 1);
       }
     };
@@ -385,15 +449,28 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
       }
       holdFrom = Date.now();
       const end = holdFrom + scale.toRealMs(holdSeconds);
+      const giveUp = holdFrom + scale.toRealMs(holdSeconds * NO_DATA_HOLDS);
       const tick = scale.toRealMs(target.healthPollSeconds);
-      // Requests time out (5 s), so answers keep coming and the hold ends.
-      while (!tripped && (Date.now() < end || holdAnswers < minAnswers)) {
+      let holdingOn = false;
+      // Requests time out (5 s), so answers keep coming and the hold ends; without data (no answer
+      // naming a region) it holds on rather than step blind, up to NO_DATA_HOLDS holds.
+      while (!tripped && (Date.now() < end || holdAnswers < minAnswers || withData === 0)) {
+        if (Date.now() >= end && withData === 0) {
+          if (Date.now() >= giveUp) {
+            trip(`no data: none of ${holdAnswers} answers in ${round(holdSeconds * NO_DATA_HOLDS)} s named a region (${errors} errors), so where traffic goes is unknown`);
+            break;
+          }
+          if (!holdingOn) note(`no data yet (no answer named a region): holding on instead of stepping, at most ${round(holdSeconds * NO_DATA_HOLDS)} s`);
+          holdingOn = true;
+        }
         await sleep(Date.now() < end ? Math.min(end - Date.now(), tick) : tick, stepSignal);
         const groups = await target.groups(stepSignal);
         const mine = groups.find((g) => g.region === region);
         if (mine && mine[setting] !== current) trip(`${region}'s ${setting} is ${mine[setting]}, not ${current}: changed outside the shift`, true);
         const bad = groups.filter((g) => path.includes(g.region) && !g.healthy);
         if (bad.length > 0) trip(bad.map((g) => `${g.region} turned unhealthy (${g.health})`).join(", "));
+        // Lowering the only region left that is healthy and takes traffic sends that traffic nowhere healthy.
+        if (lowering && isLastHealthy(groups, region)) trip(`${region} became the last healthy region taking traffic: it goes back to ${from}`);
       }
     } catch (err) {
       // A gate aborts whatever the step was waiting on; anything else (Ctrl-C, an API error) is
@@ -472,7 +549,11 @@ export function formatShiftSummary(r: ShiftResult): string {
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => `  ${cells.map((c, i) => (i === cells.length - 1 ? c : c.padStart(widths[i]))).join("  ")}`;
-  const outcome = r.ok
+  const outcome = r.dryRun
+    ? r.plan.length === 0
+      ? `dry run: nothing to do (${r.region} ${r.setting} is ${r.from})`
+      : `dry run: nothing changed; the shift would set ${r.region} ${r.setting} ${[r.from, ...r.plan].join(" → ")}, holding ${r.holdSeconds} s at each step`
+    : r.ok
     ? `done: ${r.region} ${r.setting} ${r.final}`
     : r.rollbackError
       ? `ROLLBACK FAILED (${r.rollbackError}): ${r.region} ${r.setting} may still be ${r.final}, not ${r.from}`
@@ -481,7 +562,7 @@ export function formatShiftSummary(r: ShiftResult): string {
         : `stopped (${r.stopped}); ${r.region} ${r.setting} is ${r.final}`;
   return [
     "",
-    `Shift summary (${r.target}; ${r.region} ${r.setting} ${r.from} → ${r.to}, step ${r.stepSize}, hold ${r.holdSeconds} s, max error rate ${percent(r.maxErrorRate)}${r.timeScale !== 1 ? `, time scale ${r.timeScale}` : ""})`,
+    `Shift summary (${r.target}; ${r.region} ${r.setting} ${r.from} → ${r.to}, step ${r.stepSize}, hold ${r.holdSeconds} s, max error rate ${percent(r.maxErrorRate)}${r.minDial > 0 ? `, min dial ${r.minDial}` : ""}${r.timeScale !== 1 ? `, time scale ${r.timeScale}` : ""})`,
     ...(rows.length > 0 ? [line(head), ...rows.map(line)] : []),
     `  path     ${r.path.join(", ")} (health-gated)`,
     `  errors   ${r.errors} of ${r.requests} requests`,

@@ -13,6 +13,7 @@ import {
   LambdaClient,
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
+import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -23,7 +24,7 @@ import { PROJECT_ROOT } from "../lib/project";
 import { ALB_ALIAS_TTL_SECONDS, GA_PROPAGATION_SECONDS, predictFailover, predictRecovery, ROUTE53_PROPAGATION_SECONDS } from "../model/failover";
 import { type Clock, systemClock, timeScale } from "../lib/time-scale";
 import { authoritativeServer, type DnsServerAddress } from "../lib/dns-probe";
-import type { DnsTargetInfo, DrillTarget } from "./target";
+import type { DnsTargetInfo, DrillTarget, ReplicationLatencyMetric } from "./target";
 
 /**
  * The stack's name (constructs/global-app-stack.ts STACK_NAME; a test keeps them equal). Not imported:
@@ -61,7 +62,7 @@ export function parseStackOutputs(json: unknown, stack = STACK_NAME): StackOutpu
   };
   const record = (name: string): Record<string, string> => {
     const v = value(name);
-    if (!isObj(v) || Object.keys(v).length === 0) throw new Error(`stack output "${name}" is missing: deploy the stack first`);
+    if (!isObj(v) || Object.keys(v).length === 0) throw new Error(`stack output "${name}" is missing: deploy the stack first (npx cdktf deploy ${stack})`);
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
   };
   const ips = value("accelerator_ips");
@@ -90,12 +91,13 @@ export async function readStackOutputs(file?: string): Promise<StackOutputs> {
   if (file) return parseStackOutputs(JSON.parse(await readFile(file, "utf8")));
   const dir = join(PROJECT_ROOT, "cdktf.out", "stacks", STACK_NAME);
   try {
-    const { stdout } = await run("terraform", ["output", "-json"], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
+    // CHECKPOINT_DISABLE: no update check against HashiCorp's servers (offline it only adds noise).
+    const { stdout } = await run("terraform", ["output", "-json"], { cwd: dir, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
     return parseStackOutputs(JSON.parse(stdout));
   } catch (err) {
     throw new Error(
       `cannot read the stack outputs with \`terraform output -json\` in ${dir} (${(err as Error).message.split("\n")[0]}); ` +
-        "deploy first (npx cdktf deploy), or pass --outputs FILE written by `npx cdktf deploy --outputs-file FILE`",
+        `deploy first (npx cdktf deploy ${STACK_NAME}), or pass --outputs FILE written by \`npx cdktf deploy ${STACK_NAME} --outputs-file FILE\``,
     );
   }
 }
@@ -106,6 +108,8 @@ export interface AwsTargetOptions {
   readonly outputs: StackOutputs;
   /** A Lambda client for a region. @default new LambdaClient({ region }) */
   readonly lambda?: (region: string) => LambdaClient;
+  /** A CloudWatch client for a region (the table's ReplicationLatency). @default new CloudWatchClient({ region }) */
+  readonly cloudwatch?: (region: string) => CloudWatchClient;
   /** Base URL to poll instead of the accelerator's DNS name (e.g. http://<static IP>). */
   readonly acceleratorUrl?: string;
   /** Routing route53/both: base URL of the latency drill. @default http(s)://<latency_record_name> */
@@ -120,21 +124,31 @@ export interface AwsTargetOptions {
   readonly clock?: Clock;
 }
 
+/** One SDK client per region, made on first use; `made` lists them, to destroy them at the end. */
+function perRegion<T>(make: (region: string) => T): { readonly get: (region: string) => T; readonly made: () => T[] } {
+  const clients = new Map<string, T>();
+  return {
+    get: (region) => {
+      let c = clients.get(region);
+      if (!c) {
+        c = make(region);
+        clients.set(region, c);
+      }
+      return c;
+    },
+    made: () => [...clients.values()],
+  };
+}
+
 /** Errors that mean "someone else changed the function meanwhile": read again and retry. */
 const RETRYABLE = new Set(["ResourceConflictException", "PreconditionFailedException"]);
 
 /** The deployed stack as a drill target. */
 export function awsTarget(options: AwsTargetOptions): DrillTarget {
   const { config, outputs } = options;
-  const clients = new Map<string, LambdaClient>();
-  const lambda = (region: string) => {
-    let c = clients.get(region);
-    if (!c) {
-      c = options.lambda ? options.lambda(region) : new LambdaClient({ region });
-      clients.set(region, c);
-    }
-    return c;
-  };
+  const lambdas = perRegion((region) => (options.lambda ? options.lambda(region) : new LambdaClient({ region })));
+  const lambda = lambdas.get;
+  const watches = perRegion((region) => (options.cloudwatch ? options.cloudwatch(region) : new CloudWatchClient({ region })));
   const pollMs = options.updatePollMs ?? 1000;
   const clock = options.clock ?? systemClock;
   const functionName = (region: string) => {
@@ -210,7 +224,8 @@ export function awsTarget(options: AwsTargetOptions): DrillTarget {
     describeChange: (region, status) => [
       `set STATUS=${status} on Lambda function ${functionName(region)} in ${region} (its other environment variables are kept),`,
       `fail its health check so traffic moves away, then put STATUS back: about ${Math.round(prediction)} s or more per drill.`,
-      "STATUS is restored on exit, Ctrl-C included; a replication check writes and deletes one drill-* item.",
+      "STATUS is restored on exit, Ctrl-C included. The data measurement writes two drill-data-* items through the accelerator",
+      "(4 writes/s) and reads them through each ALB; a replication check writes one drill-* item; all are deleted at the end.",
     ],
     async waitReady() {
       for (const r of regions) {
@@ -248,8 +263,67 @@ export function awsTarget(options: AwsTargetOptions): DrillTarget {
         throw new Error(`${functionName(region)}: STATUS is ${after.Environment?.Variables?.STATUS} after the update, expected ${status}`);
       }
     },
+    replicationLatency: (window) => replicationLatency(config.tableName, regions, watches.get, window),
     async close() {
-      for (const c of clients.values()) c.destroy();
+      for (const c of [...lambdas.made(), ...watches.made()]) c.destroy();
     },
   };
+}
+
+/** CloudWatch's namespace and metric of a global table's replication lag (milliseconds, per source and receiving region). */
+const REPLICATION_LATENCY = { Namespace: "AWS/DynamoDB", MetricName: "ReplicationLatency" } as const;
+
+/**
+ * The table's ReplicationLatency for every pair of regions over `window`: one GetMetricData per source
+ * region (the replica there publishes it, dimensions TableName and ReceivingRegion), average and
+ * maximum of the one-minute datapoints. Source: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
+ * (ReplicationLatency). CloudWatch publishes a minute or more late: a window that just ended may have
+ * no datapoint yet (reported as such, never as a zero). Needs `cloudwatch:GetMetricData` (no
+ * resource-level permissions: Resource "*").
+ */
+export async function replicationLatency(
+  tableName: string,
+  regions: readonly string[],
+  cloudwatch: (region: string) => CloudWatchClient,
+  window: { readonly start: Date; readonly end: Date },
+): Promise<ReplicationLatencyMetric[]> {
+  const minute = 60_000;
+  const start = new Date(Math.floor(window.start.getTime() / minute) * minute);
+  const end = new Date(Math.ceil(window.end.getTime() / minute) * minute + minute);
+  const out: ReplicationLatencyMetric[] = [];
+  for (const region of regions) {
+    const receivers = regions.filter((r) => r !== region);
+    const queries: MetricDataQuery[] = receivers.flatMap((receiving, i) =>
+      (["Average", "Maximum"] as const).map((stat) => ({
+        Id: `${stat.toLowerCase()}${i}`,
+        MetricStat: {
+          Metric: { ...REPLICATION_LATENCY, Dimensions: [{ Name: "TableName", Value: tableName }, { Name: "ReceivingRegion", Value: receiving }] },
+          Period: 60,
+          Stat: stat,
+          Unit: "Milliseconds",
+        },
+        ReturnData: true,
+      })),
+    );
+    const values = new Map<string, number[]>();
+    let token: string | undefined;
+    do {
+      const page = await cloudwatch(region).send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: start, EndTime: end, NextToken: token }));
+      for (const r of page.MetricDataResults ?? []) values.set(r.Id ?? "", [...(values.get(r.Id ?? "") ?? []), ...(r.Values ?? [])]);
+      token = page.NextToken;
+    } while (token);
+    receivers.forEach((receivingRegion, i) => {
+      const averages = values.get(`average${i}`) ?? [];
+      const maxima = values.get(`maximum${i}`) ?? [];
+      const seconds = (ms: number) => Math.round(ms) / 1000;
+      out.push({
+        region,
+        receivingRegion,
+        averageSeconds: averages.length ? seconds(averages.reduce((a, b) => a + b, 0) / averages.length) : null,
+        maximumSeconds: maxima.length ? seconds(Math.max(...maxima)) : null,
+        datapoints: averages.length,
+      });
+    });
+  }
+  return out;
 }

@@ -1,8 +1,11 @@
 /**
  * `--target local`: the local system's accelerator and admin API. Uses a running `npm run local`
- * when its admin API answers, else starts a system of its own (on free ports) for the drill.
+ * when its admin API answers, else starts a system of its own (on free ports, or the ones given)
+ * for the drill. An admin API named explicitly (`--admin URL`) must answer: it is never silently
+ * replaced by a system of the drill's own.
  */
 import { type AppConfig, deepMerge, parseConfig } from "../model/config";
+import { UsageError } from "../lib/cli";
 import { sleep, timeScale as makeTimeScale, type TimeScale } from "../lib/time-scale";
 import { AdminClient } from "../local/admin/admin";
 import type { SystemEvent } from "../local/events";
@@ -53,7 +56,10 @@ export interface LocalTargetOptions {
   readonly config: AppConfig;
   /** The time scale wanted; a running system's own wins (with a warning). @default 1 */
   readonly timeScale?: TimeScale;
-  /** Admin API of a running system. @default http://127.0.0.1:<config.local.adminPort> */
+  /**
+   * Admin API of a running system, named explicitly: it must answer, else UsageError. Without it, the
+   * one at http://127.0.0.1:<config.local.adminPort> is used when it answers. @default none
+   */
   readonly adminUrl?: string;
   /** Never use a running system; always start one. @default false */
   readonly fresh?: boolean;
@@ -61,7 +67,7 @@ export interface LocalTargetOptions {
   readonly propagationSeconds?: number;
   /** Execution environments per region of a system started here. @default config.function.reservedConcurrency, else the local default */
   readonly concurrency?: number;
-  /** Model ms every invocation of a system started here holds its environment at least (the function's duration, emulated). @default none */
+  /** Ms every invocation of a system started here holds its environment at least (the function's duration, emulated; real time, as requests are). @default none */
   readonly functionMilliseconds?: number;
   /** Seed of the health-check phases of a system started here. @default random */
   readonly seed?: number;
@@ -70,8 +76,17 @@ export interface LocalTargetOptions {
    * routing `both` (and a placeholder domain) when the config's routing is `accelerator`. @default false
    */
   readonly needsDns?: boolean;
+  /** Accelerator port of a system started here; 0 for any free one. @default 0 */
+  readonly port?: number;
+  /** Admin API port of a system started here; 0 for any free one. @default 0 */
+  readonly adminPort?: number;
   /** DNS port of a system started here; 0 for any free one. @default 0 */
   readonly dnsPort?: number;
+  /**
+   * Checks the regions of the system about to be used (a running one's, or the config's before one
+   * is started), so a bad argument fails before a system starts. @default no check
+   */
+  readonly validate?: (regions: readonly string[]) => void;
   /** Told of what the target decided (running system found, scale differs, …). */
   readonly log?: (message: string) => void;
   /** What the system is started for, in that message. @default "the drill" */
@@ -85,7 +100,15 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
   let local: RunningLocal | undefined;
   let started: LocalSystem | undefined;
   let snapshot: SystemSnapshot | undefined;
-  if (!options.fresh) snapshot = await admin.snapshot(AbortSignal.timeout(1000)).catch(() => undefined);
+  if (options.adminUrl !== undefined) {
+    snapshot = await admin.snapshot(AbortSignal.timeout(5000)).catch((err: unknown) => {
+      const why = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      throw new UsageError(`--admin ${options.adminUrl}: no local system's admin API answers there (${why}); start \`npm run local\` first, or leave out --admin`);
+    });
+  } else if (!options.fresh) {
+    snapshot = await admin.snapshot(AbortSignal.timeout(1000)).catch(() => undefined);
+  }
+  options.validate?.(snapshot ? snapshot.regions.map((r) => r.region) : options.config.regions);
   if (snapshot) {
     log(`using the local system running at ${snapshot.acceleratorUrl} (admin ${admin.url})`);
     if (options.needsDns && !snapshot.dns) {
@@ -105,18 +128,19 @@ export async function localTarget(options: LocalTargetOptions): Promise<DrillTar
       config,
       dnsPort: options.dnsPort ?? 0,
       timeScale: options.timeScale,
-      port: 0,
+      port: options.port ?? 0,
       propagationSeconds: options.propagationSeconds,
       concurrency: options.concurrency,
       functionMilliseconds: options.functionMilliseconds,
       seed: options.seed,
       logLevel: "ERROR",
-      admin: { port: 0 },
+      admin: { port: options.adminPort ?? 0 },
     });
     started = local.system;
     admin = new AdminClient(local.admin.url);
     snapshot = started.snapshot();
-    log(`started a local system for ${options.purpose ?? "the drill"} at ${snapshot.acceleratorUrl} (admin ${admin.url})`);
+    const dns = snapshot.dns ? `, DNS 127.0.0.1:${snapshot.dns.port}` : "";
+    log(`started a local system for ${options.purpose ?? "the drill"} at ${snapshot.acceleratorUrl} (admin ${admin.url}${dns})`);
   }
   const first = snapshot;
   const scale = makeTimeScale(first.timeScale);

@@ -8,6 +8,17 @@ import type { DnsFailoverSettings } from "../model/failover";
 import type { DnsServerAddress } from "../lib/dns-probe";
 import type { TimeScale } from "../lib/time-scale";
 
+/** The table's CloudWatch ReplicationLatency for one pair of regions over a window. */
+export interface ReplicationLatencyMetric {
+  /** The region the writes were made in. */
+  readonly region: string;
+  readonly receivingRegion: string;
+  /** Average and maximum over the window, seconds; null when CloudWatch had no datapoint (it lags by minutes). */
+  readonly averageSeconds: number | null;
+  readonly maximumSeconds: number | null;
+  readonly datapoints: number;
+}
+
 /** What the drill polls through: Global Accelerator, or Route 53's latency records. */
 export type DrillRouting = "accelerator" | "route53";
 
@@ -79,6 +90,11 @@ export interface DrillTarget {
    * they happen; resolves with the function that stops it.
    */
   watchHealth?(listener: (change: HealthChange) => void): Promise<() => void>;
+  /**
+   * Where the target has it (AWS): the table's own replication metric (CloudWatch ReplicationLatency)
+   * for each pair of regions over the window, wall-clock times.
+   */
+  replicationLatency?(window: { readonly start: Date; readonly end: Date }): Promise<readonly ReplicationLatencyMetric[]>;
   /** Releases what the target started. */
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 /** A drill result as runDrill returns it, for the tests of what is made from results (the report, --runs). */
+import type { DataResult } from "../../drill/data";
 import type { DrillResult, HealthObservation, Sample } from "../../drill/drill";
 import { predictFailover, predictRecovery } from "../../model/failover";
 
@@ -51,3 +52,32 @@ export function drillResult(over: Partial<DrillResult> = {}): DrillResult {
   };
 }
 
+
+/** The data side of a drill as drill/data.ts summarizes it: two takeovers, stale reads and a conflict. */
+export function dataResult(over: Partial<DataResult> = {}): DataResult {
+  return {
+    writes: 40,
+    writeErrors: 0,
+    skippedWrites: 2,
+    writesByRegion: { "us-west-2": 22, "eu-central-1": 18 },
+    ratePerSecond: 4,
+    items: 2,
+    replicationLagSeconds: { p50: 0.52, p99: 1.1, max: 1.2 },
+    lagSamples: 38,
+    lagPollSeconds: 0.1,
+    notYetReplicatedAtFailover: 2,
+    takeovers: [
+      { at: 44.2, from: "us-west-2", to: "eu-central-1", notYetReplicated: 2 },
+      { at: 79.6, from: "eu-central-1", to: "us-west-2", notYetReplicated: 1 },
+    ],
+    reads: 39,
+    staleReads: 1,
+    staleReadDetails: [{ t: 44.3, item: "drill-data-x-1", region: "eu-central-1", expected: 17, got: 15 }],
+    conflicts: 1,
+    conflictDetails: [{ item: "drill-data-x-1", lost: { seq: 17, region: "us-west-2" }, kept: { seq: 19, region: "eu-central-1" } }],
+    converged: true,
+    cleanedUp: true,
+    writeLog: [],
+    ...over,
+  };
+}

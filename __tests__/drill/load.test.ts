@@ -1,6 +1,6 @@
 /**
  * `--load`: the figures per phase and their prediction (pure), then the load against one real local
- * system whose functions hold each invocation 1 model second, at most 2 at once per region: none is
+ * system whose functions hold each invocation 250 ms, at most 2 at once per region: none is
  * throttled well below that cap, and far past it the ALB answers 502 for the function's throttles.
  * Counts and relations only: a busy machine stretches when requests reach the function, so how many
  * are throttled past the cap depends on it; that some are, 8 times past it, does not.
@@ -96,11 +96,11 @@ describe("summarizeLoad", () => {
   });
 });
 
-describe("DrillLoad on a real local system (concurrency 2 per region, 1 model second per invocation)", () => {
+describe("DrillLoad on a real local system (concurrency 2 per region, 250 ms per invocation)", () => {
   let local: RunningLocal;
   const scale = timeScale(0.25);
   beforeAll(async () => {
-    local = await startTestSystem({ timeScale: scale, concurrency: 2, functionMilliseconds: 1000 });
+    local = await startTestSystem({ timeScale: scale, concurrency: 2, functionMilliseconds: 250 });
   });
   afterAll(async () => {
     await local?.close();
@@ -128,15 +128,17 @@ describe("DrillLoad on a real local system (concurrency 2 per region, 1 model se
   const hostThrottles = () => local.system.regions.get("us-west-2")!.fn.metrics.throttles;
 
   it("well below the cap (0.5 wanted of 2, evenly spaced) throttles nothing: every request is served by the client's region", async () => {
-    const requests = await run(0.5, 8);
+    const requests = await run(2, 8);
     expect(requests).toHaveLength(8);
+    // The rate is real: 2 a second, 0.5 real s apart, is 2 model seconds apart at time scale 0.25.
+    expect(requests[7].t - requests[0].t).toBeCloseTo(7 * 2, 1);
     expect(requests.map((r) => [r.status, r.region])).toEqual(Array(8).fill([200, "us-west-2"]));
     expect(throttlesOf(requests)).toBe(0);
   });
 
   it("far past the cap (16 wanted of 2) the function throttles and the ALB answers 502, the rest is served", async () => {
     const before = hostThrottles();
-    const requests = await run(16, 64);
+    const requests = await run(64, 64);
     const throttles = throttlesOf(requests);
     const served = requests.filter((r) => r.status === 200 && r.region === "us-west-2").length;
     expect(throttles).toBeGreaterThan(0);

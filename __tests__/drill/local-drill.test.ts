@@ -55,4 +55,17 @@ describe("runDrill --target local", () => {
     expect(result.replication).toMatchObject({ writeRegion: "us-west-2", readRegion: "eu-central-1" });
     expect(result.replication?.lagSeconds).not.toBeNull();
   });
+
+  it("measures the data side with the default lag: writes in both regions, each takeover's exposure, converged and cleaned up", () => {
+    const data = result.data!;
+    expect(data.writes).toBeGreaterThan(0);
+    expect(data.takeovers[0]).toMatchObject({ from: "us-west-2", to: "eu-central-1" });
+    expect(data.notYetReplicatedAtFailover).toBe(data.takeovers[0].notYetReplicated);
+    expect(data.notYetReplicatedAtFailover).toBeLessThanOrEqual(data.writesByRegion["us-west-2"]);
+    expect(data.replicationLagSeconds!.p50).toBeLessThanOrEqual(data.replicationLagSeconds!.max);
+    for (const c of data.conflictDetails) expect(c.kept.seq).toBeGreaterThan(c.lost.seq);
+    expect(data).toMatchObject({ converged: true, cleanedUp: true, writeErrors: 0 });
+    expect(events).toContainEqual(expect.stringMatching(/^data: \d+ writes, lag p50/));
+    expect(formatSummary(result)).toMatch(/replication lag +p50 [\d.]+ s, p99 [\d.]+ s, max [\d.]+ s/);
+  });
 });

@@ -93,7 +93,7 @@ describe("npm run drill usage errors (exit 2)", () => {
     [["--target", "local", "--report", "/nonexistent-dir/drill.html"], /--report \/nonexistent-dir\/drill.html: directory \/nonexistent-dir does not exist/],
     [["--target", "local", "--report", "/tmp"], /--report \/tmp: \/tmp is a directory/],
     [["--target", "local", "--load", "0"], /--load must be a positive number, got "0"/],
-    [["--target", "local", "--load", "200", "--time-scale", "0.1"], /--load 200 at time scale 0.1 is 2000 requests per real second; at most 1000/],
+    [["--target", "local", "--load", "2000", "--time-scale", "0.1"], /--load 2000: at most 1000 requests per second/],
     [["--target", "local", "--load", "5", "--routing", "route53"], /--load runs through the accelerator: not with --routing route53 or --compare/],
     [["--target", "local", "--concurrency", "2.5"], /--concurrency must be a positive integer, got "2.5"/],
     [["--target", "aws", "--concurrency", "4"], /--concurrency applies to --target local only/],

@@ -40,7 +40,7 @@ describe("npm run local", () => {
   it("any argument parse error is a usage error (exit 2) in one line, not a stack trace", async () => {
     const r = await local(["--traffic", "-1"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^local: Option '--traffic' argument is ambiguous/);
+    expect(r.stderr).toMatch(/^local: --traffic needs a value; one that starts with "-" is written --traffic=-… \(npm run local -- --help\)\n$/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -234,3 +234,43 @@ describe("timeouts that fire (short limits)", () => {
     });
   });
 });
+
+describe("what the local system emulates, where it meets the client", () => {
+  const put = (id: string, body: string, last = false) =>
+    rawRequest(`/items/${id}`, ["Content-Type: application/json", `Content-Length: ${Buffer.byteLength(body)}`, last ? "Connection: close" : "Connection: keep-alive"], "PUT") + body;
+  const del = (id: string) => rawRequest(`/items/${id}`, [], "DELETE");
+
+  it("requests pipelined on one connection take effect in order, directly and through the accelerator", async () => {
+    // On one connection the second request used to run beside the first: PUT v=2 could land before
+    // PUT v=1, and a DELETE before its PUT (alb.test.ts shows the order deterministically).
+    for (const [via, port] of [["ALB", albPort()], ["accelerator", accPort()]] as const) {
+      for (let i = 0; i < 8; i++) {
+        const id = `pipelined-${via}-${i}`;
+        const replaced = await exchange(port, (s) => void s.write(put(id, '{"v":1}') + put(id, '{"v":2}', true)));
+        expect([...replaced.text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1])).toEqual(["201", "200"]);
+        const read = await probe(`${alb("us-west-2").url}/items/${id}`);
+        expect({ via, i, item: JSON.parse(read.body ?? "{}").item }).toEqual({ via, i, item: { item_id: id, v: 2 } });
+        const deleted = await exchange(port, (s) => void s.write(put(`${id}-gone`, '{"v":1}') + del(`${id}-gone`)));
+        expect([...deleted.text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1])).toEqual(["201", "200"]);
+        expect({ via, i, status: (await probe(`${alb("us-west-2").url}/items/${id}-gone`)).status }).toEqual({ via, i, status: 404 });
+      }
+    }
+  });
+
+  it("a 3 MB upload through the accelerator gets the ALB's 413 every time, not a reset", async () => {
+    const body = Buffer.alloc(3 * 1024 * 1024, "a");
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = await exchange(
+        accPort(),
+        (s) => {
+          s.write(rawRequest("/items/huge", ["Content-Type: application/json", `Content-Length: ${body.length}`, "Connection: keep-alive"], "PUT"));
+          s.write(body);
+        },
+        { waitMs: 5000 },
+      );
+      statuses.push(statusOf(r.text));
+    }
+    expect(statuses).toEqual(Array(10).fill(413));
+  });
+});

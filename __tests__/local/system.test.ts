@@ -186,3 +186,69 @@ describe("the local system with affinity SOURCE_IP, multi-value headers and a 50
     expect(["us-west-2", "eu-central-1"]).toContain(r.region);
   });
 });
+
+describe("the regions' stores: one per region, a global table between them (default lag, real time)", () => {
+  // Real time and seed 3: the first lag drawn is 0.72 s, far longer than a read on loopback takes.
+  // The ALBs are called directly: nothing here waits for health checks.
+  let system: LocalSystem;
+  const alb = (region: string) => system.regions.get(region)!.alb.url;
+  beforeAll(async () => {
+    system = await startLocalSystem({ config: localConfig(), timeScale: timeScale(1), port: 0, seed: 3, logLevel: "SILENT" });
+  });
+  afterAll(() => system?.close());
+
+  it("gives each region's function a store of its own", () => {
+    const endpoints = new Set([...system.stores.values()].map((s) => s.endpoint));
+    expect([...system.stores.keys()]).toEqual(["us-west-2", "eu-central-1"]);
+    expect(endpoints.size).toBe(2);
+    for (const [region, r] of system.regions) expect(r.fn.variables.AWS_ENDPOINT_URL_DYNAMODB).toBe(system.stores.get(region)!.endpoint);
+  });
+
+  it("a write through one region's ALB is not readable through another region's ALB at once, and is within a few seconds", async () => {
+    const put = await probe(`${alb("us-west-2")}/items/lag-check`, { method: "PUT", body: '{"v":1}' });
+    expect(put.status).toBe(201);
+    const writtenAt = system.now();
+    expect((await probe(`${alb("eu-central-1")}/items/lag-check`)).status).toBe(404);
+    // Waiting for eu-central-1 (one change, or two when the function's SDK retried its PutItem on a loaded machine).
+    expect(system.snapshot().regions.find((r) => r.region === "eu-central-1")!.replication.pendingIn).toBeGreaterThanOrEqual(1);
+    let readableAt = 0;
+    await waitFor("the write readable in eu-central-1", async () => {
+      const ok = (await probe(`${alb("eu-central-1")}/items/lag-check`)).status === 200;
+      if (ok) readableAt = system.now();
+      return ok;
+    });
+    // Model seconds (real ones here): within the distribution's longest draw and a little.
+    expect(readableAt - writtenAt).toBeLessThan(3);
+    expect(system.snapshot().replication).toMatchObject({ lagSeconds: { median: 0.5, p99: 1 }, backlog: 0, conflicts: 0 });
+  });
+
+  it("keeps __proto__ attribute names, as DynamoDB does, through the function, the stores and the replication", async () => {
+    const body = '{"__proto__":{"__proto__":[{"__proto__":1}],"x":"y"},"constructor":2}';
+    expect((await probe(`${alb("us-west-2")}/items/proto`, { method: "PUT", body })).status).toBe(201);
+    let got: string | undefined;
+    await waitFor("the item in eu-central-1", async () => {
+      const r = await probe(`${alb("eu-central-1")}/items/proto`);
+      got = r.body;
+      return r.status === 200;
+    });
+    expect(JSON.stringify(JSON.parse(got!).item)).toBe('{"__proto__":{"__proto__":[{"__proto__":1}],"x":"y"},"constructor":2,"item_id":"proto"}');
+  });
+
+  it("a killed region's store stops replicating, keeps what it has, and catches up once restored", async () => {
+    await system.kill("us-west-2");
+    try {
+      expect((await probe(`${alb("eu-central-1")}/items/during-outage`, { method: "PUT", body: '{"v":2}' })).status).toBe(201);
+      // Past the longest lag the default distribution draws (1.26 model seconds).
+      const until = system.now() + 1.5;
+      await waitFor("1.5 model seconds", () => system.now() >= until);
+      const west = system.snapshot().regions.find((r) => r.region === "us-west-2")!;
+      expect(west.replication).toMatchObject({ stopped: true, paused: false });
+      expect(west.replication.pendingIn).toBeGreaterThanOrEqual(1);
+      expect((await system.stores.get("us-west-2")!.items()).map((i) => (i.item_id as { S: string }).S)).not.toContain("during-outage");
+    } finally {
+      await system.restore("us-west-2");
+    }
+    await waitFor("the outage's write in us-west-2", async () => (await probe(`${alb("us-west-2")}/items/during-outage`)).status === 200);
+    expect(system.snapshot().replication.backlog).toBe(0);
+  });
+});

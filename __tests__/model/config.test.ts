@@ -62,7 +62,8 @@ describe("defaults", () => {
     expect(c.function.timeoutSeconds).toBeLessThan(c.healthCheck.timeoutSeconds);
   });
   it("npm run local defaults: accelerator on 8080, admin on 8081, DNS on 8053, 10 s propagation, client location unset", () => {
-    expect(configWith().local).toEqual({ port: 8080, adminPort: 8081, dnsPort: 8053, propagationSeconds: 10 });
+    expect(configWith().local).toEqual({ port: 8080, adminPort: 8081, dnsPort: 8053, propagationSeconds: 10, replication: { lagSeconds: { median: 0.5, p99: 1 } } });
+    expect(configWith({ local: { replication: { lagSeconds: { median: 2, p99: 2 } } } }).local.replication.lagSeconds).toEqual({ median: 2, p99: 2 });
     expect(configWith({ local: { clientRegion: "eu-west-1" } }).local.clientRegion).toBe("eu-west-1");
   });
   it("helpers fill per-region defaults: dial 100, weight 128, AZ IDs az1 and az2, protection off in dev", () => {
@@ -144,6 +145,8 @@ describe("deepMerge and GLOBALAPP_CONFIG", () => {
 describe("validation names the key, the value and what is allowed", () => {
   it.each([
     ["unknown region", { regions: ["us-west-2", "mars-north-1"] }, /regions\[1\] = "mars-north-1": unknown AWS region; allowed: .*eu-central-1/],
+    ["misspelt region", { regions: ["us-west-2", "eu-central-l"] }, /regions\[1\] = "eu-central-l": unknown AWS region — did you mean eu-central-1\?; allowed: /],
+    ["misspelt home region", { homeRegion: "US-WEST-2" }, /homeRegion = "US-WEST-2": unknown AWS region — did you mean us-west-2\?/],
     ["empty regions", { regions: [] }, /regions = \[\]: must name at least one region/],
     ["duplicate region", { regions: ["us-west-2", "us-west-2"] }, /regions\[1\] = "us-west-2": duplicate region/],
     ["regions not a list", { regions: "us-west-2" }, /regions = "us-west-2": must be a list/],
@@ -198,6 +201,9 @@ describe("validation names the key, the value and what is allowed", () => {
     ["local admin port same as port", { local: { adminPort: 8080 } }, /local.adminPort = 8080: must differ from local.port \(8080\)/],
     ["local client region", { local: { clientRegion: "moon-1" } }, /local.clientRegion = "moon-1": unknown AWS region/],
     ["local propagation delay", { local: { propagationSeconds: -1 } }, /local.propagationSeconds = -1: must be between 0 and 300 s/],
+    ["a replication lag of 0", { local: { replication: { lagSeconds: { median: 0, p99: 1 } } } }, /local.replication.lagSeconds.median = 0: must be between 0.001 and 3600 s/],
+    ["a replication p99 below its median", { local: { replication: { lagSeconds: { median: 2, p99: 1 } } } }, /local.replication.lagSeconds.p99 = 1: must be at least local.replication.lagSeconds.median \(2\)/],
+    ["an unknown replication key", { local: { replication: { lag: 1 } } }, /local.replication.lag/],
   ])("%s", (_name, override, message) => {
     expect(withOverride(override)).toThrow(ConfigError);
     expect(withOverride(override)).toThrow(message);

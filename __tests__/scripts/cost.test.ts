@@ -104,12 +104,13 @@ describe("npm run cost", () => {
 
   it.each([
     [["--requests-per-month=-5"], /--requests-per-month must be a non-negative number, got "-5"/],
-    [["--requests-per-month", "-5"], /--requests-per-month.* argument is ambiguous/],
+    [["--requests-per-month", "-5"], /--requests-per-month needs a value; one that starts with "-" is written --requests-per-month=-…/],
     [["--gb-per-month", "lots"], /--gb-per-month must be a non-negative number, got "lots"/],
     [["--hours", "0"], /--hours must be a positive number, got "0"/],
     [["--requests-per-month", ""], /--requests-per-month must be a non-negative number/],
-    [["--regions", "3"], /Unknown option '--regions'/],
-    [["extra"], /Unexpected argument 'extra'/],
+    [["--regions", "3"], /^cost: unknown option --regions \(npm run cost -- --help\)$/m],
+    [["--hour", "3"], /unknown option --hour — did you mean --hours\?/],
+    [["extra"], /unexpected argument "extra"/],
   ])("exits 2 on bad usage %j", (args, message) => {
     const r = cost(args);
     expect(r.status).toBe(2);

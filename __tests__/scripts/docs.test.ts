@@ -47,6 +47,6 @@ describe("npm run docs", () => {
   it("exits 2 on an unknown option", async () => {
     const r = await runCli("scripts/docs.ts", ["--write"], process.env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^docs: Unknown option '--write'/);
+    expect(r.stderr).toMatch(/^docs: unknown option --write \(npm run docs -- --help\)\n$/);
   });
 });

@@ -67,7 +67,8 @@ describe("runIam", () => {
     [[], /--role must be one of deploy, plan, boundary$/],
     [["--role", "admin"], /--role must be one of deploy, plan, boundary, got "admin"/],
     [["--role", "plan", "--account", "12345"], /--account must be a 12-digit AWS account id, got "12345"/],
-    [["--role", "plan", "--nope"], /Unknown option '--nope'/],
+    [["--role", "plan", "--nope"], /^unknown option --nope$/],
+    [["--role", "plan", "--acount", "1"], /^unknown option --acount — did you mean --account\?$/],
     [["--check", "--role", "deploy"], /--check takes no --role/],
     [["--role", "deploy", "--json"], /--json goes with --check/],
   ])("refuses %j", (argv, message) => {

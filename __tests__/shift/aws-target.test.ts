@@ -17,7 +17,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseStackOutputs, type StackOutputs } from "../../targets/aws";
-import { runShift, ShiftDeclinedError, type ShiftOptions } from "../../shift/shift";
+import { formatShiftSummary, runShift, ShiftDeclinedError, type ShiftOptions } from "../../shift/shift";
 import { acceleratorArnOf, awsShiftTarget, findEndpointGroups } from "../../shift/aws-target";
 import { localConfig } from "../local/support";
 
@@ -44,6 +44,12 @@ class FakeAccelerator {
   updates: { input: UpdateEndpointGroupRequest; statusAtCall: string }[] = [];
   /** Regions whose answers are 503. */
   failing = new Set<Region>();
+  /** Answers carry no x-served-by-region (a function that does not say where it runs). */
+  anonymous = false;
+  /** Requests the edge answered. */
+  requests = 0;
+  /** DescribeEndpointGroup calls still to fail (throttled), before it answers again. */
+  throttled = 0;
   private credit = 0;
   private server?: Server;
 
@@ -65,8 +71,9 @@ class FakeAccelerator {
 
   async listen(): Promise<string> {
     this.server = createServer((_req, res) => {
+      this.requests += 1;
       const region = this.route();
-      res.writeHead(this.failing.has(region) ? 503 : 200, { "x-served-by-region": region }).end("{}");
+      res.writeHead(this.failing.has(region) ? 503 : 200, this.anonymous ? {} : { "x-served-by-region": region }).end("{}");
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
     return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -99,6 +106,7 @@ beforeEach(async () => {
     return { Accelerator: { AcceleratorArn: ACCELERATOR, Status: status } };
   });
   ga.on(DescribeEndpointGroupCommand).callsFake((input: { EndpointGroupArn: string }) => {
+    if (fake.throttled > 0 && fake.throttled--) throw Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
     const region = regionOf(input.EndpointGroupArn);
     const s = fake.configured[region];
     return {
@@ -243,7 +251,7 @@ describe("runShift --target aws", () => {
     const text = asked[0].join("\n");
     expect(text).toContain(`set the traffic dial of us-west-2's endpoint group 100 → 50 → 0 with UpdateEndpointGroup`);
     expect(text).toContain(GROUP_ARN["us-west-2"]);
-    expect(text).toMatch(/the next `cdktf deploy` sets it back to 100 unless accelerator.trafficDials says otherwise/);
+    expect(text).toMatch(/the next `npx cdktf deploy globalapp` sets it back to 100 unless accelerator.trafficDials says otherwise/);
     expect(ga.commandCalls(UpdateEndpointGroupCommand)).toHaveLength(0);
   });
 
@@ -258,6 +266,105 @@ describe("runShift --target aws", () => {
     expect(fake.updates.map((u) => [u.input.EndpointConfigurations?.[0]?.Weight, u.input.TrafficDialPercentage])).toEqual([[0, 100]]);
     expect(result.steps[1].share).toEqual({ "us-west-2": 0, "eu-central-1": 1 });
     expect(result.ok).toBe(true);
+  });
+});
+
+describe("runShift --target aws: safety rails", () => {
+  it("rolls back after an API error in the middle of a hold", async () => {
+    const result = await shift({
+      holdSeconds: 1,
+      // The health read during the hold fails once; the API answers again for the rollback.
+      onEvent: on(/^dial 50 applied/, () => (fake.throttled = 1)),
+    });
+    expect(dials()).toEqual([50, 100]);
+    expect(result).toMatchObject({ rolledBack: true, final: 100, ok: false, stopped: "error: Rate exceeded" });
+    expect(result.steps.map((s) => [s.dial, s.failed])).toEqual([
+      [100, undefined],
+      [50, "Rate exceeded"],
+    ]);
+    expect(fake.configured["us-west-2"].dial).toBe(100);
+  });
+
+  it("never takes the last healthy region below 100: refused before anything changes", async () => {
+    fake.configured["eu-central-1"].dial = 0;
+    await expect(shift()).rejects.toThrow(
+      /^not shifting: us-west-2 is the last healthy region taking traffic \(eu-central-1 dial 0\); its dial stays at 100 or above, or its traffic has nowhere healthy to go$/,
+    );
+    fake.configured["eu-central-1"] = { dial: 100, weight: 0 };
+    await expect(shift({ setting: "weight", value: 0, step: 128 })).rejects.toThrow(/us-west-2 is the last healthy region taking traffic \(eu-central-1 weight 0\); its weight stays at 1/);
+    expect(fake.updates).toHaveLength(0);
+    expect(fake.requests).toBe(0);
+  });
+
+  it("a region that cannot take traffic does not count: an unhealthy other region leaves the last one at 100", async () => {
+    // eu-central-1 is out of the path (dial 0) and unhealthy: us-west-2 is all there is.
+    fake.configured["eu-central-1"].dial = 0;
+    fake.health["eu-central-1"] = "UNHEALTHY";
+    await expect(shift({ value: 80 })).rejects.toThrow(/us-west-2 is the last healthy region taking traffic \(eu-central-1 unhealthy\)/);
+    // Raising it back is always allowed.
+    fake.configured["us-west-2"].dial = 40;
+    fake.deployed = structuredClone(fake.configured);
+    const up = await shift({ value: 100 });
+    expect(up).toMatchObject({ ok: true, final: 100 });
+    expect(dials()).toEqual([90, 100]);
+  });
+
+  it("stops and rolls back when the region becomes the last healthy one mid-shift", async () => {
+    // Someone drains eu-central-1 while us-west-2 is being drained: nothing healthy would be left.
+    const result = await shift({
+      holdSeconds: 1,
+      onEvent: on(/^dial 50 applied/, () => {
+        fake.configured["eu-central-1"].dial = 0;
+      }),
+    });
+    expect(result.stopped).toBe("us-west-2 became the last healthy region taking traffic: it goes back to 100");
+    expect(result).toMatchObject({ rolledBack: true, final: 100, ok: false });
+    expect(dials()).toEqual([50, 100]);
+  });
+
+  it("--min-dial: a floor the dial is never set below", async () => {
+    await expect(shift({ minDial: 10 })).rejects.toThrow("--dial 0 is below --min-dial 10");
+    const result = await shift({ value: 20, minDial: 20 });
+    expect(dials()).toEqual([50, 20]);
+    expect(result).toMatchObject({ ok: true, final: 20, minDial: 20 });
+    await expect(shift({ setting: "weight", value: 0, minDial: 10 })).rejects.toThrow("--min-dial applies to --dial only");
+  });
+
+  it("holds instead of stepping while its probes bring no data, and steps on once they do", async () => {
+    const events: string[] = [];
+    const result = await shift({
+      onEvent: (e) => {
+        events.push(e.event);
+        if (/^dial 50 applied/.test(e.event)) fake.anonymous = true;
+        if (/^no data yet/.test(e.event)) setTimeout(() => (fake.anonymous = false), 200);
+      },
+    });
+    expect(events.filter((e) => /^no data yet/.test(e))).toEqual([
+      "no data yet (no answer named a region): holding on instead of stepping, at most 1.2 s",
+    ]);
+    // The step to 0 came only after the dial-50 hold had answers naming a region.
+    expect(events.findIndex((e) => /^step 2\/2/.test(e))).toBeGreaterThan(events.findIndex((e) => /^no data yet/.test(e)));
+    expect(result.steps[1].answered).toBeGreaterThan(0);
+    expect(result.steps[1].heldSeconds).toBeGreaterThan(0.3);
+    expect(result).toMatchObject({ ok: true, final: 0 });
+  });
+
+  it("stops and rolls back when the probes bring no data for NO_DATA_HOLDS holds", async () => {
+    const result = await shift({ onEvent: on(/^dial 50 applied/, () => (fake.anonymous = true)) });
+    expect(result.stopped).toMatch(/^no data: none of \d+ answers in 1.2 s named a region \(0 errors\), so where traffic goes is unknown$/);
+    expect(result).toMatchObject({ rolledBack: true, final: 100 });
+    expect(dials()).toEqual([50, 100]);
+  });
+
+  it("--dry-run: checks and plans, changes nothing and sends no request", async () => {
+    const result = await shift({ dryRun: true });
+    expect(result).toMatchObject({ dryRun: true, ok: true, from: 100, to: 0, final: 100, plan: [50, 0], steps: [], requests: 0, rolledBack: false });
+    expect(fake.updates).toHaveLength(0);
+    expect(fake.requests).toBe(0);
+    expect(formatShiftSummary(result)).toContain("result   dry run: nothing changed; the shift would set us-west-2 dial 100 → 50 → 0, holding 0.3 s at each step");
+    // The checks still apply: the last healthy region is refused in a dry run too.
+    fake.configured["eu-central-1"].dial = 0;
+    await expect(shift({ dryRun: true })).rejects.toThrow(/last healthy region/);
   });
 });
 

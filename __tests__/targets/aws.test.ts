@@ -9,6 +9,7 @@ import {
   LambdaClient,
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
+import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -16,7 +17,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { awsTarget, parseStackOutputs, readStackOutputs, STACK_NAME, type StackOutputs } from "../../targets/aws";
+import { awsTarget, parseStackOutputs, readStackOutputs, replicationLatency, STACK_NAME, type StackOutputs } from "../../targets/aws";
 import { DrillDeclinedError, runDrill } from "../../drill/drill";
 import { STACK_NAME as STACK_NAME_OF_THE_STACK } from "../../constructs/global-app-stack";
 import { ALB_ALIAS_TTL_SECONDS, GA_PROPAGATION_SECONDS, predictDnsFailover, ROUTE53_PROPAGATION_SECONDS } from "../../model/failover";
@@ -75,22 +76,27 @@ class FakeDeployment {
     return `127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
+  /** One region's function on the items (one table, replicated at once): PUT stores the body as the item, GET answers it as the function does. */
+  itemRequest(region: Region, path: string, method: string, body: string): { status: number; region: string; body?: string } {
+    const id = path.replace(/^\/items\//, "");
+    if (method === "PUT") {
+      this.items.set(id, body);
+      return { status: 201, region };
+    }
+    if (method === "DELETE") {
+      this.items.delete(id);
+      return { status: 200, region };
+    }
+    const item = this.items.get(id);
+    return item ? { status: 200, region, body: JSON.stringify({ item: JSON.parse(item), region }) } : { status: 404, region };
+  }
+
   async start(): Promise<StackOutputs> {
-    const accelerator = await this.listen(() => ({ status: 200, region: this.serving(), body: "{}" }));
-    const alb = (region: Region) =>
-      this.listen((path, method, body) => {
-        const id = path.replace(/^\/items\//, "");
-        if (method === "PUT") {
-          this.items.set(id, body);
-          return { status: 201, region };
-        }
-        if (method === "DELETE") {
-          this.items.delete(id);
-          return { status: 200, region };
-        }
-        const item = this.items.get(id);
-        return item ? { status: 200, region, body: item } : { status: 404, region };
-      });
+    // The accelerator sends item requests to the region serving this client, like any other.
+    const accelerator = await this.listen((path, method, body) =>
+      path.startsWith("/items/") ? this.itemRequest(this.serving(), path, method, body) : { status: 200, region: this.serving(), body: "{}" },
+    );
+    const alb = (region: Region) => this.listen((path, method, body) => this.itemRequest(region, path, method, body));
     // terraform output -json's form: { name: { value, type, sensitive } }
     return parseStackOutputs({
       accelerator_dns_name: { value: accelerator, type: "string", sensitive: false },
@@ -106,6 +112,7 @@ class FakeDeployment {
 }
 
 const lambdaMock = mockClient(LambdaClient);
+const cloudwatchMock = mockClient(CloudWatchClient);
 let fake: FakeDeployment;
 let outputs: StackOutputs;
 
@@ -113,6 +120,9 @@ beforeEach(async () => {
   fake = new FakeDeployment(new TestClock({ auto: true }));
   outputs = await fake.start();
   lambdaMock.reset();
+  cloudwatchMock.reset();
+  // No datapoints unless a test says otherwise (CloudWatch publishes minutes late).
+  cloudwatchMock.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
   lambdaMock.on(GetFunctionConfigurationCommand).callsFake((input: { FunctionName: string }) => {
     const name = input.FunctionName;
     const inProgress = fake.inProgressPolls[name] > 0;
@@ -213,6 +223,41 @@ describe("runDrill --target aws", () => {
     expect(fake.items.size).toBe(0);
   });
 
+  it("measures the data side through the accelerator and the ALBs, deletes its items, and reads ReplicationLatency from CloudWatch", async () => {
+    cloudwatchMock.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
+      MetricDataResults: (input.MetricDataQueries ?? []).map((q) => ({ Id: q.Id, Values: q.Id?.startsWith("average") ? [420, 580] : [900, 1200] })),
+    }));
+    const result = await runDrill({ target: awsTarget({ config: localConfig(), outputs, updatePollMs: 5, cloudwatch: () => new CloudWatchClient({ region: "us-west-2" }) }), pollSeconds: 0.02, settle: 3 });
+    const data = result.data!;
+    expect(data.writes).toBeGreaterThan(0);
+    expect(data.writeErrors).toBe(0);
+    // This stand-in's one table shows every write everywhere at once: nothing to lose, nothing stale.
+    expect(data).toMatchObject({ staleReads: 0, conflicts: 0, converged: true, cleanedUp: true });
+    expect(data.lagSamples).toBe(data.writes);
+    expect([...fake.items.keys()].filter((id) => id.startsWith("drill-data-"))).toEqual([]);
+    // One GetMetricData per source region, on the table's ReplicationLatency toward the other region.
+    const calls = cloudwatchMock.commandCalls(GetMetricDataCommand);
+    expect(calls).toHaveLength(2);
+    const query = calls[0].args[0].input.MetricDataQueries![0].MetricStat!;
+    expect(query).toMatchObject({ Period: 60, Stat: "Average", Unit: "Milliseconds", Metric: { Namespace: "AWS/DynamoDB", MetricName: "ReplicationLatency" } });
+    expect(query.Metric!.Dimensions).toEqual([{ Name: "TableName", Value: "GlobalApp" }, { Name: "ReceivingRegion", Value: "eu-central-1" }]);
+    expect(data.replicationLatencyMetric).toEqual([
+      { region: "us-west-2", receivingRegion: "eu-central-1", averageSeconds: 0.5, maximumSeconds: 1.2, datapoints: 2 },
+      { region: "eu-central-1", receivingRegion: "us-west-2", averageSeconds: 0.5, maximumSeconds: 1.2, datapoints: 2 },
+    ]);
+  });
+
+  it("reports a window without CloudWatch datapoints as such, and a CloudWatch error as a note, never as zero", async () => {
+    cloudwatchMock.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+    const quiet = await replicationLatency("GlobalApp", ["us-west-2", "eu-central-1"], () => new CloudWatchClient({ region: "us-west-2" }), { start: new Date(), end: new Date() });
+    expect(quiet[0]).toEqual({ region: "us-west-2", receivingRegion: "eu-central-1", averageSeconds: null, maximumSeconds: null, datapoints: 0 });
+    cloudwatchMock.on(GetMetricDataCommand).rejects(Object.assign(new Error("User is not authorized to perform: cloudwatch:GetMetricData"), { name: "AccessDenied" }));
+    const events: string[] = [];
+    const result = await runDrill({ target: awsTarget({ config: localConfig(), outputs, updatePollMs: 5, cloudwatch: () => new CloudWatchClient({ region: "us-west-2" }) }), pollSeconds: 0.02, settle: 3, onEvent: (e) => events.push(e.event) });
+    expect(result.data?.replicationLatencyMetric).toBeUndefined();
+    expect(events).toContainEqual(expect.stringMatching(/CloudWatch ReplicationLatency not read: User is not authorized to perform: cloudwatch:GetMetricData/));
+  });
+
   it("asks before changing anything; a no changes nothing", async () => {
     const asked: string[][] = [];
     await expect(drill({ confirm: async (lines) => (asked.push([...lines]), false) })).rejects.toThrow(DrillDeclinedError);
@@ -259,6 +304,10 @@ describe("runDrill --target aws", () => {
     const result = await runDrill({ target: t, pollSeconds: POLL_SECONDS, settle: 3 });
     expect(result.replication).toBeUndefined();
     expect(result.events.map((e) => e.event)).toContain("replication check skipped: no ALB URLs to write and read through (HTTPS on?)");
+    // The data side still writes and reads through the accelerator; what needs the ALBs is said to be unmeasured, never zero.
+    expect(result.data).toMatchObject({ replicationLagSeconds: null, notYetReplicatedAtFailover: null, conflicts: null, converged: null, cleanedUp: true, staleReads: 0 });
+    expect(result.data!.writes).toBeGreaterThan(0);
+    expect(result.data!.notes).toEqual([expect.stringMatching(/no ALB URLs/)]);
   });
 
   it("refuses to start when a region is already failing", async () => {
@@ -295,7 +344,16 @@ describe("runDrill --target aws --routing route53", () => {
   beforeEach(async () => {
     port = await commonPort(["127.0.0.2", "127.0.0.3"], 0);
     for (const [host, region] of [["127.0.0.2", "us-west-2"], ["127.0.0.3", "eu-central-1"]]) {
-      const s = createServer((_req, res) => res.writeHead(200, { "x-served-by-region": region }).end("{}"));
+      // The region's function, the items included (the drill's writer goes through the latency name).
+      const s = createServer((req, res) => {
+        let body = "";
+        req.on("data", (c) => (body += c));
+        req.on("end", () => {
+          const url = req.url ?? "/";
+          const r = url.startsWith("/items/") ? fake.itemRequest(region as Region, url, req.method ?? "GET", body) : { status: 200, body: "{}" };
+          res.writeHead(r.status, { "x-served-by-region": region }).end(r.body ?? "");
+        });
+      });
       await new Promise<void>((resolve) => s.listen(port, host, resolve));
       regional.push(s);
     }
@@ -353,6 +411,9 @@ describe("runDrill --target aws --routing route53", () => {
     expect(Math.max(...result.timeline.map((s) => s.answerAgeSeconds!))).toBeGreaterThan(0.3);
     expect(dns.metrics.udpQueries).toBeLessThan(result.requests / 3);
     expect(fake.vars[FN["us-west-2"]].STATUS).toBe("200");
+    // The drill's writer went through the latency name too, moving with it.
+    expect(result.data).toMatchObject({ converged: true, cleanedUp: true, writeErrors: 0 });
+    expect(Object.keys(result.data!.writesByRegion)).toEqual(["us-west-2", "eu-central-1"]);
   });
 
   it("a pinning client keeps the failed region's answer past the TTL", async () => {

@@ -16,6 +16,8 @@ export interface Sample {
 export interface MeasureOptions {
   readonly cwd: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Stops the command's whole process tree (SIGTERM to its group) when aborted. */
+  readonly signal?: AbortSignal;
 }
 
 const GNU_TIME = "/usr/bin/time";
@@ -44,7 +46,17 @@ export function measure(argv: readonly string[], options: MeasureOptions): Promi
   const command = viaTime ? [GNU_TIME, "-v", ...argv] : [...argv];
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command[0], command.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "ignore", "pipe"] });
+    // A group of its own, so a stop reaches the whole tree (npx → cdktf → node main.ts), not just npx.
+    const child = spawn(command[0], command.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "ignore", "pipe"], detached: true });
+    const stop = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    };
+    if (options.signal?.aborted) stop();
+    options.signal?.addEventListener("abort", stop, { once: true });
     let stderr = "";
     let polledKib: number | undefined;
     const poll = viaTime || child.pid === undefined ? undefined : setInterval(() => {
@@ -54,6 +66,7 @@ export function measure(argv: readonly string[], options: MeasureOptions): Promi
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code) => {
+      options.signal?.removeEventListener("abort", stop);
       const wallMs = performance.now() - started;
       if (poll) clearInterval(poll);
       const timeKib = viaTime ? parseGnuTimeKib(stderr) : undefined;

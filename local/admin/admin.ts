@@ -12,6 +12,9 @@
  *                                   var, like editing it in the Lambda console; answers once applied
  *   POST /regions/{region}/kill     region outage: function and ALB gone, connections refused
  *   POST /regions/{region}/restore  end of the outage
+ *   POST /regions/{region}/replication/pause   stop replication to and from the region's store, like
+ *                                   AWS FIS aws:dynamodb:global-table-pause-replication
+ *   POST /regions/{region}/replication/resume  resume it; what waited is applied at once
  *   PUT  /regions/{region}/dial     body 0-100: the endpoint group's traffic dial
  *   PUT  /regions/{region}/weight   body 0-255: the ALB endpoint's weight
  *
@@ -48,7 +51,10 @@ export interface AdminServer {
   close(): Promise<void>;
 }
 
-const ROUTE = /^\/regions\/([a-z0-9-]+)\/(status|kill|restore|dial|weight)$/;
+const ROUTE = /^\/regions\/([a-z0-9-]+)\/(status|kill|restore|dial|weight|replication\/pause|replication\/resume)$/;
+
+/** The routes changed with POST (the others with PUT). */
+const POSTED = new Set(["kill", "restore", "replication/pause", "replication/resume"]);
 
 /** Largest admin request body: the values are a few bytes. */
 const MAX_BODY_BYTES = 16 * 1024;
@@ -129,7 +135,7 @@ export async function startAdminServer(system: LocalSystem, options: AdminOption
       if (!match) return send(404, { error: `no such admin route: ${req.method} ${path}` });
       const [, region, action] = match;
       if (!system.regions.has(region)) return send(404, { error: `unknown region "${region}"`, regions: [...system.regions.keys()] });
-      const method = action === "kill" || action === "restore" ? "POST" : "PUT";
+      const method = POSTED.has(action) ? "POST" : "PUT";
       if (req.method !== method) {
         res.setHeader("allow", method);
         return send(405, { error: `use ${method} for /regions/{region}/${action}` });
@@ -150,6 +156,12 @@ export async function startAdminServer(system: LocalSystem, options: AdminOption
           break;
         case "weight":
           system.setWeight(region, Number(valueOf(body, "weight")));
+          break;
+        case "replication/pause":
+          system.pauseReplication(region);
+          break;
+        case "replication/resume":
+          system.resumeReplication(region);
           break;
       }
       return send(200, system.snapshot().regions.find((r) => r.region === region));
@@ -207,6 +219,16 @@ export class AdminClient {
 
   async restore(region: string): Promise<RegionSnapshot> {
     return (await this.call("POST", `/regions/${region}/restore`)) as RegionSnapshot;
+  }
+
+  /** Stops replication to and from the region's store; resolves with the region's state. */
+  async pauseReplication(region: string): Promise<RegionSnapshot> {
+    return (await this.call("POST", `/regions/${region}/replication/pause`)) as RegionSnapshot;
+  }
+
+  /** Resumes replication to and from the region's store. */
+  async resumeReplication(region: string): Promise<RegionSnapshot> {
+    return (await this.call("POST", `/regions/${region}/replication/resume`)) as RegionSnapshot;
   }
 
   /** Sets the region's traffic dial, 0-100 %. */

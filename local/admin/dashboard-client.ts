@@ -51,7 +51,9 @@ const pct = (share: number) => `${Math.round(share * 100)} %`;
 
 /** One region's row: built once, its cells updated in place (inputs keep what is typed). */
 interface RegionRow {
-  readonly cells: Record<"health" | "accelerator" | "status" | "dial" | "weight" | "share" | "connections", HTMLElement>;
+  readonly cells: Record<"health" | "accelerator" | "status" | "dial" | "weight" | "share" | "connections" | "replication", HTMLElement>;
+  /** The pause/resume button of the region's replication: its action follows the state. */
+  readonly replicate: HTMLButtonElement;
   readonly dial: HTMLInputElement;
   readonly weight: HTMLInputElement;
 }
@@ -75,6 +77,7 @@ function buildRows(snapshot: SystemSnapshot): void {
       weight: cell("weight"),
       connections: cell("connections"),
       share: cell("share"),
+      replication: cell("replication"),
     };
     const dial = el("input", { type: "number", min: "0", max: "100", step: "1", "aria-label": `dial ${r.region}`, value: String(r.dial) });
     const weight = el("input", { type: "number", min: "0", max: "255", step: "1", "aria-label": `weight ${r.region}`, value: String(r.weight) });
@@ -90,10 +93,24 @@ function buildRows(snapshot: SystemSnapshot): void {
       button("kill", r.region, "Kill", `kill ${r.region}`, `POST /regions/${r.region}/kill: region outage`),
       button("restore", r.region, "Restore", `restore ${r.region}`, `POST /regions/${r.region}/restore: end the outage`),
     );
+    const replicate = button("pause-replication", r.region, "Pause", `pause replication ${r.region}`, `POST /regions/${r.region}/replication/pause: nothing replicates to or from its store`);
     body.append(
-      el("tr", { "data-region": r.region }, name, cells.health, cells.accelerator, cells.status, setting(cells.dial, dial, "dial"), setting(cells.weight, weight, "weight"), cells.connections, cells.share, actions),
+      el(
+        "tr",
+        { "data-region": r.region },
+        name,
+        cells.health,
+        cells.accelerator,
+        cells.status,
+        setting(cells.dial, dial, "dial"),
+        setting(cells.weight, weight, "weight"),
+        cells.connections,
+        cells.share,
+        el("td", {}, cells.replication, " ", replicate),
+        actions,
+      ),
     );
-    rows.set(r.region, { cells, dial, weight });
+    rows.set(r.region, { cells, dial, weight, replicate });
   });
 }
 
@@ -116,9 +133,32 @@ function renderRegions(snapshot: SystemSnapshot, traffic?: TrafficWindow): void 
     const share = traffic?.share[r.region] ?? 0;
     row.cells.share.textContent = traffic ? `${pct(share)} (${traffic.served[r.region] ?? 0})` : "—";
     row.cells.share.dataset.share = String(share);
+    renderReplication(row, r);
     // Keep what the user is typing; follow the system otherwise.
     if (document.activeElement !== row.dial) row.dial.value = String(r.dial);
     if (document.activeElement !== row.weight) row.weight.value = String(r.weight);
+  }
+}
+
+const seconds = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(0)} s`;
+
+/** The region's replication: on, paused or stopped (killed); its backlog both ways and its recent lag. */
+function renderReplication(row: RegionRow, r: RegionSnapshot): void {
+  const rep = r.replication;
+  const cell = row.cells.replication;
+  const state = rep.paused ? "paused" : rep.stopped ? "stopped" : "on";
+  const lag = rep.lagSeconds ? `lag p50 ${seconds(rep.lagSeconds.p50)}, max ${seconds(rep.lagSeconds.max)}` : "lag —";
+  cell.replaceChildren(el("span", { class: `badge ${state === "on" ? "healthy" : "unhealthy"}` }, state), ` in ${rep.pendingIn} · out ${rep.pendingOut} · ${lag}`);
+  cell.dataset.pendingIn = String(rep.pendingIn);
+  cell.dataset.pendingOut = String(rep.pendingOut);
+  cell.dataset.paused = String(rep.paused);
+  cell.title = `${rep.pendingIn} change(s) waiting to be applied here, ${rep.pendingOut} written here and not yet everywhere; ${rep.applied} applied here, ${rep.superseded} superseded by a later version (lag: the last minute)`;
+  const action = rep.paused ? "resume-replication" : "pause-replication";
+  if (row.replicate.dataset.action !== action) {
+    row.replicate.dataset.action = action;
+    row.replicate.textContent = rep.paused ? "Resume" : "Pause";
+    row.replicate.setAttribute("aria-label", `${rep.paused ? "resume" : "pause"} replication ${r.region}`);
+    row.replicate.title = `POST /regions/${r.region}/replication/${rep.paused ? "resume: what waited is applied at once" : "pause: nothing replicates to or from its store"}`;
   }
 }
 
@@ -127,7 +167,8 @@ function renderSummary(s: SystemSnapshot): void {
   $("summary").textContent =
     `t = ${s.uptimeSeconds.toFixed(0)} s (model) · ${speed} · health check every ${s.healthCheck.intervalSeconds} s, ` +
     `${s.healthCheck.unhealthyThreshold}/${s.healthCheck.healthyThreshold} checks · propagation ${s.propagationSeconds} s · ` +
-    `affinity ${s.clientAffinity} · client in ${s.clientRegion} · accelerator ${s.acceleratorUrl}`;
+    `affinity ${s.clientAffinity} · client in ${s.clientRegion} · accelerator ${s.acceleratorUrl} · ` +
+    `replication lag median ${s.replication.lagSeconds.median} s, p99 ${s.replication.lagSeconds.p99} s, ${s.replication.backlog} change(s) on their way, ${s.replication.conflicts} conflict(s)`;
 }
 
 // --- the traffic chart ----------------------------------------------------------------------------
@@ -160,6 +201,10 @@ function changeLabel(e: SystemEvent): { readonly text: string; readonly color: s
       return { text: `${e.region} Route 53 check ${e.to}`, color: "#0550ae" };
     case "dns":
       return { text: `Route 53: ${e.region} ${e.health}`, color: "#1b9aaa" };
+    case "replication":
+      return { text: `${e.region} replication ${e.paused ? "paused" : "resumed"}`, color: e.paused ? ERROR_COLOR : "#1a7f37" };
+    case "conflict":
+      return { text: `conflict ${e.item}: ${e.kept.region} wins`, color: "#8250df" };
     default:
       // An event type this page does not know yet (a newer system): its type and region, in grey.
       return { text: `${(e as { region?: string }).region ?? ""} ${(e as { type: string }).type}`.trim(), color: "#57606a" };
@@ -352,7 +397,7 @@ function say(text: string, ok: boolean): void {
 }
 
 function describe(r: RegionSnapshot): string {
-  return `${r.region}: STATUS=${r.status}${r.killed ? ", KILLED" : ""}, target ${r.health}, accelerator sees ${r.acceleratorHealth}, dial ${r.dial} %, weight ${r.weight}`;
+  return `${r.region}: STATUS=${r.status}${r.killed ? ", KILLED" : ""}, target ${r.health}, accelerator sees ${r.acceleratorHealth}, dial ${r.dial} %, weight ${r.weight}, replication ${r.replication.paused ? "paused" : "on"}`;
 }
 
 async function call(method: string, path: string, body?: string): Promise<unknown> {
@@ -372,6 +417,8 @@ async function act(action: string, region: string): Promise<void> {
     restore: () => call("POST", `${path}/restore`),
     dial: () => call("PUT", `${path}/dial`, row?.dial.value ?? ""),
     weight: () => call("PUT", `${path}/weight`, row?.weight.value ?? ""),
+    "pause-replication": () => call("POST", `${path}/replication/pause`),
+    "resume-replication": () => call("POST", `${path}/replication/resume`),
   };
   say(`${action} ${region}…`, true);
   say(`${action} ${region} answered: ${describe((await request[action]()) as RegionSnapshot)}`, true);

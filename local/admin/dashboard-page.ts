@@ -59,6 +59,7 @@ button[data-action=fail], button[data-action=kill] { border-color: #ff8182; }
 .event.health, .event.propagated { color: #0550ae; }
 .event.kill { color: ${ERROR_COLOR}; }
 .event.dns, .event.route53-check { color: #1b7f8a; }
+.event.replication, .event.conflict { color: #8250df; }
 table.data { border-collapse: collapse; }
 table.data th, table.data td { border: 1px solid #d0d7de; padding: 2px 8px; font-size: 13px; text-align: left; }
 .dns-answer { margin: 0 0 8px; } .dns-about { color: #57606a; margin: 8px 0 0; font-size: 12px; }
@@ -79,7 +80,7 @@ function html(script: string, css: string): string {
 <section>
   <h2>Regions</h2>
   <table class="regions">
-    <thead><tr><th>Region</th><th>Target (ALB)</th><th>Accelerator sees</th><th>STATUS</th><th>Dial</th><th>Weight</th><th>Connections</th><th>Served, last minute</th><th>Actions</th></tr></thead>
+    <thead><tr><th>Region</th><th>Target (ALB)</th><th>Accelerator sees</th><th>STATUS</th><th>Dial</th><th>Weight</th><th>Connections</th><th>Served, last minute</th><th>Replication (store)</th><th>Actions</th></tr></thead>
     <tbody id="region-rows"></tbody>
   </table>
   <p id="message" role="status" aria-live="polite"></p>

@@ -23,6 +23,10 @@ export function formatEvent(e: SystemEvent): string {
       return `${at} ${e.region}: traffic dial ${e.value}%`;
     case "weight":
       return `${at} ${e.region}: endpoint weight ${e.value}`;
+    case "replication":
+      return `${at} ${e.region}: replication ${e.paused ? "PAUSED (nothing replicates to or from its store)" : "resumed"}`;
+    case "conflict":
+      return `${at} item ${JSON.stringify(e.item)}: conflicting writes in ${e.lost.region} (${e.lost.stamp.toFixed(2)} s) and ${e.kept.region} (${e.kept.stamp.toFixed(2)} s); the later, ${e.kept.region}'s, wins everywhere`;
     case "route53-check":
       return `${at} ${e.region}: Route 53 health check ${e.from} → ${e.to} (${e.reason})`;
     case "dns":

@@ -31,6 +31,9 @@ export const CLIENT_REGION_HEADER = "x-client-region";
 /** Bytes read from a new connection, at most, while looking for the end of the first request's headers. */
 const PEEK_LIMIT = 16 * 1024;
 
+/** Real ms a client's side is read and dropped after the ALB's side closed, before it is cut. */
+const LINGER_MS = 1000;
+
 /** One endpoint group's live settings. */
 interface Group {
   region: string;
@@ -244,12 +247,26 @@ export class LocalAccelerator {
       client.destroy();
       upstream.destroy();
     };
-    // The region's ALB is gone, or either side failed: both connections end, as the edge would end them.
-    upstream.on("error", closeBoth);
+    // The ALB's side ended (it answered and closed, or failed): relay what it sent, then close the
+    // client's side. Destroying a socket whose client is still uploading (a 413 to a 3 MB PUT) would
+    // reset it, and the reset throws away the answer the client has not read yet: instead the
+    // upload is read and dropped for a moment after the FIN, as the ALB itself does (lingering close).
+    const endClient = () => {
+      if (client.destroyed) return;
+      client.unpipe(upstream);
+      client.on("data", () => undefined);
+      client.resume();
+      client.end();
+      const timer = setTimeout(() => client.destroy(), LINGER_MS);
+      timer.unref();
+      client.once("close", () => clearTimeout(timer));
+    };
+    // The client failed: both connections end, as the edge would end them.
+    upstream.on("error", endClient);
     client.on("error", closeBoth);
     upstream.once("close", () => {
       this.sockets.delete(upstream);
-      client.destroy();
+      endClient();
     });
     client.once("close", () => upstream.destroy());
     // Idle in both directions for the idle timeout: Global Accelerator closes the connection.

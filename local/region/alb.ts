@@ -142,6 +142,8 @@ export class RegionalAlb {
   private readonly responses = new WeakMap<Duplex, ServerResponse>();
   /** Connections answered with a raw error response after a parser error: nothing more is written to them. */
   private readonly answeredRaw = new WeakSet<Duplex>();
+  /** The last request handled on each connection: pipelined requests wait for the one before. */
+  private readonly lastOnConnection = new WeakMap<Duplex, Promise<void>>();
 
   constructor(private readonly options: RegionalAlbOptions) {
     this.boundPort = options.port ?? 0;
@@ -259,12 +261,20 @@ export class RegionalAlb {
     await this.close();
   }
 
-  /** Handles one request; never rejects (a failure ends that request, not the listener). */
+  /**
+   * Handles one request; never rejects (a failure ends that request, not the listener). Requests
+   * pipelined on one connection run one after the other, in order, as behind an ALB: Node's server
+   * hands them over at once, and two invocations at once would let `PUT v=2` land before `PUT v=1`.
+   */
   private serve(req: IncomingMessage, res: ServerResponse): void {
-    this.handle(req, res).catch((err: unknown) => {
-      console.error(`local ALB ${this.options.region}: unexpected error:`, err);
-      this.refuse(req, res, 500);
-    });
+    const before = this.lastOnConnection.get(req.socket) ?? Promise.resolve();
+    const done = before.then(() =>
+      this.handle(req, res).catch((err: unknown) => {
+        console.error(`local ALB ${this.options.region}: unexpected error:`, err);
+        this.refuse(req, res, 500);
+      }),
+    );
+    this.lastOnConnection.set(req.socket, done);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -311,6 +321,8 @@ export class RegionalAlb {
   /** The request body, at most 1 MB; rejects with a Refusal (413, 408) or when the client goes away. */
   private readBody(req: IncomingMessage): Promise<Buffer> {
     return new Promise((resolve, reject) => {
+      // A pipelined request whose connection went while it waited its turn: nobody to answer.
+      if (req.destroyed) return reject(new Error("the client closed the connection before the request was handled"));
       const chunks: Buffer[] = [];
       let size = 0;
       let settled = false;
@@ -345,8 +357,12 @@ export class RegionalAlb {
     res.end(req.method === "HEAD" ? undefined : albErrorPage(status));
     if (close && !req.complete) {
       // The client may still be sending a body nobody will read: discard it for a moment, then cut.
+      // Node's server would destroy the socket as soon as the answer is written (destroySoon), and a
+      // socket destroyed with unread data sends a reset, which can throw the answer away before the
+      // client (or the accelerator relaying it) reads it: end it instead (FIN after the answer).
       req.resume();
       const socket = req.socket as Socket;
+      socket.destroySoon = () => socket.end();
       const timer = setTimeout(() => socket.destroy(), LINGER_MS);
       timer.unref();
       socket.once("close", () => clearTimeout(timer));

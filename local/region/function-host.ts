@@ -64,8 +64,8 @@ export interface FunctionHostOptions extends EnvironmentOptions {
   readonly parallelLoads?: number;
   /**
    * Real ms every invocation but a health check (`priority`) holds its execution environment at
-   * least: a function's duration, emulated (the capacity model's `capacity.functionMilliseconds`,
-   * scaled to real time). A handler that answers sooner waits out the rest before its answer is
+   * least: a function's duration, emulated (the capacity model's `capacity.functionMilliseconds`).
+   * A handler that answers sooner waits out the rest before its answer is
    * returned, as a slower function would. Locally a handler answers in about a millisecond of real
    * time, so without it the concurrency a load needs depends on the machine, not on the function.
    * @default 0 (as long as the handler takes)

@@ -1,3 +1,4 @@
+import { DEFAULT_REPLICATION_LAG } from "../replication";
 import { BENCH_FUNCTION_P99_MILLISECONDS } from "../capacity";
 import type { AppConfig } from "./schema";
 
@@ -54,5 +55,6 @@ export const BUILTIN_DEFAULTS: AppConfig = {
     adminPort: 8081,
     dnsPort: 8053,
     propagationSeconds: 10,
+    replication: { lagSeconds: { ...DEFAULT_REPLICATION_LAG } },
   },
 };

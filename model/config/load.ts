@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { BUILTIN_DEFAULTS } from "./defaults";
 import { CONFIG_SCHEMA } from "./rules";
 import { type AppConfig, CONFIG_SHAPE, STATE_FIELDS } from "./schema";
+import { closestKey } from "./suggest";
 
 /** A configuration that fails validation; the message names every bad key and value. */
 export class ConfigError extends Error {
@@ -137,41 +138,6 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
     while ((schema as { unwrap?: () => unknown }).unwrap && !(schema as { shape?: unknown }).shape) schema = (schema as { unwrap: () => unknown }).unwrap();
   }
   return Object.keys((schema as { shape?: Record<string, unknown> }).shape ?? {});
-}
-
-/**
- * The known key a misspelt one most likely meant: same letters in another case, one a prefix of the
- * other, all but the last two letters in common ("intervall" → intervalSeconds), or ≤ 2 edits.
- */
-export function closestKey(key: string, known: readonly string[]): string | undefined {
-  const k = key.toLowerCase();
-  const exact = known.find((c) => c.toLowerCase() === k);
-  if (exact) return exact;
-  const common = (c: string) => {
-    let n = 0;
-    while (n < k.length && n < c.length && k[n] === c[n]) n++;
-    return n;
-  };
-  const prefix =
-    k.length >= 4 ? known.find((c) => c.toLowerCase().startsWith(k) || k.startsWith(c.toLowerCase()) || common(c.toLowerCase()) >= k.length - 2) : undefined;
-  if (prefix) return prefix;
-  let best: { key: string; distance: number } | undefined;
-  for (const c of known) {
-    const d = editDistance(k, c.toLowerCase());
-    if (d <= 2 && (!best || d < best.distance)) best = { key: c, distance: d };
-  }
-  return best?.key;
-}
-
-/** Levenshtein distance (insertions, deletions, substitutions). */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
 }
 
 function failWith(problems: string[]): never {

@@ -53,6 +53,8 @@ export function relationRules(c: AppConfig, issue: ReportIssue): void {
       `must be below healthCheck.intervalSeconds (${c.healthCheck.intervalSeconds})`,
     );
   }
+  const lag = c.local.replication.lagSeconds;
+  if (lag.p99 < lag.median) issue(["local", "replication", "lagSeconds", "p99"], `must be at least local.replication.lagSeconds.median (${lag.median})`);
   if (c.function.timeoutSeconds >= c.healthCheck.timeoutSeconds) {
     issue(
       ["function", "timeoutSeconds"],

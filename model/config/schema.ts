@@ -11,6 +11,7 @@ import { z } from "zod";
 import { HEALTH_PATH } from "../../functions/lib/env";
 import { AWS_REGIONS } from "../regions";
 import { ACM_ARN, DOMAIN_NAME, HOSTED_ZONE_ID, MATCHER, VPC_CIDR } from "./patterns";
+import { closestKey } from "./suggest";
 
 declare module "zod" {
   interface GlobalMeta {
@@ -43,7 +44,10 @@ const oneOf = <T extends string>(values: readonly [T, ...T[]]) =>
 const region = z
   .string({ error: "must be an AWS region code" })
   .refine((r) => AWS_REGIONS.includes(r), {
-    error: `unknown AWS region; allowed: ${AWS_REGIONS.join(", ")}`,
+    error: (issue) => {
+      const guess = typeof issue.input === "string" ? closestKey(issue.input, AWS_REGIONS) : undefined;
+      return `unknown AWS region${guess ? ` — did you mean ${guess}?` : ""}; allowed: ${AWS_REGIONS.join(", ")}`;
+    },
   })
   .meta({ allowed: "AWS region code", enum: [...AWS_REGIONS] });
 
@@ -363,6 +367,20 @@ const ciSchema = z.strictObject({
   }),
 }).describe("Continuous delivery: GitHub Actions identities and the permissions boundary of the roles the stack creates.");
 
+const lagSeconds = z
+  .number({ error: "must be a number of seconds between 0.001 and 3600" })
+  .min(0.001, { error: "must be between 0.001 and 3600 s" })
+  .max(3600, { error: "must be between 0.001 and 3600 s" });
+
+const replicationSchema = z.strictObject({
+  lagSeconds: z.strictObject({
+    median: lagSeconds.describe("Half the writes reach another region's store within this many seconds."),
+    p99: lagSeconds.describe("99 % of the writes reach another region's store within this many seconds; at least `local.replication.lagSeconds.median` (equal: a fixed lag)."),
+  }).describe(
+    "The replication lag between the regions' stores, model seconds: a log-normal through its median and 99th percentile, as a `ReplicationLatency` graph shows them. The default reads AWS's \"typically within a second\" (model/replication.ts cites it).",
+  ),
+}).describe("`npm run local`: one store per region, joined by a replicator that behaves like a global table (docs/local.md).");
+
 const localSchema = z.strictObject({
   port: intRange(1, 65535).describe("`npm run local`: the accelerator's port on 127.0.0.1."),
   adminPort: intRange(1, 65535).describe("`npm run local`: the admin API's and the dashboard's port on 127.0.0.1."),
@@ -379,6 +397,7 @@ const localSchema = z.strictObject({
     .min(0, { error: "must be between 0 and 300 s" })
     .max(300, { error: "must be between 0 and 300 s" })
     .describe("The local accelerator's model of Global Accelerator's propagation delay, seconds."),
+  replication: replicationSchema,
 }).describe("`npm run local`, the whole system on one machine (docs/local.md).");
 
 const stateSchema = z.discriminatedUnion(

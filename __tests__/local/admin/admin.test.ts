@@ -101,6 +101,38 @@ describe("STATUS changes through the admin API", () => {
   });
 });
 
+describe("replication through the admin API (like AWS FIS's pause of a global table's replication)", () => {
+  it("pause and resume answer with the region's state, tell the event stream, and hold then release its changes", async () => {
+    const seen: string[] = [];
+    const stop = await admin.watch((e) => {
+      if (e.type === "replication") seen.push(`${e.region} ${e.paused ? "paused" : "resumed"}`);
+    });
+    try {
+      expect((await admin.pauseReplication("eu-central-1")).replication).toMatchObject({ paused: true, stopped: true });
+      const put = await probe(`${system.regions.get("us-west-2")!.alb.url}/items/held`, { method: "PUT", body: '{"v":1}' });
+      expect(put.status).toBe(201);
+      const until = system.now() + 3;
+      await waitFor("3 model seconds", () => system.now() >= until);
+      const held = (await admin.snapshot()).regions.find((r) => r.region === "eu-central-1")!.replication;
+      expect(held.paused).toBe(true);
+      expect(held.pendingIn).toBeGreaterThanOrEqual(1);
+      expect((await probe(`${system.regions.get("eu-central-1")!.alb.url}/items/held`)).status).toBe(404);
+      expect((await admin.resumeReplication("eu-central-1")).replication.paused).toBe(false);
+      await waitFor("the held write in eu-central-1", async () => (await probe(`${system.regions.get("eu-central-1")!.alb.url}/items/held`)).status === 200);
+      await waitFor("both events", () => seen.length === 2);
+      expect(seen).toEqual(["eu-central-1 paused", "eu-central-1 resumed"]);
+    } finally {
+      stop();
+    }
+  });
+
+  it("answers 405 for another method and 404 for an unknown region or action", async () => {
+    expect((await fetch(`${adminUrl}/regions/eu-central-1/replication/pause`, { method: "PUT" })).status).toBe(405);
+    expect((await fetch(`${adminUrl}/regions/moon-1/replication/pause`, { method: "POST" })).status).toBe(404);
+    expect((await fetch(`${adminUrl}/regions/eu-central-1/replication/stop`, { method: "POST" })).status).toBe(404);
+  });
+});
+
 describe("Lambda concurrency and timeouts, end to end: a write answered 5xx is never carried out later", () => {
   it("past the cap the ALB answers 502 as for a throttled Lambda, and a throttled write is never stored", async () => {
     const ids = Array.from({ length: 40 }, (_, i) => `throttle-${i}`);
@@ -112,7 +144,7 @@ describe("Lambda concurrency and timeouts, end to end: a write answered 5xx is n
     // Every 502 is a throttle (health checks are throttled too at the cap, and counted).
     expect(system.regions.get("us-west-2")!.fn.metrics.throttles).toBeGreaterThanOrEqual(statuses.filter((s) => s === 502).length);
     await pause(500);
-    const stored = new Set((await system.dynamo.scan()).map((item) => String(item.item_id)).filter((id) => id.startsWith("throttle-")));
+    const stored = new Set((await system.stores.get("us-west-2")!.engine.scan()).map((item) => String(item.item_id)).filter((id) => id.startsWith("throttle-")));
     const answered = (status: number) => ids.filter((_, i) => statuses[i] === status);
     // Every 201 is stored and no throttled write ever is. A 504 leaves the outcome open, as on AWS: the
     // write may have reached the table before the ALB gave up (the next test holds one that had not).
@@ -123,8 +155,9 @@ describe("Lambda concurrency and timeouts, end to end: a write answered 5xx is n
   });
 
   it("a write answered 504 (DynamoDB not answering past the ALB's idle timeout) is not stored once DynamoDB is back", async () => {
-    const { port } = system.dynamo;
-    await system.dynamo.stop();
+    const store = system.stores.get("us-west-2")!.engine;
+    const { port } = store;
+    await store.stop();
     // A DynamoDB that accepts connections and never answers.
     const held = new Set<Socket>();
     const blackHole: Server = createServer((socket) => {
@@ -141,10 +174,10 @@ describe("Lambda concurrency and timeouts, end to end: a write answered 5xx is n
     }
     expect(status).toBe(504);
     // DynamoDB is back at once: an invocation still going on would write on its retry (it does, without the cancellation).
-    await system.dynamo.start();
+    await store.start();
     // Long enough for the function's own retry and timeouts (≈ 2 s) to have written, had it gone on.
     await pause(2500);
-    expect((await system.dynamo.scan()).map((item) => item.item_id)).not.toContain("late-write");
+    expect((await system.stores.get("us-west-2")!.engine.scan()).map((item) => item.item_id)).not.toContain("late-write");
   });
 });
 

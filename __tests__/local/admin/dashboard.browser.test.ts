@@ -129,6 +129,25 @@ describeWithBrowser("the dashboard in Chromium", (executablePath) => {
     expect(foreign).toEqual([]);
   });
 
+  it("shows each region's replication live: a click pauses it, the backlog grows with writes, a click resumes it", async () => {
+    const cell = (region: string) => page.locator(`tr[data-region="${region}"] [data-cell="replication"]`);
+    await page.getByRole("button", { name: "pause replication eu-central-1" }).click();
+    await page.waitForFunction(() => document.querySelector('tr[data-region="eu-central-1"] [data-cell="replication"]')?.getAttribute("data-paused") === "true");
+    await expect(cell("eu-central-1").locator(".badge").textContent()).resolves.toBe("paused");
+    const url = system.regions.get("us-west-2")!.alb.url;
+    for (const id of ["page-1", "page-2", "page-3"]) await fetch(`${url}/items/${id}`, { method: "PUT", body: '{"v":1}' });
+    await page.waitForFunction(() => Number(document.querySelector('tr[data-region="eu-central-1"] [data-cell="replication"]')?.getAttribute("data-pending-in")) >= 3);
+    // The same changes seen from both ends (a retried write on a loaded machine is two changes, as on AWS).
+    const pendingIn = await cell("eu-central-1").getAttribute("data-pending-in");
+    await expect(cell("us-west-2").getAttribute("data-pending-out")).resolves.toBe(pendingIn);
+    await page.getByRole("button", { name: "resume replication eu-central-1" }).click();
+    await page.waitForFunction(() => document.querySelector('tr[data-region="eu-central-1"] [data-cell="replication"]')?.getAttribute("data-pending-in") === "0");
+    await expect(cell("eu-central-1").textContent()).resolves.toMatch(/^on in 0 · out 0 · lag p50 [\d.]+ s, max [\d.]+ s$/);
+    // Newest first.
+    await expect(page.locator("#events").textContent()).resolves.toMatch(/eu-central-1: replication resumed[\s\S]*eu-central-1: replication PAUSED/);
+    expect(problems).toEqual([]);
+  });
+
   it("a page on another origin cannot drive it: its text/plain form post and no-cors fetch are refused and change nothing", async () => {
     // Another local web page (another port is another origin), as any site the developer has open:
     // "simple" requests need no CORS preflight, so without the guard they would take effect.

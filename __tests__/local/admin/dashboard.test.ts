@@ -135,6 +135,43 @@ describe("the event stream", () => {
   });
 });
 
+describe("replication on the event stream", () => {
+  it("each region's backlog and pause show live: a paused region's changes wait, and their lag shows once applied", async () => {
+    const stream = await openStream();
+    try {
+      await stream.next("hello");
+      await admin.pauseReplication("eu-central-1");
+      let m: DashboardSystemMessage;
+      do m = (await stream.next("system")) as DashboardSystemMessage;
+      while (m.event.type !== "replication");
+      expect(m.event).toMatchObject({ type: "replication", region: "eu-central-1", paused: true });
+      expect(m.snapshot.regions.find((r) => r.region === "eu-central-1")?.replication).toMatchObject({ paused: true, stopped: true });
+
+      const url = system.regions.get("us-west-2")!.alb.url;
+      for (const id of ["sse-1", "sse-2"]) expect((await probe(`${url}/items/${id}`, { method: "PUT", body: '{"v":1}' })).status).toBe(201);
+      // The next ticks carry the backlog: the two writes waiting for eu-central-1, on their way from
+      // us-west-2 (at least two: a write the SDK retried on a loaded machine is two changes, as on AWS).
+      let tick: DashboardHello;
+      do tick = (await stream.next("tick")) as DashboardHello;
+      while (tick.snapshot.regions.find((r) => r.region === "eu-central-1")!.replication.pendingIn < 2);
+      const waiting = tick.snapshot.regions.find((r) => r.region === "eu-central-1")!.replication.pendingIn;
+      expect(tick.snapshot.regions.find((r) => r.region === "us-west-2")!.replication.pendingOut).toBe(waiting);
+      expect(tick.snapshot.replication.backlog).toBe(waiting);
+
+      await admin.resumeReplication("eu-central-1");
+      do tick = (await stream.next("tick")) as DashboardHello;
+      while (tick.snapshot.replication.backlog > 0);
+      const europe = tick.snapshot.regions.find((r) => r.region === "eu-central-1")!.replication;
+      expect(europe).toMatchObject({ paused: false, pendingIn: 0 });
+      expect(europe.lagSeconds!.samples).toBeGreaterThanOrEqual(2);
+      expect(europe.lagSeconds!.max).toBeGreaterThanOrEqual(europe.lagSeconds!.p50);
+    } finally {
+      stream.close();
+      await admin.resumeReplication("eu-central-1");
+    }
+  });
+});
+
 describe("traffic", () => {
   it("demo traffic goes through the accelerator and shows as the share each region served", async () => {
     await waitFor("every region healthy at the accelerator", async () => (await admin.snapshot()).regions.every((r) => r.acceleratorHealth === "healthy"), 20_000);
