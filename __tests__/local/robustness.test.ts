@@ -236,6 +236,8 @@ describe("timeouts that fire (short limits)", () => {
 });
 
 describe("what the local system emulates, where it meets the client", () => {
+  withSystem(LENIENT);
+
   const put = (id: string, body: string, last = false) =>
     rawRequest(`/items/${id}`, ["Content-Type: application/json", `Content-Length: ${Buffer.byteLength(body)}`, last ? "Connection: close" : "Connection: keep-alive"], "PUT") + body;
   const del = (id: string) => rawRequest(`/items/${id}`, [], "DELETE");

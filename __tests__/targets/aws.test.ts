@@ -191,7 +191,9 @@ describe("stack outputs", () => {
 
 describe("runDrill --target aws", () => {
   it("flips STATUS through the Lambda API keeping the other variables, waits for LastUpdateStatus, and restores it", async () => {
-    const result = await drill();
+    // The data side's writer sleeps on the same clock; without it nothing moves the clock while a
+    // poll is in flight, so the figures below are exact (the data side has its own test).
+    const result = await drill({ replication: false });
     const name = FN["us-west-2"];
     expect(fake.updates.map((u) => [u.name, u.vars])).toEqual([
       [name, { TABLE_NAME: "GlobalApp", STATUS: "400", HEALTH_CHECK_MODE: "shallow" }],
@@ -227,7 +229,7 @@ describe("runDrill --target aws", () => {
     cloudwatchMock.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
       MetricDataResults: (input.MetricDataQueries ?? []).map((q) => ({ Id: q.Id, Values: q.Id?.startsWith("average") ? [420, 580] : [900, 1200] })),
     }));
-    const result = await runDrill({ target: awsTarget({ config: localConfig(), outputs, updatePollMs: 5, cloudwatch: () => new CloudWatchClient({ region: "us-west-2" }) }), pollSeconds: 0.02, settle: 3 });
+    const result = await runDrill({ target: awsTarget({ config: localConfig(), outputs, updatePollMs: UPDATE_POLL_MS, clock: fake.clock, cloudwatch: () => new CloudWatchClient({ region: "us-west-2" }) }), pollSeconds: POLL_SECONDS, settle: 3 });
     const data = result.data!;
     expect(data.writes).toBeGreaterThan(0);
     expect(data.writeErrors).toBe(0);
@@ -253,7 +255,7 @@ describe("runDrill --target aws", () => {
     expect(quiet[0]).toEqual({ region: "us-west-2", receivingRegion: "eu-central-1", averageSeconds: null, maximumSeconds: null, datapoints: 0 });
     cloudwatchMock.on(GetMetricDataCommand).rejects(Object.assign(new Error("User is not authorized to perform: cloudwatch:GetMetricData"), { name: "AccessDenied" }));
     const events: string[] = [];
-    const result = await runDrill({ target: awsTarget({ config: localConfig(), outputs, updatePollMs: 5, cloudwatch: () => new CloudWatchClient({ region: "us-west-2" }) }), pollSeconds: 0.02, settle: 3, onEvent: (e) => events.push(e.event) });
+    const result = await runDrill({ target: awsTarget({ config: localConfig(), outputs, updatePollMs: UPDATE_POLL_MS, clock: fake.clock, cloudwatch: () => new CloudWatchClient({ region: "us-west-2" }) }), pollSeconds: POLL_SECONDS, settle: 3, onEvent: (e) => events.push(e.event) });
     expect(result.data?.replicationLatencyMetric).toBeUndefined();
     expect(events).toContainEqual(expect.stringMatching(/CloudWatch ReplicationLatency not read: User is not authorized to perform: cloudwatch:GetMetricData/));
   });
