@@ -14,8 +14,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { integerIn, positive, runCli } from "../lib/cli";
+import { type CliRun, integerIn, parseOptionsAndArguments, positive, runCli } from "../lib/cli";
 import { PROJECT_ROOT } from "../lib/project";
 
 export const USAGE = `Usage: npm run test:load -- [options] [JEST_PATTERN…]
@@ -72,15 +71,18 @@ export interface LoadReport {
 }
 
 /**
- * A busy loop that checks every few milliseconds whether the process that started it is still
- * there, and exits when not: a burner never outlives the script, whatever ends the script.
- * (process.ppid is read once at start-up, so the loop asks the parent with signal 0 instead.)
+ * A busy loop, in slices so that its event loop still turns, that ends when its stdin does: stdin is a
+ * pipe from the script, and the pipe closes when the script is gone, whatever ends it (a kill -9
+ * included). So no burner outlives the script.
  */
-const BURNER = "const parent = process.ppid; for (;;) { for (let i = 0; i < 5e6; i++); try { process.kill(parent, 0); } catch { process.exit(0); } }";
+const BURNER = [
+  "process.stdin.on('end', () => process.exit(0)); process.stdin.on('error', () => process.exit(0)); process.stdin.resume();",
+  "const burn = () => { for (let i = 0; i < 5e6; i++); setImmediate(burn); }; burn();",
+].join(" ");
 
 /** Starts `count` CPU-bound processes. */
 export function startBurners(count: number): ChildProcess[] {
-  return Array.from({ length: count }, () => spawn(process.execPath, ["-e", BURNER], { stdio: "ignore" }));
+  return Array.from({ length: count }, () => spawn(process.execPath, ["-e", BURNER], { stdio: ["pipe", "ignore", "ignore"] }));
 }
 
 /** Stops them (SIGKILL: a busy loop has nothing to clean up) and resolves once every one is gone. */
@@ -151,8 +153,8 @@ const log = (m: string) => process.stderr.write(`${m}\n`);
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 const duration = (s: number) => (s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s} s`);
 
-async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ args: process.argv.slice(2), options: OPTIONS, strict: true, allowPositionals: true });
+async function main(cli: CliRun): Promise<number> {
+  const { values, positionals } = parseOptionsAndArguments(OPTIONS, process.argv.slice(2));
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
@@ -170,12 +172,12 @@ async function main(): Promise<number> {
     timedOut = true;
     controller.abort();
   }, timeoutMinutes * 60_000);
+  // Ctrl-C, SIGTERM or a closed output (lib/stop.ts): stop the run in progress and the burners.
   const onSignal = () => {
     interrupted = true;
     controller.abort();
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  cli.signal.addEventListener("abort", onSignal, { once: true });
 
   const started = Date.now();
   const startLoad = loadavg()[0];
@@ -196,8 +198,7 @@ async function main(): Promise<number> {
     }
   } finally {
     clearTimeout(timer);
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    cli.signal.removeEventListener("abort", onSignal);
     await stopBurners(burners);
   }
   const report: LoadReport = {
@@ -217,4 +218,4 @@ async function main(): Promise<number> {
   return report.passed ? 0 : 1;
 }
 
-if (require.main === module) runCli("test:load", main);
+if (require.main === module) runCli("test:load", main, { graceSeconds: 15 });
