@@ -20,7 +20,7 @@
  * local system and AWS: only HTTP through the routing and the ALBs.
  */
 import { percentile } from "../lib/stats";
-import { sleep, type TimeScale } from "../lib/time-scale";
+import type { TimeScale } from "../lib/time-scale";
 import type { ProbeResult } from "../lib/probe";
 import { probe } from "../lib/probe";
 import type { ReplicationLatencyMetric } from "../targets/target";
@@ -260,7 +260,7 @@ export class DataExperiment {
   }
 
   private pause(seconds: number): Promise<void> {
-    return sleep(Math.max(1, this.options.timeScale.toRealMs(seconds)), this.options.signal);
+    return this.options.timeScale.clock.sleep(Math.max(1, this.options.timeScale.toRealMs(seconds)), this.options.signal);
   }
 
   /**
@@ -269,15 +269,16 @@ export class DataExperiment {
    * writer's order; a step whose item is still being written is skipped (and counted).
    */
   private async writer(): Promise<void> {
+    const { clock } = this.options.timeScale;
     const period = this.options.timeScale.toRealMs(1 / this.rate);
     const busy = new Set<number>();
     const inFlight = new Set<Promise<void>>();
-    let nextAt = Date.now();
+    let nextAt = clock.now();
     for (let step = 0; this.writing && !this.options.signal?.aborted; step++) {
-      const wait = nextAt - Date.now();
-      if (wait > 0) await sleep(wait, this.options.signal).catch(() => undefined);
+      const wait = nextAt - clock.now();
+      if (wait > 0) await clock.sleep(wait, this.options.signal).catch(() => undefined);
       if (!this.writing || this.options.signal?.aborted) break;
-      nextAt = Math.max(nextAt, Date.now()) + period;
+      nextAt = Math.max(nextAt, clock.now()) + period;
       const item = step % this.itemCount;
       if (busy.has(item)) {
         this.skipped += 1;

@@ -22,7 +22,7 @@
  * `STATUS` is restored whatever happens (error, Ctrl-C through `signal`). Times are model seconds.
  */
 import { dnsCacheSeconds, type DnsFailoverSettings, predictDnsFailover, predictDnsRecovery, predictFailover, predictRecovery, type SecondsRange } from "../model/failover";
-import { sleep, type TimeScale } from "../lib/time-scale";
+import type { TimeScale } from "../lib/time-scale";
 import { type ClientModel, clientModelName, DnsClient, type DnsProbeResult, probeThroughDns } from "../lib/dns-probe";
 import { probe } from "../lib/probe";
 import type { DrillRouting, DrillTarget, HealthChange } from "../targets/target";
@@ -208,8 +208,9 @@ const isOk = (s: { status: number }) => s.status >= 200 && s.status < 300;
 
 /** Runs the experiment; always restores STATUS before it resolves or rejects. */
 export async function runDrill(options: DrillOptions): Promise<DrillResult> {
-  const started = Date.now();
-  const now = () => options.target.timeScale.toModelSeconds(Date.now() - started);
+  const { clock } = options.target.timeScale;
+  const started = clock.now();
+  const now = () => options.target.timeScale.toModelSeconds(clock.now() - started);
   // Health changes, where the target shows them, on the drill's clock: the report draws the phases from them.
   const health: HealthObservation[] = [];
   const unwatch = await options.target.watchHealth?.((c) => health.push({ t: round(now()), ...c }));
@@ -245,13 +246,14 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
     options.onEvent?.(e);
   };
 
-  let nextAt = Date.now();
+  const { clock } = scale;
+  let nextAt = clock.now();
   /** One request at the steady rate. */
   async function sample(phase: Sample["phase"]): Promise<Sample> {
-    const wait = nextAt - Date.now();
-    if (wait > 0) await sleep(wait, signal);
+    const wait = nextAt - clock.now();
+    if (wait > 0) await clock.sleep(wait, signal);
     signal?.throwIfAborted();
-    nextAt = Math.max(nextAt, Date.now()) + scale.toRealMs(pollSeconds);
+    nextAt = Math.max(nextAt, clock.now()) + scale.toRealMs(pollSeconds);
     const t = round(now());
     const timeoutMs = options.requestTimeoutMs ?? 5000;
     const r: DnsProbeResult =
@@ -302,7 +304,7 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
   /** Keeps the drill waiting while the load runs steady (model seconds). */
   const holdLoad = async (seconds: number, why: string) => {
     note(`holding the load ${seconds} s ${why}`);
-    await sleep(scale.toRealMs(seconds), signal);
+    await clock.sleep(scale.toRealMs(seconds), signal);
   };
   const draw = options.random;
   // The check-cycle fractions come first, so a seed gives the accelerator drill the same waits as before.
@@ -320,7 +322,7 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
   const phaseWait = async (seconds: number | undefined) => {
     if (!seconds) return;
     note(`waiting ${seconds} s (a random point of the ${hc.intervalSeconds} s check cycle${cacheCycle ? ` and of the client's ${cacheCycle} s cache` : ""})`);
-    await sleep(scale.toRealMs(seconds), signal);
+    await clock.sleep(scale.toRealMs(seconds), signal);
   };
   if (load) {
     load.start();
@@ -507,22 +509,23 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
  */
 export async function replicationCheck(target: DrillTarget, writeRegion: string, readRegion: string, signal?: AbortSignal): Promise<ReplicationResult> {
   const scale = target.timeScale;
+  const { clock } = scale;
   const id = `drill-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const marker = new Date().toISOString();
   const writeUrl = `${target.albUrls[writeRegion]}/items/${id}`;
   const readUrl = `${target.albUrls[readRegion]}/items/${id}`;
   const put = await probe(writeUrl, { method: "PUT", body: JSON.stringify({ marker }) });
   if (!isOk(put)) return { writeRegion, readRegion, lagSeconds: null, reads: 0, error: `write through ${writeRegion} answered ${put.status || put.error}` };
-  const written = Date.now();
+  const written = clock.now();
   let reads = 0;
   try {
-    while (scale.toModelSeconds(Date.now() - written) < 30) {
+    while (scale.toModelSeconds(clock.now() - written) < 30) {
       const got = await probe(readUrl);
       reads += 1;
       if (got.status === 200 && got.body?.includes(marker)) {
-        return { writeRegion, readRegion, lagSeconds: round(scale.toModelSeconds(Date.now() - written)), reads };
+        return { writeRegion, readRegion, lagSeconds: round(scale.toModelSeconds(clock.now() - written)), reads };
       }
-      await sleep(scale.toRealMs(0.1), signal);
+      await clock.sleep(scale.toRealMs(0.1), signal);
     }
     return { writeRegion, readRegion, lagSeconds: null, reads, error: `not readable through ${readRegion} after 30 s` };
   } finally {

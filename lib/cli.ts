@@ -74,6 +74,18 @@ export function parseOptions<T extends Options>(options: T, argv: readonly strin
   }
 }
 
+/**
+ * Like {@link parseOptions}, for a program that also takes positional arguments (jest patterns, say).
+ * @throws UsageError naming what is wrong, in one short line
+ */
+export function parseOptionsAndArguments<T extends Options>(options: T, argv: readonly string[] = process.argv.slice(2)) {
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+  } catch (err) {
+    throw new UsageError(parseErrorMessage(err as NodeJS.ErrnoException, Object.keys(options)));
+  }
+}
+
 /** node:util parseArgs' error in one short line, with "did you mean" for an unknown option. */
 function parseErrorMessage(err: NodeJS.ErrnoException, known: readonly string[]): string {
   const quoted = /'([^']+)'/.exec(err.message)?.[1] ?? "";

@@ -236,7 +236,7 @@ export class DnsClient {
   async resolve(name: string): Promise<Resolution> {
     const key = name.toLowerCase();
     const cached = this.cache.get(key);
-    const nowMs = Date.now();
+    const nowMs = this.options.timeScale.clock.now();
     if (cached && nowMs - cached.receivedAt < this.keepMs(cached.lookup)) {
       return { address: cached.lookup.addresses[0], ...(cached.lookup.port ? { port: cached.lookup.port } : {}), ageSeconds: this.age(nowMs - cached.receivedAt), fresh: false };
     }
@@ -248,7 +248,7 @@ export class DnsClient {
       throw err;
     });
     const lookup = await queryA(server, name, this.options.query);
-    this.cache.set(key, { lookup, receivedAt: Date.now() });
+    this.cache.set(key, { lookup, receivedAt: this.options.timeScale.clock.now() });
     return { address: lookup.addresses[0], ...(lookup.port ? { port: lookup.port } : {}), ageSeconds: 0, fresh: true };
   }
 

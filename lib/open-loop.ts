@@ -25,7 +25,7 @@ export interface OpenLoopOptions {
 /** Starts calls at a constant rate until stopped. */
 export class OpenLoop {
   private begun?: number;
-  private timer?: NodeJS.Timeout;
+  private readonly stopper = new AbortController();
   private count = 0;
   /** When the next call is due, model seconds since the schedule began. */
   private nextDue = 0;
@@ -48,19 +48,19 @@ export class OpenLoop {
   /** Begins the schedule: call 0 starts now. */
   begin(): void {
     if (this.begun !== undefined) throw new Error("the schedule has begun already");
-    this.begun = Date.now();
+    this.begun = this.options.timeScale.clock.now();
     this.tick();
   }
 
   /** Starts no more calls (the ones started go on). */
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.stopper.abort();
   }
 
   private tick(): void {
     const { rate, timeScale, start, random } = this.options;
-    const realElapsed = () => Date.now() - (this.begun as number);
+    const realElapsed = () => timeScale.clock.now() - (this.begun as number);
     const elapsedSeconds = timeScale.toModelSeconds(realElapsed());
     while (this.nextDue <= elapsedSeconds && !this.stopped) {
       const index = this.count++;
@@ -69,6 +69,10 @@ export class OpenLoop {
       this.nextDue = random ? this.nextDue - Math.log(1 - random()) / rate : this.count / rate;
     }
     if (this.stopped) return;
-    this.timer = setTimeout(() => this.tick(), Math.max(0, timeScale.toRealMs(this.nextDue) - realElapsed()));
+    timeScale.clock.sleep(Math.max(0, timeScale.toRealMs(this.nextDue) - realElapsed()), this.stopper.signal).then(
+      () => this.tick(),
+      // Stopped while waiting.
+      () => undefined,
+    );
   }
 }

@@ -23,7 +23,7 @@ import {
 } from "@aws-sdk/client-global-accelerator";
 import { type AppConfig, endpointWeight, trafficDial } from "../model/config";
 import { GLOBAL_ACCELERATOR_REGION } from "../model/regions";
-import { sleep, timeScale } from "../lib/time-scale";
+import { type Clock, systemClock, timeScale } from "../lib/time-scale";
 import { awsTarget, STACK_NAME, type StackOutputs } from "../targets/aws";
 import type { GroupState, ShiftSetting, ShiftTarget } from "./shift";
 
@@ -41,6 +41,8 @@ export interface AwsShiftTargetOptions {
   readonly deployTimeoutMs?: number;
   /** Seconds between health reads during a hold. @default 5 */
   readonly healthPollSeconds?: number;
+  /** The clock the shift reads and waits on (real time on AWS; tests pass one they drive). @default systemClock */
+  readonly clock?: Clock;
 }
 
 /**
@@ -102,6 +104,7 @@ export async function awsShiftTarget(options: AwsShiftTargetOptions): Promise<Sh
   const owned = !options.client;
   const pollMs = options.deployPollMs ?? 5000;
   const timeoutMs = options.deployTimeoutMs ?? 900_000;
+  const clock = options.clock ?? systemClock;
 
   let arns = outputs.endpointGroupArns;
   if (!arns) {
@@ -121,13 +124,13 @@ export async function awsShiftTarget(options: AwsShiftTargetOptions): Promise<Sh
 
   /** Resolves once the accelerator is DEPLOYED (no change in progress). */
   async function deployed(signal?: AbortSignal): Promise<void> {
-    const limit = Date.now() + timeoutMs;
+    const limit = clock.now() + timeoutMs;
     for (;;) {
       const out = await client.send(new DescribeAcceleratorCommand({ AcceleratorArn: acceleratorArn }), { abortSignal: signal });
       const status = out.Accelerator?.Status;
       if (status === "DEPLOYED") return;
-      if (Date.now() > limit) throw new Error(`accelerator ${acceleratorArn} still ${status ?? "without a status"} after ${timeoutMs / 1000} s`);
-      await sleep(pollMs, signal);
+      if (clock.now() > limit) throw new Error(`accelerator ${acceleratorArn} still ${status ?? "without a status"} after ${timeoutMs / 1000} s`);
+      await clock.sleep(pollMs, signal);
     }
   }
 
@@ -136,7 +139,7 @@ export async function awsShiftTarget(options: AwsShiftTargetOptions): Promise<Sh
     kind: "aws",
     regions: config.regions,
     acceleratorUrl,
-    timeScale: timeScale(1),
+    timeScale: timeScale(1, clock),
     healthPollSeconds: options.healthPollSeconds ?? 5,
     // A change someone else started (a deploy) finishes first: its groups are what the shift starts from.
     waitReady: (signal) => deployed(signal),

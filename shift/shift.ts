@@ -26,7 +26,7 @@
  *
  * Times are model seconds (lib/time-scale.ts), as in the drill.
  */
-import { sleep, type TimeScale } from "../lib/time-scale";
+import type { Clock, TimeScale } from "../lib/time-scale";
 import { probe, type ProbeResult } from "../lib/probe";
 
 /** What a shift moves: the endpoint group's traffic dial (percent) or its endpoint's weight. */
@@ -256,6 +256,7 @@ class Prober {
     private readonly url: string,
     private readonly periodMs: number,
     private readonly timeoutMs: number,
+    private readonly clock: Clock,
   ) {}
 
   start(): void {
@@ -270,14 +271,14 @@ class Prober {
 
   private async loop(): Promise<void> {
     const signal = this.stopper.signal;
-    let next = Date.now();
+    let next = this.clock.now();
     while (!signal.aborted) {
-      const wait = next - Date.now();
-      if (wait > 0) await sleep(wait, signal).catch(() => undefined);
+      const wait = next - this.clock.now();
+      if (wait > 0) await this.clock.sleep(wait, signal).catch(() => undefined);
       if (signal.aborted) return;
       // A slow answer delays the next request; it does not cause a burst to catch up.
-      next = Math.max(next, Date.now()) + this.periodMs;
-      const sentAt = Date.now();
+      next = Math.max(next, this.clock.now()) + this.periodMs;
+      const sentAt = this.clock.now();
       const r = await probe(this.url, { timeoutMs: this.timeoutMs });
       this.onResult?.(r, sentAt);
     }
@@ -318,8 +319,9 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
   if (setting === "dial" && options.value < minDial) throw new RangeError(`--dial ${options.value} is below --min-dial ${minDial}`);
 
   const scale = target.timeScale;
-  const started = Date.now();
-  const now = () => round(scale.toModelSeconds(Date.now() - started));
+  const { clock } = scale;
+  const started = clock.now();
+  const now = () => round(scale.toModelSeconds(clock.now() - started));
   const note = (event: string) => options.onEvent?.({ t: now(), event });
 
   await target.waitReady(signal);
@@ -394,7 +396,7 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
   }
   if (options.confirm && !(await options.confirm(target.describeChange(region, setting, [from, ...plan])))) throw new ShiftDeclinedError();
 
-  const prober = new Prober(`${target.acceleratorUrl}${options.path ?? "/get/foobar"}`, scale.toRealMs(pollSeconds), options.requestTimeoutMs ?? 5000);
+  const prober = new Prober(`${target.acceleratorUrl}${options.path ?? "/get/foobar"}`, scale.toRealMs(pollSeconds), options.requestTimeoutMs ?? 5000, clock);
   // Requests a full hold makes: the error budget is counted against at least these, so one early error is not a 100 % rate.
   const fullHold = holdSeconds / pollSeconds;
   const minAnswers = Math.min(options.minAnswers ?? 20, Math.floor(fullHold));
@@ -433,7 +435,7 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
       }
     };
     const stepSignal = signal ? AbortSignal.any([signal, gate.signal]) : gate.signal;
-    const t0 = Date.now();
+    const t0 = clock.now();
     let applySeconds = 0;
     let failure: unknown;
     try {
@@ -442,28 +444,28 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
         changed = true;
         await target.apply(region, setting, value, stepSignal);
         current = value;
-        applySeconds = round(scale.toModelSeconds(Date.now() - t0));
+        applySeconds = round(scale.toModelSeconds(clock.now() - t0));
         note(`${setting} ${value} applied${target.kind === "aws" ? ` (accelerator DEPLOYED after ${applySeconds} s)` : ""}; holding ${holdSeconds} s`);
       } else {
         note(`baseline at ${setting} ${current}: holding ${holdSeconds} s`);
       }
-      holdFrom = Date.now();
+      holdFrom = clock.now();
       const end = holdFrom + scale.toRealMs(holdSeconds);
       const giveUp = holdFrom + scale.toRealMs(holdSeconds * NO_DATA_HOLDS);
       const tick = scale.toRealMs(target.healthPollSeconds);
       let holdingOn = false;
       // Requests time out (5 s), so answers keep coming and the hold ends; without data (no answer
       // naming a region) it holds on rather than step blind, up to NO_DATA_HOLDS holds.
-      while (!tripped && (Date.now() < end || holdAnswers < minAnswers || withData === 0)) {
-        if (Date.now() >= end && withData === 0) {
-          if (Date.now() >= giveUp) {
+      while (!tripped && (clock.now() < end || holdAnswers < minAnswers || withData === 0)) {
+        if (clock.now() >= end && withData === 0) {
+          if (clock.now() >= giveUp) {
             trip(`no data: none of ${holdAnswers} answers in ${round(holdSeconds * NO_DATA_HOLDS)} s named a region (${errors} errors), so where traffic goes is unknown`);
             break;
           }
           if (!holdingOn) note(`no data yet (no answer named a region): holding on instead of stepping, at most ${round(holdSeconds * NO_DATA_HOLDS)} s`);
           holdingOn = true;
         }
-        await sleep(Date.now() < end ? Math.min(end - Date.now(), tick) : tick, stepSignal);
+        await clock.sleep(clock.now() < end ? Math.min(end - clock.now(), tick) : tick, stepSignal);
         const groups = await target.groups(stepSignal);
         const mine = groups.find((g) => g.region === region);
         if (mine && mine[setting] !== current) trip(`${region}'s ${setting} is ${mine[setting]}, not ${current}: changed outside the shift`, true);
@@ -478,7 +480,7 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
       failure = err;
     } finally {
       prober.onResult = undefined;
-      if (holdFrom !== Infinity) heldSeconds = round(scale.toModelSeconds(Date.now() - holdFrom));
+      if (holdFrom !== Infinity) heldSeconds = round(scale.toModelSeconds(clock.now() - holdFrom));
     }
     // A gate tripped by a probe aborts the wait it interrupts; one tripped by the health read just ends the loop.
     if (tripped) failure = tripped;

@@ -22,7 +22,7 @@ import { concurrencyLimitOf } from "../model/capacity";
 import { type AppConfig, endpointWeight, httpsEnabled, trafficDial, usesAccelerator } from "../model/config";
 import { PROJECT_ROOT } from "../lib/project";
 import { ALB_ALIAS_TTL_SECONDS, GA_PROPAGATION_SECONDS, predictFailover, predictRecovery, ROUTE53_PROPAGATION_SECONDS } from "../model/failover";
-import { sleep, timeScale } from "../lib/time-scale";
+import { type Clock, systemClock, timeScale } from "../lib/time-scale";
 import { authoritativeServer, type DnsServerAddress } from "../lib/dns-probe";
 import type { DnsTargetInfo, DrillTarget, ReplicationLatencyMetric } from "./target";
 
@@ -120,6 +120,8 @@ export interface AwsTargetOptions {
   readonly updatePollMs?: number;
   /** ms an update may take to apply. @default 120000 */
   readonly updateTimeoutMs?: number;
+  /** The clock the drill reads and waits on (real time on AWS). @default systemClock */
+  readonly clock?: Clock;
 }
 
 /** One SDK client per region, made on first use; `made` lists them, to destroy them at the end. */
@@ -148,6 +150,7 @@ export function awsTarget(options: AwsTargetOptions): DrillTarget {
   const lambda = lambdas.get;
   const watches = perRegion((region) => (options.cloudwatch ? options.cloudwatch(region) : new CloudWatchClient({ region })));
   const pollMs = options.updatePollMs ?? 1000;
+  const clock = options.clock ?? systemClock;
   const functionName = (region: string) => {
     const name = outputs.functionNames[region];
     if (!name) throw new Error(`no function for ${region} in the stack outputs (function_names)`);
@@ -192,12 +195,12 @@ export function awsTarget(options: AwsTargetOptions): DrillTarget {
 
   /** The function's configuration once no update is in progress. */
   async function settled(region: string): Promise<FunctionConfiguration> {
-    const limit = Date.now() + (options.updateTimeoutMs ?? 120_000);
+    const limit = clock.now() + (options.updateTimeoutMs ?? 120_000);
     for (;;) {
       const cfg = await lambda(region).send(new GetFunctionConfigurationCommand({ FunctionName: functionName(region) }));
       if (cfg.LastUpdateStatus !== "InProgress" && cfg.State !== "Pending") return cfg;
-      if (Date.now() > limit) throw new Error(`${functionName(region)}: update still in progress after ${(options.updateTimeoutMs ?? 120_000) / 1000} s`);
-      await sleep(pollMs);
+      if (clock.now() > limit) throw new Error(`${functionName(region)}: update still in progress after ${(options.updateTimeoutMs ?? 120_000) / 1000} s`);
+      await clock.sleep(pollMs);
     }
   }
 
@@ -207,7 +210,7 @@ export function awsTarget(options: AwsTargetOptions): DrillTarget {
     regions,
     healthCheck: config.healthCheck,
     propagationSeconds: GA_PROPAGATION_SECONDS,
-    timeScale: timeScale(1),
+    timeScale: timeScale(1, clock),
     ...(acceleratorUrl ? { acceleratorUrl } : {}),
     ...(dns ? { dns } : {}),
     // The ALBs' own DNS names are not on the certificates: no replication check through them with HTTPS on.
@@ -249,7 +252,7 @@ export function awsTarget(options: AwsTargetOptions): DrillTarget {
           break;
         } catch (err) {
           if (!RETRYABLE.has((err as Error).name) || attempt >= 5) throw err;
-          await sleep(pollMs);
+          await clock.sleep(pollMs);
         }
       }
       const after = await settled(region);

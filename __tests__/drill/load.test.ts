@@ -108,13 +108,13 @@ describe("DrillLoad on a real local system (concurrency 2 per region, 250 ms per
 
   /** Runs the load into us-west-2 alone, evenly spaced, until `count` requests have been started. */
   async function run(requestsPerSecond: number, count: number): Promise<LoadRequest[]> {
-    const started = Date.now();
+    const started = scale.clock.now();
     const load = new DrillLoad({
       url: local.system.acceleratorUrl,
       path: "/get/foobar",
       requestsPerSecond,
       timeScale: scale,
-      now: () => scale.toModelSeconds(Date.now() - started),
+      now: () => scale.toModelSeconds(scale.clock.now() - started),
       clientRegions: ["us-west-2"],
       arrivals: "even",
     });

@@ -1,22 +1,17 @@
 /**
  * The bundled handler when DynamoDB fails: unreachable, hanging, throttling, erroring, stopped
- * mid-test and back again. Every failure must answer 503 + Retry-After well inside the 3 s Lambda
- * timeout, with a generic body, and log the cause.
+ * mid-test and back again. Every failure must answer 503 + Retry-After, with a generic body, and log
+ * the cause. That it answers before the 3 s Lambda timeout is the timeouts' arithmetic
+ * (DEFAULT_TIMEOUTS, checked against the function's timeout in constructs/function-settings.test.ts);
+ * here each failure shows which of them ended it by the attempts the endpoint saw, not by how many
+ * milliseconds a machine took.
  */
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
 import { startDynalite, type LocalDynamo } from "../../local/store/dynalite";
+import { DEFAULT_TIMEOUTS } from "../../functions/lib/store";
 import { loadBundledHandler } from "./support/bundled";
 import { albEvent, bodyOf, headersOf } from "./support/events";
-
-/** Generous upper bound for a failing request: the Lambda timeout is 3 s. */
-const BUDGET_MS = 2500;
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const start = performance.now();
-  const value = await fn();
-  return { value, ms: performance.now() - start };
-}
 
 function listening<S extends HttpServer | TcpServer>(server: S): Promise<string> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
@@ -35,12 +30,11 @@ async function refusedEndpoint(): Promise<string> {
 }
 
 /** Expects a 503 with Retry-After and a body that says nothing about the cause. */
-function expectUnavailable(result: { statusCode: number; body?: string }, ms: number): void {
+function expectUnavailable(result: { statusCode: number; body?: string }): void {
   expect(result.statusCode).toBe(503);
   expect(headersOf(result as never)["retry-after"]).toBe("1");
   expect(bodyOf(result as never)).toEqual(expect.objectContaining({ error: expect.any(String), region: "eu-central-1" }));
   expect(result.body).not.toMatch(/ECONN|127\.0\.0\.1|Exception|timeout|stack|at /i);
-  expect(ms).toBeLessThan(BUDGET_MS);
 }
 
 describe("DynamoDB endpoint unreachable (connection refused)", () => {
@@ -53,10 +47,9 @@ describe("DynamoDB endpoint unreachable (connection refused)", () => {
     ["GET /get/1", { path: "/get/1" }],
     ["PUT /items/1", { path: "/items/1", method: "PUT", body: "{}" }],
     ["DELETE /items/1", { path: "/items/1", method: "DELETE" }],
-  ])("%s → 503 within budget", async (_label, spec) => {
+  ])("%s → 503", async (_label, spec) => {
     const handler = loadBundledHandler({ AWS_ENDPOINT_URL_DYNAMODB: endpoint });
-    const { value, ms } = await timed(() => handler(albEvent(spec)));
-    expectUnavailable(value, ms);
+    expectUnavailable(await handler(albEvent(spec)));
   });
 
   test("validation still comes first: a bad request is a 400, not a 503", async () => {
@@ -68,8 +61,8 @@ describe("DynamoDB endpoint unreachable (connection refused)", () => {
     const shallow = loadBundledHandler({ AWS_ENDPOINT_URL_DYNAMODB: endpoint });
     expect((await shallow(albEvent({ path: "/health" }))).statusCode).toBe(200);
     const deep = loadBundledHandler({ AWS_ENDPOINT_URL_DYNAMODB: endpoint, HEALTH_CHECK_MODE: "deep" });
-    const { value, ms } = await timed(() => deep(albEvent({ path: "/health" })));
-    expectUnavailable(value, ms);
+    const value = await deep(albEvent({ path: "/health" }));
+    expectUnavailable(value);
     expect(bodyOf(value)).toEqual({ error: "dependency unavailable", region: "eu-central-1", status: 503, mode: "deep" });
   });
 
@@ -105,9 +98,12 @@ describe("DynamoDB endpoint unreachable (connection refused)", () => {
 describe("DynamoDB endpoint accepts connections but never answers", () => {
   let server: TcpServer;
   const sockets = new Set<Socket>();
+  /** Connections the endpoint accepted: one per attempt. */
+  let connections = 0;
   let endpoint: string;
   beforeAll(async () => {
     server = createTcpServer((socket) => {
+      connections += 1;
       sockets.add(socket);
       socket.on("error", () => undefined);
     });
@@ -118,19 +114,22 @@ describe("DynamoDB endpoint accepts connections but never answers", () => {
     await closed(server);
   });
 
-  test("GET → 503 by the request timeout, within budget", async () => {
+  test("GET → 503 by the request timeout: every attempt times out, then it answers", async () => {
     const handler = loadBundledHandler({ AWS_ENDPOINT_URL_DYNAMODB: endpoint });
-    const { value, ms } = await timed(() => handler(albEvent({ path: "/get/1" })));
-    expectUnavailable(value, ms);
+    const before = connections;
+    expectUnavailable(await handler(albEvent({ path: "/get/1" })));
+    expect(connections - before).toBe(DEFAULT_TIMEOUTS.maxAttempts);
   });
 
   test("the invocation's remaining time caps the wait further", async () => {
     const handler = loadBundledHandler({ AWS_ENDPOINT_URL_DYNAMODB: endpoint });
     const context = { awsRequestId: "r", getRemainingTimeInMillis: () => 800 } as never;
-    const { value, ms } = await timed(() => handler(albEvent({ path: "/get/1" }), context));
-    expectUnavailable(value, ms);
-    // 800 ms left minus the 300 ms reserve: aborted after ~500 ms, before the 800 ms request timeout.
-    expect(ms).toBeLessThan(800);
+    const before = connections;
+    expectUnavailable(await handler(albEvent({ path: "/get/1" }), context));
+    // 800 ms left minus the 300 ms reserve: aborted at 500 ms, before the first attempt's 800 ms request
+    // timeout, so no second attempt was made (timers fire in order, however late a busy machine runs them).
+    expect(800 - 300).toBeLessThan(DEFAULT_TIMEOUTS.requestMs);
+    expect(connections - before).toBe(1);
   });
 });
 
@@ -155,10 +154,10 @@ describe.each([
     await closed(server);
   });
 
-  test("→ 503 with Retry-After after one retry, within budget", async () => {
+  test("→ 503 with Retry-After after one retry", async () => {
     const handler = loadBundledHandler({ AWS_ENDPOINT_URL_DYNAMODB: endpoint });
-    const { value, ms } = await timed(() => handler(albEvent({ path: "/get/1", multiValue: true })));
-    expectUnavailable(value, ms);
+    const value = await handler(albEvent({ path: "/get/1", multiValue: true }));
+    expectUnavailable(value);
     expect(value.multiValueHeaders?.["retry-after"]).toEqual(["1"]);
     expect(value.body).not.toMatch(/internal detail/);
     expect(requests).toBe(2);
@@ -184,11 +183,9 @@ describe("dynalite stopped mid-test, then back on the same port", () => {
     expect((await health()).statusCode).toBe(200);
 
     await db.stop();
-    const down = await timed(get);
-    expectUnavailable(down.value, down.ms);
+    expectUnavailable(await get());
     await new Promise((r) => setTimeout(r, 150)); // past the health cache
-    const downHealth = await timed(health);
-    expectUnavailable(downHealth.value, downHealth.ms);
+    expectUnavailable(await health());
 
     await db.start();
     expect(db.endpoint).toBe(env.AWS_ENDPOINT_URL_DYNAMODB);

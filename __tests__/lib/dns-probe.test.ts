@@ -12,7 +12,7 @@ import { LocalDnsServer } from "../../local/edge/dns-server";
 import { answerQuestion, RCODE, type ZoneResponse } from "../../local/edge/dns-zone";
 import { commonPort } from "../../local/runtime/loopback";
 import { timeScale } from "../../lib/time-scale";
-import { waitFor } from "../local/support";
+import { TestClock } from "../support/clock";
 
 let address = "127.0.0.2";
 let ttl = 1;
@@ -96,18 +96,27 @@ describe("queryA", () => {
 });
 
 describe("DnsClient", () => {
-  const scale = timeScale(1);
+  // The cache's clock is the test's: answers age only when it moves.
+  let clock: TestClock;
+  let scale: ReturnType<typeof timeScale>;
+  beforeEach(() => {
+    clock = new TestClock();
+    scale = timeScale(1, clock);
+  });
+
   it("honour-ttl keeps an answer for its TTL, then asks again and follows the change", async () => {
     const client = new DnsClient({ server: server(), model: { kind: "honour-ttl" }, timeScale: scale });
     const before = queries();
     const first = await client.resolve("api.example.com");
     expect(first).toMatchObject({ address: "127.0.0.2", fresh: true, ageSeconds: 0 });
     address = "127.0.0.3";
+    await clock.advance(999);
     const cached = await client.resolve("api.example.com");
-    expect(cached).toMatchObject({ address: "127.0.0.2", fresh: false });
+    expect(cached).toMatchObject({ address: "127.0.0.2", fresh: false, ageSeconds: 1 });
     expect(queries()).toBe(before + 1);
-    // After the 1 s TTL it asks again and sees the new address.
-    await waitFor("the TTL to run out", async () => (await client.resolve("api.example.com")).address === "127.0.0.3", 3000);
+    // Once the 1 s TTL has run out it asks again and sees the new address.
+    await clock.advance(1);
+    expect(await client.resolve("api.example.com")).toMatchObject({ address: "127.0.0.3", fresh: true, ageSeconds: 0 });
     expect(queries()).toBe(before + 2);
   });
 
@@ -115,21 +124,20 @@ describe("DnsClient", () => {
     const client = new DnsClient({ server: server(), model: { kind: "pin", seconds: 2.5 }, timeScale: scale });
     await client.resolve("api.example.com");
     address = "127.0.0.3";
-    const started = Date.now();
-    await new Promise((r) => setTimeout(r, 1300)); // past the 1 s TTL
-    const still = await client.resolve("api.example.com");
-    expect(still).toMatchObject({ address: "127.0.0.2", fresh: false });
-    expect(still.ageSeconds).toBeGreaterThanOrEqual(1.2);
-    await waitFor("the pin to run out", async () => (await client.resolve("api.example.com")).address === "127.0.0.3", 4000);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(2400);
+    await clock.advance(1300); // past the 1 s TTL
+    expect(await client.resolve("api.example.com")).toMatchObject({ address: "127.0.0.2", fresh: false, ageSeconds: 1.3 });
+    await clock.advance(1199);
+    expect(await client.resolve("api.example.com")).toMatchObject({ address: "127.0.0.2", fresh: false, ageSeconds: 2.5 });
+    await clock.advance(1);
+    expect(await client.resolve("api.example.com")).toMatchObject({ address: "127.0.0.3", fresh: true });
   });
 
   it("reports ages in model seconds at a fast time scale", async () => {
     ttl = 2;
-    const client = new DnsClient({ server: server(), model: { kind: "honour-ttl" }, timeScale: timeScale(0.1) });
+    const client = new DnsClient({ server: server(), model: { kind: "honour-ttl" }, timeScale: timeScale(0.1, clock) });
     await client.resolve("api.example.com");
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await client.resolve("api.example.com")).ageSeconds).toBeGreaterThanOrEqual(2.9); // 0.3 real s = 3 model s
+    await clock.advance(300);
+    expect((await client.resolve("api.example.com")).ageSeconds).toBe(3); // 0.3 real s = 3 model s
   });
 
   it("finds its server on first use, and tries again after a failed discovery", async () => {

@@ -1,4 +1,5 @@
-import { parseTimeScale, sleep, timeScale } from "../../lib/time-scale";
+import { parseTimeScale, sleep, systemClock, timeScale } from "../../lib/time-scale";
+import { TestClock } from "../support/clock";
 
 describe("time scale", () => {
   it("a value at most 1 is real seconds per model second: 0.1 runs 10x faster", () => {
@@ -17,6 +18,18 @@ describe("time scale", () => {
   });
   it.each([["0"], ["-1"], ["abc"], [""], ["0.0001"], ["100000"]])("rejects %p naming --time-scale", (text) => {
     expect(() => parseTimeScale(text)).toThrow(/--time-scale/);
+  });
+  it("reads and waits on the system clock unless given another", async () => {
+    expect(timeScale(0.1).clock).toBe(systemClock);
+    const clock = new TestClock({ start: 0 });
+    const s = timeScale(0.1, clock);
+    const woke: number[] = [];
+    const done = s.clock.sleep(s.toRealMs(10)).then(() => woke.push(s.toModelSeconds(clock.now())));
+    await clock.advance(999);
+    expect(woke).toEqual([]);
+    await clock.advance(1);
+    await done;
+    expect(woke).toEqual([10]);
   });
   it("sleep rejects when aborted", async () => {
     const c = new AbortController();

@@ -1,6 +1,8 @@
 /**
  * `--target aws` control flow: the Lambda API mocked with aws-sdk-client-mock, local HTTP servers
- * standing in for the accelerator and the two ALBs.
+ * standing in for the accelerator and the two ALBs. The drill, the target and the stand-ins share a
+ * test clock that moves only when the drill sleeps (support/clock.ts): a request to a stand-in takes
+ * no time on it, so the times the drill measures are the same on a quiet and on a loaded machine.
  */
 import {
   GetFunctionConfigurationCommand,
@@ -24,10 +26,13 @@ import { answerQuestion } from "../../local/edge/dns-zone";
 import { commonPort } from "../../local/runtime/loopback";
 import { PROJECT_ROOT } from "../../lib/project";
 import { localConfig } from "../local/support";
+import { TestClock } from "../support/clock";
 
 const FN = { "us-west-2": "globalapp-dev-us-west-2-get", "eu-central-1": "globalapp-dev-eu-central-1-get" } as const;
 type Region = keyof typeof FN;
 const HEALTH_DELAY_MS = 120; // the stand-in accelerator moves traffic this long after STATUS changes
+const UPDATE_POLL_MS = 5;
+const POLL_SECONDS = 0.02;
 
 /** The fake deployment: each function's variables and update state; the "accelerator" follows STATUS. */
 class FakeDeployment {
@@ -41,7 +46,7 @@ class FakeDeployment {
   items = new Map<string, string>();
   servers: Server[] = [];
 
-  constructor() {
+  constructor(readonly clock: TestClock) {
     for (const name of Object.values(FN)) {
       this.vars[name] = { TABLE_NAME: "GlobalApp", STATUS: "200", HEALTH_CHECK_MODE: "shallow" };
       this.revision[name] = 1;
@@ -54,7 +59,7 @@ class FakeDeployment {
   serving(): Region {
     const name = FN["us-west-2"];
     const failing = this.vars[name].STATUS !== "200";
-    return failing === Date.now() - this.changedAt[name] >= HEALTH_DELAY_MS ? "eu-central-1" : "us-west-2";
+    return failing === this.clock.now() - this.changedAt[name] >= HEALTH_DELAY_MS ? "eu-central-1" : "us-west-2";
   }
 
   async listen(handler: (path: string, method: string, body: string) => { status: number; region?: string; body?: string }): Promise<string> {
@@ -112,7 +117,7 @@ let fake: FakeDeployment;
 let outputs: StackOutputs;
 
 beforeEach(async () => {
-  fake = new FakeDeployment();
+  fake = new FakeDeployment(new TestClock({ auto: true }));
   outputs = await fake.start();
   lambdaMock.reset();
   cloudwatchMock.reset();
@@ -140,16 +145,16 @@ beforeEach(async () => {
     fake.updates.push({ name, vars: input.Environment.Variables, revisionId: input.RevisionId });
     if (!fake.failNextUpdate) fake.vars[name] = { ...input.Environment.Variables };
     fake.revision[name] += 1;
-    fake.changedAt[name] = Date.now();
+    fake.changedAt[name] = fake.clock.now();
     fake.inProgressPolls[name] = 2; // two polls see InProgress before Successful
     return { FunctionName: name, LastUpdateStatus: "InProgress" };
   });
 });
 afterEach(() => fake.close());
 
-const target = () => awsTarget({ config: localConfig(), outputs, updatePollMs: 5 });
+const target = () => awsTarget({ config: localConfig(), outputs, updatePollMs: UPDATE_POLL_MS, clock: fake.clock });
 const drill = (extra: Partial<Parameters<typeof runDrill>[0]> = {}) =>
-  runDrill({ target: target(), pollSeconds: 0.02, settle: 3, ...extra });
+  runDrill({ target: target(), pollSeconds: POLL_SECONDS, settle: 3, ...extra });
 
 describe("stack outputs", () => {
   it("reads terraform output -json and cdktf outputs files alike", () => {
@@ -186,7 +191,9 @@ describe("stack outputs", () => {
 
 describe("runDrill --target aws", () => {
   it("flips STATUS through the Lambda API keeping the other variables, waits for LastUpdateStatus, and restores it", async () => {
-    const result = await drill();
+    // The data side's writer sleeps on the same clock; without it nothing moves the clock while a
+    // poll is in flight, so the figures below are exact (the data side has its own test).
+    const result = await drill({ replication: false });
     const name = FN["us-west-2"];
     expect(fake.updates.map((u) => [u.name, u.vars])).toEqual([
       [name, { TABLE_NAME: "GlobalApp", STATUS: "400", HEALTH_CHECK_MODE: "shallow" }],
@@ -199,8 +206,12 @@ describe("runDrill --target aws", () => {
     expect(fake.vars[name].STATUS).toBe("200");
     expect(fake.vars[FN["eu-central-1"]].STATUS).toBe("200");
     expect(result).toMatchObject({ target: "aws", origin: "us-west-2", failoverRegion: "eu-central-1", errors: 0, timeScale: 1, propagationSeconds: GA_PROPAGATION_SECONDS });
-    expect(result.failoverSeconds).toBeGreaterThanOrEqual(HEALTH_DELAY_MS / 1000 - 0.05);
-    expect(result.recoverySeconds).toBeGreaterThanOrEqual(HEALTH_DELAY_MS / 1000 - 0.05);
+    // The clock starts with the update applied, after the two InProgress polls that followed the change
+    // the stand-in moves on; the first poll after the move sees it.
+    for (const seconds of [result.failoverSeconds!, result.recoverySeconds!]) {
+      expect(seconds).toBeGreaterThanOrEqual((HEALTH_DELAY_MS - 2 * UPDATE_POLL_MS) / 1000);
+      expect(seconds).toBeLessThanOrEqual((HEALTH_DELAY_MS - 2 * UPDATE_POLL_MS) / 1000 + POLL_SECONDS);
+    }
     // The stand-in moves in 0.12 s, far faster than AWS can: the drill says so.
     expect(result.predictedFailoverRange).toEqual({ min: 10, max: 2 * 10 + 5 + GA_PROPAGATION_SECONDS });
     expect(result.failoverInRange).toBe(false);
@@ -218,7 +229,7 @@ describe("runDrill --target aws", () => {
     cloudwatchMock.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
       MetricDataResults: (input.MetricDataQueries ?? []).map((q) => ({ Id: q.Id, Values: q.Id?.startsWith("average") ? [420, 580] : [900, 1200] })),
     }));
-    const result = await runDrill({ target: awsTarget({ config: localConfig(), outputs, updatePollMs: 5, cloudwatch: () => new CloudWatchClient({ region: "us-west-2" }) }), pollSeconds: 0.02, settle: 3 });
+    const result = await runDrill({ target: awsTarget({ config: localConfig(), outputs, updatePollMs: UPDATE_POLL_MS, clock: fake.clock, cloudwatch: () => new CloudWatchClient({ region: "us-west-2" }) }), pollSeconds: POLL_SECONDS, settle: 3 });
     const data = result.data!;
     expect(data.writes).toBeGreaterThan(0);
     expect(data.writeErrors).toBe(0);
@@ -244,7 +255,7 @@ describe("runDrill --target aws", () => {
     expect(quiet[0]).toEqual({ region: "us-west-2", receivingRegion: "eu-central-1", averageSeconds: null, maximumSeconds: null, datapoints: 0 });
     cloudwatchMock.on(GetMetricDataCommand).rejects(Object.assign(new Error("User is not authorized to perform: cloudwatch:GetMetricData"), { name: "AccessDenied" }));
     const events: string[] = [];
-    const result = await runDrill({ target: awsTarget({ config: localConfig(), outputs, updatePollMs: 5, cloudwatch: () => new CloudWatchClient({ region: "us-west-2" }) }), pollSeconds: 0.02, settle: 3, onEvent: (e) => events.push(e.event) });
+    const result = await runDrill({ target: awsTarget({ config: localConfig(), outputs, updatePollMs: UPDATE_POLL_MS, clock: fake.clock, cloudwatch: () => new CloudWatchClient({ region: "us-west-2" }) }), pollSeconds: POLL_SECONDS, settle: 3, onEvent: (e) => events.push(e.event) });
     expect(result.data?.replicationLatencyMetric).toBeUndefined();
     expect(events).toContainEqual(expect.stringMatching(/CloudWatch ReplicationLatency not read: User is not authorized to perform: cloudwatch:GetMetricData/));
   });
@@ -291,8 +302,8 @@ describe("runDrill --target aws", () => {
       },
     });
     expect(() => awsTarget({ config: https, outputs })).toThrow(/HTTPS is on .*pass --url https:\/\/<your domain>/);
-    const t = awsTarget({ config: https, outputs, acceleratorUrl: `http://${outputs.acceleratorDnsName}`, updatePollMs: 5 });
-    const result = await runDrill({ target: t, pollSeconds: 0.02, settle: 3 });
+    const t = awsTarget({ config: https, outputs, acceleratorUrl: `http://${outputs.acceleratorDnsName}`, updatePollMs: UPDATE_POLL_MS, clock: fake.clock });
+    const result = await runDrill({ target: t, pollSeconds: POLL_SECONDS, settle: 3 });
     expect(result.replication).toBeUndefined();
     expect(result.events.map((e) => e.event)).toContain("replication check skipped: no ALB URLs to write and read through (HTTPS on?)");
     // The data side still writes and reads through the accelerator; what needs the ALBs is said to be unmeasured, never zero.
@@ -366,7 +377,14 @@ describe("runDrill --target aws --routing route53", () => {
   // Route 53 alone: the deployment has no accelerator, its outputs name the latency records.
   const route53Outputs = (): StackOutputs => ({ ...outputs, acceleratorIps: [], acceleratorDnsName: undefined, latencyRecordName: "api.example.com" });
   const r53Target = () =>
-    awsTarget({ config: config(), outputs: route53Outputs(), latencyUrl: `http://api.example.com:${port}`, dnsServer: { host: "127.0.0.1", port: dns.port }, updatePollMs: 5 });
+    awsTarget({
+      config: config(),
+      outputs: route53Outputs(),
+      latencyUrl: `http://api.example.com:${port}`,
+      dnsServer: { host: "127.0.0.1", port: dns.port },
+      updatePollMs: UPDATE_POLL_MS,
+      clock: fake.clock,
+    });
 
   it("polls the latency name through a TTL-honouring resolver and reports the same fields, predicted by the DNS model", async () => {
     const result = await runDrill({ target: r53Target(), routing: "route53", pollSeconds: 0.05, settle: 3 });

@@ -6,7 +6,7 @@ import { GlobalAppStack, STACK_NAME } from "../../constructs/global-app-stack";
 import { stateBucketStackFor } from "../../constructs/state-bucket-stack";
 import { PROJECT_ROOT, runProcess } from "../support/cli";
 import { configWith } from "../support/synth";
-import { describeWithTerraform, inBatches, initShared, runTerraform, type TfDiagnostic, validateJson } from "../support/terraform";
+import { describeWithTerraform, runTerraform, type TfDiagnostic, validateAsModules, validateJson } from "../support/terraform";
 
 /**
  * The exit route (README "The exit route: plain Terraform"): `npx cdktf synth --hcl` writes each stack
@@ -14,7 +14,8 @@ import { describeWithTerraform, inBatches, initShared, runTerraform, type TfDiag
  * every config the issue lists. The user's own command runs once (the default config, through the real
  * cdktf CLI); the other configs are rendered in-process by the same renderer (`toHclTerraform`, which
  * the stack synthesizer calls when SYNTH_HCL_OUTPUT is "true"), and the CLI's file is checked to be
- * that renderer's output, only reformatted. One `terraform init` serves every working directory.
+ * that renderer's output, only reformatted. The user's directory gets the user's own init and
+ * validate; the other configurations are validated together, each a module of one root.
  */
 const ACCOUNT = "123456789012";
 const EMAIL = "oncall@example.com";
@@ -66,6 +67,7 @@ describeWithTerraform("the exit route: terraform validate accepts what cdktf syn
   let cli: { code: number; stdout: string; stderr: string };
   let cliDir = "";
   let userInit: { code: number; stdout: string; stderr: string };
+  let rootValid = false;
 
   const add = (name: string, hcl: string) => {
     const dir = join(root, `c${cases.length}`);
@@ -92,19 +94,14 @@ describeWithTerraform("the exit route: terraform validate accepts what cdktf syn
       // The bootstrap stack differs between configs only in names, except with the GitHub identities.
       if (hcl.state && name === "prod") add(`${name}, globalapp-state`, hcl.state);
     }
-    // The user's own init, once (the CLI's default config); the other directories share one init.
+    // The user's own init and validate, once, in the CLI's directory (the default config); the other
+    // configurations in one validate, each a module of one root (validateAsModules).
     const [first, ...rest] = cases;
     userInit = await runTerraform(tf, first.dir, ["init", "-backend=false", "-input=false"]);
-    const app = Testing.app();
-    const requiredProviders = (JSON.parse(Testing.synth(new GlobalAppStack(app, STACK_NAME, { config: configWith({}) }))) as { terraform: { required_providers: unknown } })
-      .terraform.required_providers;
-    await initShared(
-      tf,
-      requiredProviders,
-      rest.map((c) => c.dir),
-    );
-    const reports = await inBatches(cases, 2, (c) => validateJson(tf, c.dir));
-    cases.forEach((c, i) => results.set(c.name, reports[i]));
+    const [own, others] = await Promise.all([validateJson(tf, first.dir), validateAsModules(tf, rest.map((c) => c.dir))]);
+    results.set(first.name, own);
+    rest.forEach((c, i) => results.set(c.name, { valid: !others.diagnostics[i].some((d) => d.severity === "error"), diagnostics: others.diagnostics[i] }));
+    rootValid = others.valid;
   }, 600_000);
 
   it("npx cdktf synth --hcl writes cdk.tf for both stacks, and exactly what the in-process renderer writes", () => {
@@ -139,6 +136,10 @@ describeWithTerraform("the exit route: terraform validate accepts what cdktf syn
     expect(report!.valid).toBe(true);
     const otherWarnings = report!.diagnostics.filter((d) => d.severity === "warning" && !KNOWN_WARNINGS.includes(d.summary)).map((d) => d.summary);
     expect(otherWarnings).toEqual([]);
+  });
+
+  it("the configurations validated together make a valid root", () => {
+    expect(rootValid).toBe(true);
   });
 
   it("the table's timeouts are part of what terraform validated", () => {

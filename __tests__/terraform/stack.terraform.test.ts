@@ -1,15 +1,14 @@
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { acceleratorRecordName, latencyRecordName, loadConfigFromProject, ownFunctionEntry, usesAccelerator } from "../../model/config";
 import { PROJECT_ROOT } from "../../lib/project";
 import { GLOBAL_ACCELERATOR_REGION } from "../../model/regions";
 import { fullSynthDir, resourcesOf, synthGlobalApp, SynthResult } from "../support/synth";
-import { describeWithTerraform, initWorkdir, runTerraform, workdirFor } from "../support/terraform";
+import { checkStacks, describeWithTerraform, type StackCase, type StackCheck } from "../support/terraform";
 
 /**
- * Real Terraform on the synthesized JSON: one `terraform init` per stack, reused for `validate`
- * and for `terraform test`, which applies the whole stack against mock providers (one per alias)
- * and asserts on the cross-region wiring. The two stacks run in parallel.
+ * Real Terraform on the synthesized JSON: `terraform validate`, and `terraform test`, which applies
+ * the whole stack against mock providers (one per alias) and asserts on the cross-region wiring.
+ * All six stacks go through one validate and one test command (support/terraform.ts checkStacks).
  */
 const ACCOUNT = "123456789012";
 
@@ -268,50 +267,38 @@ describeWithTerraform("terraform validate + terraform test on the synthesized st
     // The example loaded from its own config file, as GLOBALAPP_CONFIG=examples/notes/globalapp.json does.
     "your own function: examples/notes": loadConfigFromProject(PROJECT_ROOT, { GLOBALAPP_CONFIG: join(PROJECT_ROOT, "examples", "notes", "globalapp.json") }),
   };
-  const results: Record<
-    string,
-    { validate: Awaited<ReturnType<typeof runTerraform>>; test: Awaited<ReturnType<typeof runTerraform>>; guarded: string[] }
-  > = {};
+  const guardedOf: Record<string, string[]> = {};
+  let checks: Map<string, StackCheck>;
+  let summary = "";
 
   beforeAll(async () => {
-    await Promise.all(
-      Object.entries(cases).map(async ([name, override], i) => {
-        const synth = synthGlobalApp(override);
-        const dir = workdirFor(fullSynthDir(synth.stack), `case${i}`);
-        writeFileSync(join(dir, "wiring.tftest.hcl"), testFile(synth));
-        await initWorkdir(tf, dir);
-        const validate = await runTerraform(tf, dir, ["validate"]);
-        const test = await runTerraform(tf, dir, ["test"]);
-        // Resources with prevent_destroy: terraform test's own tear-down must refuse to destroy them.
-        const guarded = Object.entries(synth.tf.resource).flatMap(([type, rs]) =>
-          Object.entries(rs)
-            .filter(([, b]) => (b.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true)
-            .map(([id]) => `${type}.${id}`),
-        );
-        results[name] = { validate, test, guarded };
-      }),
-    );
-  }, 240_000);
+    const stacks: StackCase[] = Object.entries(cases).map(([name, override]) => {
+      const synth = synthGlobalApp(override);
+      // Resources with prevent_destroy: terraform test's own tear-down must refuse to destroy them.
+      guardedOf[name] = Object.entries(synth.tf.resource).flatMap(([type, rs]) =>
+        Object.entries(rs)
+          .filter(([, b]) => (b.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true)
+          .map(([id]) => `${type}.${id}`),
+      );
+      return { name, dir: fullSynthDir(synth.stack), testFile: testFile(synth) };
+    });
+    ({ checks, testSummary: summary } = await checkStacks(tf, stacks));
+  }, 600_000);
 
   for (const name of Object.keys(cases)) {
     it(`${name}: terraform validate accepts it`, () => {
-      const { validate } = results[name];
-      expect(validate.stderr).toBe("");
-      expect(validate.stdout).toContain("The configuration is valid");
-      expect(validate.code).toBe(0);
+      const { validate } = checks.get(name)!;
+      expect(validate.filter((d) => d.severity === "error").map((d) => `${d.summary}: ${d.detail ?? ""}`)).toEqual([]);
     });
     it(`${name}: terraform test applies it with mock providers and the wiring asserts pass`, () => {
-      const { test, guarded } = results[name];
-      const output = (test.stdout + test.stderr).replace(/\s+/g, " ");
-      expect(output).toMatch(/(Success|Failure)! 1 passed, 0 failed/);
-      if (guarded.length === 0) {
-        expect(output).toMatch(/Success! 1 passed, 0 failed/);
-        expect(test.code).toBe(0);
-      }
+      const check = checks.get(name)!;
+      expect({ runs: check.runs, summary }).toEqual({ runs: { apply_with_mocks: "pass" }, summary });
+      if (guardedOf[name].length === 0) expect({ status: check.testStatus, output: check.testOutput }).toEqual({ status: "pass", output: "" });
     });
     it(`${name}: terraform refuses to destroy what prevent_destroy guards (the table, its keys and the accelerator in prod), nothing else`, () => {
-      const { test, guarded } = results[name];
-      const output = (test.stdout + test.stderr).replace(/\s+/g, " ");
+      const { testOutput } = checks.get(name)!;
+      const guarded = guardedOf[name];
+      const output = testOutput.replace(/\s+/g, " ");
       const refused = [...output.matchAll(/Resource (\S+) has lifecycle\.prevent_destroy set/g)].map((m) => m[1]);
       for (const address of refused) expect(guarded).toContain(address);
       // The keys sit below the table in the destroy order, so terraform stops before it reaches them;

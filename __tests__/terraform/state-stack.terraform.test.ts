@@ -6,12 +6,12 @@ import { GlobalAppStack, STACK_NAME } from "../../constructs/global-app-stack";
 import { STATE_STACK_NAME, StateBucketStack, stateBucketStackFor } from "../../constructs/state-bucket-stack";
 import { deployPolicy, iamContext, inventoryOf, planPolicy, type PolicyDocument, type SynthesizedStack } from "../../model/iam";
 import { configWith } from "../support/synth";
-import { describeWithTerraform, initWorkdir, runTerraform, TfRun } from "../support/terraform";
+import { checkStacks, describeWithTerraform, type StackCase, type StackCheck } from "../support/terraform";
 
 /**
- * Real Terraform on the bootstrap stack `globalapp-state`: one `terraform init`, then `validate`
- * and a `terraform test` that applies it against a mock provider and checks the decoded bucket
- * policy and the security settings as Terraform sees them.
+ * Real Terraform on the bootstrap stack `globalapp-state`: `validate`, and a `terraform test` that
+ * applies it against a mock provider and checks the decoded bucket policy and the security settings
+ * as Terraform sees them (both variants through one validate and one test: checkStacks).
  */
 const REGION = "eu-central-1";
 const BUCKET = "acme-globalapp-tfstate";
@@ -153,7 +153,8 @@ ${asserts.join("\n\n")}
 }
 
 describeWithTerraform("terraform validate + terraform test on the globalapp-state bootstrap stack", (tf) => {
-  const results: Record<string, { validate: TfRun; test: TfRun }> = {};
+  let checks: Map<string, StackCheck>;
+  let summary = "";
 
   beforeAll(async () => {
     const stack = new StateBucketStack(Testing.app(), STATE_STACK_NAME, { bucketName: BUCKET, region: REGION });
@@ -162,30 +163,21 @@ describeWithTerraform("terraform validate + terraform test on the globalapp-stat
       "the state bucket": { json: Testing.synth(stack), testFile: TEST_FILE },
       "the state bucket with GitHub delivery roles": ci,
     };
-    // Both stacks side by side: init, validate and test dominate the time.
-    await Promise.all(
-      Object.entries(cases).map(async ([name, c]) => {
-        const dir = mkdtempSync(join(tmpdir(), "globalapp-tf-state-"));
-        writeFileSync(join(dir, "cdk.tf.json"), c.json);
-        writeFileSync(join(dir, "security.tftest.hcl"), c.testFile);
-        await initWorkdir(tf, dir);
-        results[name] = { validate: await runTerraform(tf, dir, ["validate"]), test: await runTerraform(tf, dir, ["test"]) };
-      }),
-    );
-  }, 180_000);
+    const stacks: StackCase[] = Object.entries(cases).map(([name, c]) => {
+      const dir = mkdtempSync(join(tmpdir(), "globalapp-tf-state-"));
+      writeFileSync(join(dir, "cdk.tf.json"), c.json);
+      return { name, dir, testFile: c.testFile };
+    });
+    ({ checks, testSummary: summary } = await checkStacks(tf, stacks));
+  }, 300_000);
 
   for (const name of ["the state bucket", "the state bucket with GitHub delivery roles"]) {
     it(`${name}: terraform validate accepts it, without warnings`, () => {
-      const { validate } = results[name];
-      expect(validate.stderr).toBe("");
-      expect(validate.stdout).toContain("The configuration is valid");
-      expect(validate.stdout).not.toContain("Warning");
-      expect(validate.code).toBe(0);
+      expect(checks.get(name)!.validate.map((d) => `${d.severity}: ${d.summary}: ${d.detail ?? ""}`)).toEqual([]);
     });
     it(`${name}: terraform test applies it with a mock provider and the asserts pass`, () => {
-      const { test } = results[name];
-      expect(test.stdout + test.stderr).toMatch(/Success! 1 passed, 0 failed/);
-      expect(test.code).toBe(0);
+      const check = checks.get(name)!;
+      expect({ runs: check.runs, status: check.testStatus, output: check.testOutput, summary }).toEqual({ runs: { apply_with_mocks: "pass" }, status: "pass", output: "", summary });
     });
   }
 });

@@ -15,6 +15,7 @@ import * as docsCli from "../../../scripts/docs";
 import * as iam from "../../../scripts/iam";
 import * as iamOperations from "../../../scripts/provider-operations";
 import * as screenshots from "../../../scripts/screenshots";
+import * as testLoad from "../../../scripts/test-load";
 import { ROOT } from "./markdown";
 
 export const SCRIPTS = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
@@ -71,6 +72,20 @@ export const PROGRAMS: Readonly<Record<string, Program>> = {
     },
     usage: E2E_USAGE,
     guide: "docs/testing.md",
+  },
+  "test:load": {
+    // Its positionals are jest's patterns (npm test -- PATTERN…); its options are checked as usual.
+    reject: (args) => {
+      try {
+        parseArgs({ args: [...args], options: testLoad.OPTIONS, strict: true, allowPositionals: true });
+        return undefined;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+    usage: testLoad.USAGE,
+    guide: "docs/testing.md",
+    options: testLoad.OPTIONS,
   },
   // `npm run cdktf -- …` is the cdktf CLI: the docs use `npx cdktf`, checked against the CLI's own --help.
   cdktf: { reject: () => "show it as npx cdktf …" },

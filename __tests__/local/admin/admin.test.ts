@@ -139,12 +139,18 @@ describe("Lambda concurrency and timeouts, end to end: a write answered 5xx is n
     const url = system.regions.get("us-west-2")!.alb.url;
     const statuses = await Promise.all(ids.map((id) => probe(`${url}/items/${id}`, { method: "PUT", body: '{"n":1}' }).then((r) => r.status)));
     expect(statuses.filter((s) => s === 502).length).toBeGreaterThan(0);
-    // 504 when a loaded machine keeps one waiting past the idle timeout: not stored either.
+    // 504 when a loaded machine keeps one waiting past the idle timeout (500 ms here).
     expect(statuses.every((s) => s === 201 || s === 502 || s === 504)).toBe(true);
-    expect(system.regions.get("us-west-2")!.fn.metrics.throttles).toBeGreaterThan(0);
+    // Every 502 is a throttle (health checks are throttled too at the cap, and counted).
+    expect(system.regions.get("us-west-2")!.fn.metrics.throttles).toBeGreaterThanOrEqual(statuses.filter((s) => s === 502).length);
     await pause(500);
     const stored = new Set((await system.stores.get("us-west-2")!.engine.scan()).map((item) => String(item.item_id)).filter((id) => id.startsWith("throttle-")));
-    expect(stored).toEqual(new Set(ids.filter((_, i) => statuses[i] === 201)));
+    const answered = (status: number) => ids.filter((_, i) => statuses[i] === status);
+    // Every 201 is stored and no throttled write ever is. A 504 leaves the outcome open, as on AWS: the
+    // write may have reached the table before the ALB gave up (the next test holds one that had not).
+    for (const id of answered(201)) expect(stored).toContain(id);
+    for (const id of answered(502)) expect(stored).not.toContain(id);
+    expect(stored.size).toBeLessThanOrEqual(answered(201).length + answered(504).length);
     expect(system.regions.get("us-west-2")!.fn.environments.live).toBeLessThanOrEqual(2);
   });
 

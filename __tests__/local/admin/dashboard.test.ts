@@ -179,7 +179,11 @@ describe("traffic", () => {
     expect(put.status).toBe(200);
     expect(await put.json()).toMatchObject({ rate: 5 });
     try {
-      await waitFor("requests in the window", async () => (await state()).traffic.served["us-west-2"] >= 10, 20_000);
+      // The window also counts other clients' requests: wait for the generator's own ten as well.
+      await waitFor("the generator's requests in the window", async () => {
+        const now = await state();
+        return now.traffic.served["us-west-2"] >= 10 && now.generator.metrics.sent >= 10;
+      }, 20_000);
       const s = await state();
       expect(s.generator).toMatchObject({ rate: 5 });
       expect(s.generator.metrics.sent).toBeGreaterThanOrEqual(10);

@@ -83,11 +83,10 @@ describe("FunctionHost: Lambda concurrency", () => {
     let spinnerDone = false;
     // The first spins its environment's thread for 1 s; the second must not wait for it.
     const spinner = h.invoke(event({ spin: true })).catch(() => undefined).finally(() => (spinnerDone = true));
-    const spinning = Date.now() + 1000;
     const quick = await h.invoke(event());
     expect(quick.statusCode).toBe(200);
+    // Answered while the spinner still holds its thread: it neither waited for it nor for its timeout.
     expect(spinnerDone).toBe(false);
-    expect(Date.now()).toBeLessThan(spinning + 3000);
     await h.stop();
     await spinner;
   });
@@ -128,8 +127,9 @@ describe("FunctionHost: timeouts", () => {
     expect(h.metrics.waited).toBe(1);
     expect(Date.now() - arrived).toBeGreaterThanOrEqual(1000);
     expect(b.statusCode).toBe(200);
-    // The context's clock also starts with the invocation.
-    expect(answer(b).remainingAtStart).toBeGreaterThan(800);
+    // The context's clock also starts with the invocation: counted from B's arrival, at most the
+    // 300 ms A left of the timeout would remain.
+    expect(answer(b).remainingAtStart).toBeGreaterThan(1000 - 700);
     expect((await a).statusCode).toBe(200);
   });
 
@@ -137,8 +137,9 @@ describe("FunctionHost: timeouts", () => {
     const marker = join(dir, "timed-out");
     const h = host({ timeoutMs: 150 });
     await h.start();
-    await expect(h.invoke(event({ sleepMs: 400, marker, id: "late" }))).rejects.toMatchObject({ kind: "timeout", message: /Task timed out after 0.15 seconds/ });
-    await new Promise((r) => setTimeout(r, 600));
+    // It would write its marker 1 s after it started: far past the timeout, however late a busy machine fires it.
+    await expect(h.invoke(event({ sleepMs: 1000, marker, id: "late" }))).rejects.toMatchObject({ kind: "timeout", message: /Task timed out after 0.15 seconds/ });
+    await new Promise((r) => setTimeout(r, 1200));
     expect(markers(marker)).toEqual([]);
     await waitFor("the timed-out environment's thread to exit", () => h.environments.live === 0);
     // The next invocation gets a fresh environment.
@@ -162,10 +163,10 @@ describe("FunctionHost: timeouts", () => {
     await a;
     // C starts, then is cancelled before it writes.
     const inFlight = new AbortController();
-    const c = h.invoke(event({ sleepMs: 300, marker, id: "c" }), { signal: inFlight.signal });
+    const c = h.invoke(event({ sleepMs: 1000, marker, id: "c" }), { signal: inFlight.signal });
     setTimeout(() => inFlight.abort(), 100);
     await expect(c).rejects.toMatchObject({ kind: "aborted" });
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 1200));
     expect(markers(marker)).toEqual(["a"]);
     expect(h.metrics.invocations).toBe(2);
   });

@@ -1,6 +1,5 @@
 import { HealthChecker, parseMatcher, TargetHealth } from "../../../local/region/health-checker";
 import { timeScale } from "../../../lib/time-scale";
-import { waitFor } from "../support";
 
 const ok = { ok: true, detail: "200" };
 const fail = { ok: false, detail: "status 400" };
@@ -74,41 +73,76 @@ describe("HealthChecker", () => {
     expect(checker.state).toBe("unhealthy");
   });
 
-  it("checks on the interval's cadence and reports transitions after the thresholds' checks in a row", async () => {
-    const transitions: string[] = [];
-    const checks: number[] = [];
-    let status = 200;
-    const checker = new HealthChecker({
-      settings,
-      timeScale: timeScale(0.01), // interval 100 ms
-      probe: async () => (checks.push(status), status),
-      onTransition: (t) => transitions.push(`${t.from}->${t.to} after ${checks.length} checks`),
-    });
-    const started = Date.now();
-    checker.start();
-    // Two successes: the check at registration and one interval later (a timer never fires early).
-    await waitFor("healthy", () => transitions.length === 1);
-    expect(transitions).toEqual(["initial->healthy after 2 checks"]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
-    status = 500;
-    const before = checks.length;
-    await waitFor("unhealthy", () => transitions.length === 2);
-    checker.stop();
-    // Unhealthy at exactly the second failing check after the change.
-    expect(transitions[1]).toBe(`healthy->unhealthy after ${before + 2} checks`);
-    expect(checks.slice(before)).toEqual([500, 500]);
-  });
+  describe("on jest's fake timers (the schedule is a matter of order and counts, not of how fast the machine is)", () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
 
-  it("starts its cycle after the phase: the first check comes phaseSeconds after start", async () => {
-    let checks = 0;
-    const checker = new HealthChecker({ settings, timeScale: timeScale(0.01), phaseSeconds: 5, probe: async () => ((checks += 1), 200) });
-    const started = Date.now();
-    checker.start();
-    expect(checker.phaseSeconds).toBe(5);
-    await waitFor("the first check", () => checks === 1);
-    checker.stop();
-    // 5 model seconds at 0.01 are 50 ms: no check before them.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    it("checks on the interval's cadence and reports transitions after the thresholds' checks in a row", async () => {
+      const transitions: string[] = [];
+      const checks: number[] = [];
+      let status = 200;
+      const checker = new HealthChecker({
+        settings,
+        timeScale: timeScale(0.01), // interval 100 ms
+        probe: async () => (checks.push(status), status),
+        onTransition: (t) => transitions.push(`${t.from}->${t.to} after ${checks.length} checks`),
+      });
+      checker.start();
+      // The check at registration, none before the interval is over, then the second success.
+      await jest.advanceTimersByTimeAsync(0);
+      expect(checks).toEqual([200]);
+      await jest.advanceTimersByTimeAsync(95);
+      expect(checks).toEqual([200]);
+      expect(transitions).toEqual([]);
+      await jest.advanceTimersByTimeAsync(10);
+      expect(transitions).toEqual(["initial->healthy after 2 checks"]);
+      status = 500;
+      // Unhealthy at exactly the second failing check after the change, one interval apart.
+      await jest.advanceTimersByTimeAsync(100);
+      expect(checks).toEqual([200, 200, 500]);
+      expect(transitions).toHaveLength(1);
+      await jest.advanceTimersByTimeAsync(100);
+      checker.stop();
+      expect(checks).toEqual([200, 200, 500, 500]);
+      expect(transitions).toEqual(["initial->healthy after 2 checks", "healthy->unhealthy after 4 checks"]);
+      // Stopped: no more checks.
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(checks).toHaveLength(4);
+    });
+
+    it("starts its cycle after the phase: the first check comes phaseSeconds after start", async () => {
+      let checks = 0;
+      const checker = new HealthChecker({ settings, timeScale: timeScale(0.01), phaseSeconds: 5, probe: async () => ((checks += 1), 200) });
+      checker.start();
+      expect(checker.phaseSeconds).toBe(5);
+      // 5 model seconds at 0.01 are 50 ms: no check before them, one right after, the next an interval later.
+      await jest.advanceTimersByTimeAsync(45);
+      expect(checks).toBe(0);
+      await jest.advanceTimersByTimeAsync(10);
+      expect(checks).toBe(1);
+      await jest.advanceTimersByTimeAsync(90);
+      expect(checks).toBe(1);
+      await jest.advanceTimersByTimeAsync(10);
+      checker.stop();
+      expect(checks).toBe(2);
+    });
+
+    it("keeps a fixed cadence: a slow check does not push the next one back", async () => {
+      const started: number[] = [];
+      const checker = new HealthChecker({
+        settings,
+        timeScale: timeScale(0.01), // interval 100 ms, timeout 50 ms
+        probe: () => {
+          started.push(Date.now());
+          return new Promise((resolve) => setTimeout(() => resolve(200), 40));
+        },
+      });
+      const t0 = Date.now();
+      checker.start();
+      await jest.advanceTimersByTimeAsync(350);
+      checker.stop();
+      expect(started.map((t) => t - t0)).toEqual([0, 100, 200, 300]);
+    });
   });
 
   it.each([[-1], [10], [Number.NaN]])("rejects a phase of %p (it must be in [0, interval))", (phaseSeconds) => {
