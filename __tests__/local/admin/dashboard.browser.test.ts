@@ -6,7 +6,7 @@
  * prediction, never asserted as durations.
  */
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { Page } from "playwright-core";
 import { predictFailover, predictRecovery } from "../../../model/failover";
 import type { LocalSystem } from "../../../local/system";
@@ -156,21 +156,34 @@ describeWithBrowser("the dashboard in Chromium", (executablePath) => {
       res.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><title>elsewhere</title>
         <form id="f" method="post" enctype="text/plain" action="${admin}/regions/us-west-2/kill"><input name="x" value="y"></form>
         <script>
-          fetch("${admin}/regions/us-west-2/kill", { method: "POST", mode: "no-cors", headers: { "content-type": "text/plain" }, body: "x" })
-            .finally(() => document.getElementById("f").submit());
+          window.fetched = fetch("${admin}/regions/us-west-2/kill", { method: "POST", mode: "no-cors", headers: { "content-type": "text/plain" }, body: "x" })
+            .then(() => "answered", () => "failed");
         </script>`);
+    });
+    // Every socket the browser opens (its preconnects too, which no request ever uses), to end them all.
+    const sockets = new Set<Socket>();
+    evil.on("connection", (socket: Socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
     });
     await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve));
     const other = await browser.context.newPage();
+    other.setDefaultTimeout(20_000);
     try {
       const answers: number[] = [];
       other.on("response", (r) => {
         if (r.url() === `${admin}/regions/us-west-2/kill`) answers.push(r.status());
       });
-      // The page fetches, then posts the form: the form's answer (a navigation) comes last.
-      const posted = other.waitForResponse((r) => r.url() === `${admin}/regions/us-west-2/kill` && r.request().resourceType() === "document");
+      // The page fetches as it loads; once that is answered, it posts the form (a navigation). One
+      // step after the other, so the form's navigation never races the page's own load.
       await other.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
-      await expect(posted.then((r) => r.status())).resolves.toBe(403);
+      // no-cors: the page cannot read the answer (an opaque response), only that one came.
+      expect(await other.evaluate(() => (window as unknown as { fetched: Promise<string> }).fetched)).toBe("answered");
+      const [posted] = await Promise.all([
+        other.waitForResponse((r) => r.url() === `${admin}/regions/us-west-2/kill` && r.request().resourceType() === "document"),
+        other.evaluate(() => (document.getElementById("f") as HTMLFormElement).submit()),
+      ]);
+      expect(posted.status()).toBe(403);
       expect(answers).toEqual([403, 403]);
       const region = system.snapshot().regions.find((r) => r.region === "us-west-2")!;
       expect(region.killed).toBe(false);
@@ -178,7 +191,7 @@ describeWithBrowser("the dashboard in Chromium", (executablePath) => {
       await other.close();
       await new Promise<void>((resolve) => {
         evil.close(() => resolve());
-        evil.closeAllConnections(); // the browser keeps its connection alive
+        for (const socket of sockets) socket.destroy(); // the browser keeps its connections open
       });
     }
   });
