@@ -247,16 +247,18 @@ function writeQuietly(stream: NodeJS.WritableStream, data: Buffer | string): voi
  * terminal's Ctrl-C (SIGINT to the foreground group) or hang-up (SIGHUP to the session) never
  * reaches cdktf or terraform: only this script gets them, and on abort it sends SIGINT to the
  * command's whole group (npx → cdktf → terraform) so terraform stops gracefully and writes its
- * state. Output is piped: to stderr (if the terminal is still there) and appended to `log`.
+ * state. Output is piped: to `echo` (stderr by default, while the terminal is still there; null: none)
+ * and appended to `log`.
  */
-export function spawnRunner(options: { readonly cwd: string; readonly log: string }): Runner {
+export function spawnRunner(options: { readonly cwd: string; readonly log: string; readonly echo?: NodeJS.WritableStream | null }): Runner {
+  const echo = options.echo === undefined ? process.stderr : options.echo;
   return (cmd, args, { env, signal, capture }) =>
     new Promise((resolvePromise, reject) => {
       const child = spawn(cmd, args, { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
       appendFileSync(options.log, `\n$ ${cmd} ${args.join(" ")}\n`);
       let stdout = "";
       const tee = (d: Buffer) => {
-        writeQuietly(process.stderr, d);
+        if (echo) writeQuietly(echo, d);
         appendFileSync(options.log, d);
       };
       child.stdout.on("data", (d: Buffer) => {

@@ -331,7 +331,7 @@ describe("spawnRunner: commands run in their own process group, so terminal sign
       process.on("SIGINT", () => { process.stdout.write("parent stopping\\n"); g.on("close", () => process.exit(3)); });
     `;
     const abort = new AbortController();
-    const running = spawnRunner({ cwd: ROOT, log })(process.execPath, ["-e", parent], { env: process.env, signal: abort.signal, capture: true });
+    const running = spawnRunner({ cwd: ROOT, log, echo: null })(process.execPath, ["-e", parent], { env: process.env, signal: abort.signal, capture: true });
     // The log's first line is the command itself, which mentions the marker mid-line: wait for the marker's own line.
     while (!/^grandchild ready$/m.test(readFileSync(log, "utf8"))) await new Promise((r) => setTimeout(r, 20));
     abort.abort();
@@ -342,7 +342,7 @@ describe("spawnRunner: commands run in their own process group, so terminal sign
   }, 30_000);
   it("reports a command killed by a signal as 128 + its number, like a shell", async () => {
     const log = join(mkdtempSync(join(tmpdir(), "globalapp-pgroup-")), "e2e.log");
-    const r = await spawnRunner({ cwd: ROOT, log })(process.execPath, ["-e", 'process.kill(process.pid, "SIGTERM")'], { env: process.env });
+    const r = await spawnRunner({ cwd: ROOT, log, echo: null })(process.execPath, ["-e", 'process.kill(process.pid, "SIGTERM")'], { env: process.env });
     expect(r.code).toBe(143);
   });
 });
