@@ -85,14 +85,21 @@ export function startBurners(count: number): ChildProcess[] {
   return Array.from({ length: count }, () => spawn(process.execPath, ["-e", BURNER], { stdio: ["pipe", "ignore", "ignore"] }));
 }
 
-/** Stops them (SIGKILL: a busy loop has nothing to clean up) and resolves once every one is gone. */
+/**
+ * Stops them (SIGKILL: a busy loop has nothing to clean up) and resolves once every one is gone, its
+ * stdin pipe closed too (an open pipe would keep this process alive).
+ */
 export async function stopBurners(burners: readonly ChildProcess[]): Promise<void> {
   await Promise.all(
     burners.map(
       (b) =>
         new Promise<void>((resolve) => {
-          if (b.exitCode !== null || b.signalCode !== null) return resolve();
-          b.once("exit", () => resolve());
+          const done = () => {
+            b.stdin?.destroy();
+            resolve();
+          };
+          if (b.exitCode !== null || b.signalCode !== null) return done();
+          b.once("exit", done);
           b.kill("SIGKILL");
         }),
     ),

@@ -41,6 +41,8 @@ describe("npm run test:load", () => {
     expect(pids.every(alive)).toBe(true);
     await stopBurners(burners);
     expect(burners.map((b) => b.signalCode)).toEqual(["SIGKILL", "SIGKILL"]);
+    // Nothing of theirs is left open here: their stdin pipes are closed.
+    expect(burners.map((b) => b.stdin?.destroyed)).toEqual([true, true]);
     expect(pids.filter(alive)).toEqual([]);
   });
 
