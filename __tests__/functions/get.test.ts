@@ -151,7 +151,10 @@ describe.each([
     const id = `big-${multiValue}`;
     // 400 KB = "d" (1) + value + "item_id" (7) + the id.
     const value = "x".repeat(400 * 1024 - 1 - 7 - Buffer.byteLength(id));
-    expect((await call({ method: "PUT", path, body: JSON.stringify({ d: value }) })).statusCode).toBe(201);
+    // 201, or 200 when a loaded machine made the SDK retry a PutItem the table had already applied
+    // (the retry then replaces the item: the same outcome as on AWS). Either way the whole item is stored.
+    expect([201, 200]).toContain((await call({ method: "PUT", path, body: JSON.stringify({ d: value }) })).statusCode);
+    expect((bodyOf(await call({ path })).item as { d: string }).d).toHaveLength(value.length);
   });
 
   test("GET|HEAD /health → STATUS", async () => {
