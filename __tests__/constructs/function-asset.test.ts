@@ -1,3 +1,4 @@
+import { Writable } from "node:stream";
 import { TerraformStack, Testing } from "cdktf";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -35,7 +36,19 @@ describe("FunctionAsset", () => {
   });
   it("bundles a CommonJS module that exports handler", () => {
     const mod: { exports: Record<string, unknown> } = { exports: {} };
-    new Function("module", "exports", "require", bundleHandler().code.toString())(mod, mod.exports, require);
+    // Loaded without the function's environment, it logs "invalid configuration" at start-up (as it
+    // would in Lambda); its output goes to a sink here, not into the test run's output.
+    const written: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        written.push(chunk.toString());
+        done();
+      },
+    });
+    const ownProcess = new Proxy(process, { get: (target, prop) => (prop === "stdout" || prop === "stderr" ? sink : Reflect.get(target, prop)) });
+    const ownRequire = (id: string): unknown => (id === "node:process" || id === "process" ? ownProcess : require(id));
+    new Function("module", "exports", "require", "process", bundleHandler().code.toString())(mod, mod.exports, ownRequire, ownProcess);
     expect(typeof mod.exports.handler).toBe("function");
+    expect(written.join("")).toMatch(/"message":"invalid configuration"/);
   });
 });

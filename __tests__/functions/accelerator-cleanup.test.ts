@@ -177,10 +177,13 @@ describe("accelerator cleanup: the shipped bundle", () => {
       DeleteSecurityGroup: "<return>true</return>",
     });
     try {
-      const { loadBundle } = await import("./support/bundled");
-      const handler = loadBundle<CleanupHandler>("functions/accelerator-cleanup.ts", { AWS_ENDPOINT_URL_EC2: server.url });
+      const { captureStdout, loadBundle } = await import("./support/bundled");
+      const stdout = captureStdout();
+      const handler = loadBundle<CleanupHandler>("functions/accelerator-cleanup.ts", { AWS_ENDPOINT_URL_EC2: server.url }, { stdout: stdout.stream });
       const result = await handler({ vpcId: VPC, tf: { action: "delete" } }, { getRemainingTimeInMillis: () => 900_000 });
       expect(result).toEqual({ action: "delete", vpcId: VPC, deleted: [SG], waitedSeconds: 0 });
+      // It says what it did, one JSON line in the function's log.
+      expect(stdout.lines.map((l) => JSON.parse(l) as unknown)).toContainEqual({ level: "INFO", message: "deleted Global Accelerator security group", vpcId: VPC, groupId: SG, waitedSeconds: 0 });
       expect(server.actions).toEqual(["DescribeSecurityGroups", "DescribeNetworkInterfaces", "DeleteSecurityGroup"]);
     } finally {
       await server.close();

@@ -5,6 +5,7 @@
  * copy gets a private `process` whose `env` is the given set: several copies with different endpoints
  * can live in one test file without stepping on each other.
  */
+import { Console } from "node:console";
 import type { ALBEvent, ALBResult, Context } from "aws-lambda";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -90,14 +91,16 @@ export function loadBundle<H>(
   const file = join(PROJECT_ROOT, ".build", "test-bundle", "index.js");
   const realRequire = createRequire(file);
   const ownRequire = (id: string): unknown => (id === "node:process" || id === "process" ? ownProcess : realRequire(id));
+  // The bundle's console writes where its process does (a test's captured stdout, say).
+  const ownConsole = options.stdout ? new Console(options.stdout, options.stderr ?? options.stdout) : console;
   const module = { exports: {} as { handler?: H } };
   // runInThisContext, not new Function: jest runs tests in a vm context of its own, and errors raised
   // by Node's net module (ECONNREFUSED, …) must be instances of the same Error as the bundle's, as in Lambda.
   const evaluate = runInThisContext(
-    `(function (exports, require, module, __filename, __dirname, process) {${bundleSource(entry, options.wrapper)}\n})`,
+    `(function (exports, require, module, __filename, __dirname, process, console) {${bundleSource(entry, options.wrapper)}\n})`,
     { filename: file },
   ) as (...args: unknown[]) => void;
-  evaluate(module.exports, ownRequire, module, file, join(file, ".."), ownProcess);
+  evaluate(module.exports, ownRequire, module, file, join(file, ".."), ownProcess, ownConsole);
   if (typeof module.exports.handler !== "function") throw new Error("the bundle does not export handler");
   return module.exports.handler;
 }
