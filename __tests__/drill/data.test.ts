@@ -25,7 +25,9 @@ beforeAll(async () => {
   const target = await localTarget({ config, timeScale: timeScale(0.05), fresh: true, propagationSeconds: 3, seed: 11 });
   const system = target.started as LocalSystem;
   try {
-    result = await runDrill({ target, pollSeconds: 0.5, settle: 3, random: seededRandom(11), data: { settleSeconds: 3 * LAG } });
+    // One write a model second (50 ms real): each write and its read are answered before the next
+    // step even on a loaded machine, so the read that straddles a move of traffic is always made.
+    result = await runDrill({ target, pollSeconds: 0.5, settle: 3, random: seededRandom(11), data: { settleSeconds: 3 * LAG, ratePerSecond: 1 } });
     data = result.data!;
     systemConflicts = system.snapshot().replication.conflicts;
     // The drill's deletes replicate like any write: once they have, no store holds a drill item.
