@@ -21,6 +21,7 @@
  *
  * `STATUS` is restored whatever happens (error, Ctrl-C through `signal`). Times are model seconds.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { dnsCacheSeconds, type DnsFailoverSettings, predictDnsFailover, predictDnsRecovery, predictFailover, predictRecovery, type SecondsRange } from "../model/failover";
 import type { TimeScale } from "../lib/time-scale";
 import { type ClientModel, clientModelName, DnsClient, type DnsProbeResult, probeThroughDns } from "../lib/dns-probe";
@@ -191,12 +192,18 @@ export class DrillDeclinedError extends Error {
   }
 }
 
-/** Real ms of scheduling slack allowed on top of the poll period when checking the ranges. */
-const SCHEDULING_SLACK_MS = 100;
+/** Real ms of scheduling slack allowed on top of the poll period when checking the ranges, at least. */
+export const SCHEDULING_SLACK_MS = 100;
 
-/** The measurement slack added to both ends of a predicted range: one poll period plus scheduling. */
-export function toleranceSeconds(pollSeconds: number, scale: TimeScale): number {
-  return round(pollSeconds + scale.toModelSeconds(SCHEDULING_SLACK_MS));
+/**
+ * The measurement slack added to both ends of a predicted range: one poll period plus scheduling,
+ * which is {@link SCHEDULING_SLACK_MS} or the longest delay of this process's event loop during the
+ * drill (`observedDelayMs`), whichever is longer. A busy machine fires the timers of the drill (and of
+ * a local system in the same process) late; at a fast time scale, 300 ms late is 10 model seconds,
+ * and the error bar says so instead of the drill calling a late timer a wrong prediction.
+ */
+export function toleranceSeconds(pollSeconds: number, scale: TimeScale, observedDelayMs = 0): number {
+  return round(pollSeconds + scale.toModelSeconds(Math.max(SCHEDULING_SLACK_MS, observedDelayMs)));
 }
 
 /** True when `value` lies in `range` widened by `tolerance` on both ends; a missing value never does. */
@@ -210,20 +217,27 @@ const isOk = (s: { status: number }) => s.status >= 200 && s.status < 300;
 export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   const { clock } = options.target.timeScale;
   const started = clock.now();
+  // How late this process's timers fire while the drill runs: part of the measurement's error bar.
+  const eventLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+  eventLoopDelay.enable();
   const now = () => options.target.timeScale.toModelSeconds(clock.now() - started);
   // Health changes, where the target shows them, on the drill's clock: the report draws the phases from them.
   const health: HealthObservation[] = [];
   const unwatch = await options.target.watchHealth?.((c) => health.push({ t: round(now()), ...c }));
   try {
-    const result = await drill(options, now);
+    const result = await drill(options, now, () => eventLoopDelay.max / 1e6);
     return unwatch ? { ...result, health } : result;
   } finally {
+    eventLoopDelay.disable();
     unwatch?.();
   }
 }
 
-/** The experiment itself; `now` is the drill's clock (model seconds since it started). */
-async function drill(options: DrillOptions, now: () => number): Promise<DrillResult> {
+/**
+ * The experiment itself; `now` is the drill's clock (model seconds since it started), `delayMs` the
+ * longest delay of the event loop so far (real ms).
+ */
+async function drill(options: DrillOptions, now: () => number, delayMs: () => number): Promise<DrillResult> {
   const { target, signal } = options;
   const path = options.path ?? "/get/foobar";
   const pollSeconds = options.pollSeconds ?? 1;
@@ -451,7 +465,7 @@ async function drill(options: DrillOptions, now: () => number): Promise<DrillRes
     note(replication.lagSeconds === null ? `replication check failed: ${replication.error}` : `replication ${origin} → ${readRegion}: ${replication.lagSeconds} s`);
   }
 
-  const tolerance = toleranceSeconds(pollSeconds, scale);
+  const tolerance = toleranceSeconds(pollSeconds, scale, delayMs());
   const errors = timeline.filter((s) => !isOk(s)).length;
   const failoverInRange = inPredictedRange(failoverSeconds, failoverRange, tolerance);
   const recoveryInRange = inPredictedRange(recoverySeconds, recoveryRange, tolerance);
