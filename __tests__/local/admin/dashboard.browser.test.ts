@@ -158,6 +158,8 @@ describeWithBrowser("the dashboard in Chromium", (executablePath) => {
         <script>
           window.fetched = fetch("${admin}/regions/us-west-2/kill", { method: "POST", mode: "no-cors", headers: { "content-type": "text/plain" }, body: "x" })
             .then(() => "answered", () => "failed");
+          // page.evaluate has no timeout of its own: the page gives up waiting itself.
+          window.fetched = Promise.race([window.fetched, new Promise((resolve) => setTimeout(() => resolve("no answer in 20 s"), 20000))]);
         </script>`);
     });
     // Every socket the browser opens (its preconnects too, which no request ever uses), to end them all.
@@ -188,11 +190,11 @@ describeWithBrowser("the dashboard in Chromium", (executablePath) => {
       const region = system.snapshot().regions.find((r) => r.region === "us-west-2")!;
       expect(region.killed).toBe(false);
     } finally {
-      await other.close();
-      await new Promise<void>((resolve) => {
-        evil.close(() => resolve());
-        for (const socket of sockets) socket.destroy(); // the browser keeps its connections open
-      });
+      // Closing never holds the test up: the page is gone with the browser's context at the latest,
+      // and the server closes once its last socket does.
+      await Promise.race([other.close(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+      evil.close();
+      for (const socket of sockets) socket.destroy(); // the browser keeps its connections open
     }
   });
 
