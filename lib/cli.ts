@@ -67,11 +67,7 @@ export type Options = NonNullable<ParseArgsConfig["options"]>;
  * an unknown option with the known one it most likely meant, a missing value, a stray argument
  */
 export function parseOptions<T extends Options>(options: T, argv: readonly string[] = process.argv.slice(2)) {
-  try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
-  } catch (err) {
-    throw new UsageError(parseErrorMessage(err as NodeJS.ErrnoException, Object.keys(options)));
-  }
+  return parseStrictly(options, argv, false).values;
 }
 
 /**
@@ -79,8 +75,13 @@ export function parseOptions<T extends Options>(options: T, argv: readonly strin
  * @throws UsageError naming what is wrong, in one short line
  */
 export function parseOptionsAndArguments<T extends Options>(options: T, argv: readonly string[] = process.argv.slice(2)) {
+  return parseStrictly(options, argv, true);
+}
+
+/** node:util parseArgs, strict; its errors as one-line UsageErrors. */
+function parseStrictly<T extends Options, P extends boolean>(options: T, argv: readonly string[], allowPositionals: P) {
   try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals });
   } catch (err) {
     throw new UsageError(parseErrorMessage(err as NodeJS.ErrnoException, Object.keys(options)));
   }

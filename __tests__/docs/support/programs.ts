@@ -16,6 +16,7 @@ import * as iam from "../../../scripts/iam";
 import * as iamOperations from "../../../scripts/provider-operations";
 import * as screenshots from "../../../scripts/screenshots";
 import * as testLoad from "../../../scripts/test-load";
+import { parseOptionsAndArguments } from "../../../lib/cli";
 import { ROOT } from "./markdown";
 
 export const SCRIPTS = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
@@ -77,7 +78,7 @@ export const PROGRAMS: Readonly<Record<string, Program>> = {
     // Its positionals are jest's patterns (npm test -- PATTERN…); its options are checked as usual.
     reject: (args) => {
       try {
-        parseArgs({ args: [...args], options: testLoad.OPTIONS, strict: true, allowPositionals: true });
+        parseOptionsAndArguments(testLoad.OPTIONS, args);
         return undefined;
       } catch (err) {
         return (err as Error).message;
